@@ -1,0 +1,39 @@
+"""Shared fixtures: paths to the repo and sample prospects, and an in-process CLI runner."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from tpo_scoping.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_data"
+SAMPLE_KEYS = sorted(p.name for p in SAMPLES.iterdir() if (p / "profile.yaml").exists())
+
+
+@dataclasses.dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):
+    """Run ``tpo-scoping ARGS`` in-process; returns exit code, stdout and stderr."""
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture(params=SAMPLE_KEYS)
+def sample_key(request: pytest.FixtureRequest) -> str:
+    return str(request.param)

@@ -1,0 +1,100 @@
+"""The ``tpo-scoping`` command line.
+
+Conventions shared by every command:
+
+* ``--format json`` writes machine-readable JSON to stdout; human text is the default.
+* Errors and progress go to stderr.
+* Exit codes: 0 ok, 2 bad input (one line per problem), 1 internal failure (a short message;
+  the traceback only with ``--debug``).
+
+Each command lives in its own module here and exposes ``add_parser(subparsers)`` and
+``run(args) -> int``; :data:`COMMANDS` lists them in the order ``--help`` shows them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import logging
+import sys
+from collections.abc import Sequence
+
+from tpo_scoping.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, InputError
+
+COMMANDS = (
+    "validate",
+    "schema",
+    "breakeven",
+    "needs",
+    "kpis",
+    "scope",
+    "run_notebooks",
+    "serve",
+    "sample",
+)
+
+log = logging.getLogger("tpo_scoping")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose usage errors exit 2 with one clear line (argparse's own habit)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="tpo-scoping",
+        description="Training needs analysis and engagement scoping for offshore teams.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal failures")
+    from tpo_scoping import __version__
+
+    parser.add_argument("--version", action="version", version=f"tpo-scoping {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name in COMMANDS:
+        module_name = f"tpo_scoping.cli.{name}"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        importlib.import_module(module_name).add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (and ``sys.exit`` s with it when run as a script)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(message)s")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        return int(args.run(args) or 0)
+    except InputError as exc:
+        for line in exc.lines():
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if debug:
+            raise
+        print(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in tpo-scoping, not in your input. Re-run with --debug for details.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def entry() -> None:  # pragma: no cover - thin console-script wrapper
+    sys.exit(main())

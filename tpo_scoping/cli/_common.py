@@ -1,0 +1,75 @@
+"""Helpers shared by the CLI commands: output formats, progress, date parsing."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tpo_scoping.errors import InputError
+from tpo_scoping.serialize import dumps, write_atomic
+
+T = TypeVar("T")
+
+
+def add_format(parser: argparse.ArgumentParser, choices: Iterable[str] = ("table", "json")) -> None:
+    choices = list(choices)
+    parser.add_argument(
+        "--format", choices=choices, default=choices[0], help=f"output format (default {choices[0]})"
+    )
+
+
+def add_out(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, help="write to this file instead of stdout")
+
+
+def emit(result: Any, args: argparse.Namespace, table: Callable[[Any], str] | None = None) -> None:
+    """Write ``result`` as JSON or as readable text, to ``--out`` (atomically) or stdout."""
+    fmt = getattr(args, "format", "json")
+    text = dumps(result) if fmt == "json" or table is None else table(result)
+    out = getattr(args, "out", None)
+    if out:
+        write_atomic(out, text)
+        print(f"wrote {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def parse_date(value: str, option: str = "--as-of") -> dt.date:
+    """Parse YYYY-MM-DD or raise an :class:`InputError` naming the option."""
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{option}: '{value}' is not a date in YYYY-MM-DD form") from None
+
+
+def positive_int(name: str, low: int, high: int) -> Callable[[str], int]:
+    """argparse type for an integer within ``[low, high]``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{name} must be between {low} and {high}, got {value}")
+        return value
+
+    return parse
+
+
+def progress(iterable: Iterable[T], total: int, label: str, enabled: bool = True) -> Iterable[T]:
+    """Yield from ``iterable`` while drawing a one-line progress bar on stderr."""
+    if not enabled or not sys.stderr.isatty():
+        yield from iterable
+        return
+    width = 30
+    for i, item in enumerate(iterable, 1):
+        done = int(width * i / max(total, 1))
+        sys.stderr.write(f"\r{label} [{'#' * done}{'.' * (width - done)}] {i}/{total}")
+        sys.stderr.flush()
+        yield item
+    sys.stderr.write("\n")

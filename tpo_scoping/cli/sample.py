@@ -1,0 +1,25 @@
+"""``tpo-scoping sample``: (re)generate the synthetic sample prospects."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tpo_scoping.cli._common import positive_int
+
+
+def add_parser(sub: Any) -> None:
+    parser = sub.add_parser("sample", help="generate the synthetic sample prospects")
+    parser.add_argument("--out", type=Path, default=Path("sample_data"), help="folder (default sample_data)")
+    parser.add_argument("--seed", type=positive_int("--seed", 0, 2**32 - 1), default=None)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tpo_scoping.sample import DEFAULT_SEED, write_samples
+
+    for folder in write_samples(args.out, seed=DEFAULT_SEED if args.seed is None else args.seed):
+        print(f"wrote {folder}", file=sys.stderr)
+    return 0

@@ -1,0 +1,427 @@
+"""The prospect profile: what a sales engineer writes down during a discovery call.
+
+A profile is a small YAML file, validated once at the edge into :class:`Profile`. Every problem
+is reported on its own line, naming the field and the rule that was broken; implausible but legal
+values (a team growing tenfold per quarter) are warnings, not errors.
+
+Examples
+--------
+>>> profile = parse_profile('''
+... prospect: Example Health Services
+... sites: [{country: PH, fte: 38}, {country: CO, fte: 12}]
+... growth: {hires_per_quarter: 20, annual_attrition: 0.30}
+... compliance_domains: [healthcare]
+... current_training: manager_walkthroughs
+... ''')
+>>> profile.total_fte
+50
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from tpo_scoping.errors import InputError, Problem
+from tpo_scoping.reference import load_reference
+
+MAX_PROFILE_BYTES = 1_000_000
+"""A hand-written profile is a few hundred bytes; anything past 1 MB is not a profile."""
+
+MAX_YAML_NODES = 20_000
+"""Bound on YAML nodes, so that a hostile file cannot make the loader do unbounded work."""
+
+
+class CurrentTraining(str, Enum):
+    """How the prospect trains its offshore team today."""
+
+    manager_walkthroughs = "manager_walkthroughs"
+    lms_only = "lms_only"
+    internal_ld = "internal_ld"
+    adhoc_vendor = "adhoc_vendor"
+    catalog_licensing = "catalog_licensing"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Site(_Strict):
+    """One offshore site: a country and its full-time equivalents."""
+
+    country: str = Field(description="ISO 3166-1 alpha-2 country code, e.g. PH, CO, MX, IN.")
+    fte: int = Field(gt=0, le=1_000_000, description="Full-time equivalents at the site today.")
+    name: str | None = Field(default=None, max_length=200, description="Optional site label.")
+
+    @field_validator("country")
+    @classmethod
+    def _iso_country(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code not in iso_countries():
+            hint = _did_you_mean(code, sorted(iso_countries()))
+            raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code{hint}")
+        return code
+
+    @property
+    def label(self) -> str:
+        return self.name or self.country
+
+
+class Growth(_Strict):
+    """Planned hiring and expected attrition."""
+
+    hires_per_quarter: float = Field(
+        default=0, ge=0, le=1_000_000, description="New offshore hires planned per quarter."
+    )
+    annual_attrition: float = Field(
+        default=0.0,
+        ge=0,
+        le=5,
+        description="Share of the team that leaves per year (0.30 = 30 %). Above 1 is legal.",
+    )
+
+
+class Readiness(_Strict):
+    """The readiness checklist from the discovery call."""
+
+    kpis_defined: bool = Field(default=False, description="Clear performance KPIs exist today.")
+    processes_stable: bool = Field(default=False, description="Workflows are stable, not still being defined.")
+    named_accountable_person: bool = Field(
+        default=False, description="The provider names one person accountable for training outcomes."
+    )
+    offshore_integrated: bool = Field(
+        default=False, description="Onshore staff treat offshore staff as genuine team members."
+    )
+
+
+class DataSource(_Strict):
+    """Where the prospect's performance data is, and how its columns map to ours."""
+
+    path: str | None = Field(
+        default=None,
+        description="Workbook (.xlsx), folder of CSVs, or a single employees CSV; relative to the profile.",
+    )
+    mapping: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Per table, canonical column name -> the prospect's column header.",
+    )
+
+
+class Profile(_Strict):
+    """A prospect profile. See the README for the format."""
+
+    prospect: str = Field(min_length=1, max_length=200, description="The prospect's name.")
+    sites: list[Site] = Field(min_length=1, max_length=200)
+    growth: Growth = Field(default_factory=Growth)
+    compliance_domains: list[str] = Field(
+        default_factory=lambda: ["general"],
+        max_length=20,
+        description="Keys of the packaged compliance catalogue, e.g. healthcare.",
+    )
+    current_training: CurrentTraining = CurrentTraining.manager_walkthroughs
+    internal_ld_staff: float = Field(default=0, ge=0, le=10_000)
+    readiness: Readiness = Field(default_factory=Readiness)
+    assumptions: dict[str, float] = Field(
+        default_factory=dict,
+        description="Overrides of packaged default assumptions, by name.",
+    )
+    data: DataSource | None = None
+    currency: Literal["USD"] = "USD"
+    notes: str | None = Field(default=None, max_length=10_000)
+
+    @field_validator("compliance_domains")
+    @classmethod
+    def _known_domains(cls, value: list[str]) -> list[str]:
+        known = sorted(load_reference("compliance_catalogue")["domains"])
+        out = []
+        for item in value:
+            key = str(item).strip().lower()
+            if key not in known:
+                raise ValueError(
+                    f"unknown compliance domain '{item}'{_did_you_mean(key, known)}"
+                    f" (known: {', '.join(known)})"
+                )
+            if key not in out:
+                out.append(key)
+        return out
+
+    @field_validator("assumptions")
+    @classmethod
+    def _finite_overrides(cls, value: dict[str, float]) -> dict[str, float]:
+        import math
+
+        for key, number in value.items():
+            if not math.isfinite(number):
+                raise ValueError(f"assumption '{key}' must be a finite number, got {number}")
+        return value
+
+    @model_validator(mode="after")
+    def _unique_sites(self) -> Profile:
+        labels = [s.label for s in self.sites]
+        dupes = sorted({x for x in labels if labels.count(x) > 1})
+        if dupes:
+            raise ValueError(
+                f"sites: {', '.join(dupes)} listed more than once; give each a distinct `name`"
+            )
+        return self
+
+    @property
+    def total_fte(self) -> int:
+        """Offshore FTEs across all sites today."""
+        return sum(site.fte for site in self.sites)
+
+    @property
+    def countries(self) -> list[str]:
+        return sorted({site.country for site in self.sites})
+
+    @property
+    def regulated(self) -> bool:
+        """True when any listed domain is other than ``general``."""
+        return any(d != "general" for d in self.compliance_domains)
+
+
+def plausibility_warnings(profile: Profile) -> list[str]:
+    """Warnings for values that are legal but unusual enough to double-check on the call."""
+    warnings = []
+    fte = profile.total_fte
+    if profile.growth.hires_per_quarter > 10 * fte:
+        warnings.append(
+            f"growth.hires_per_quarter: {profile.growth.hires_per_quarter:g} hires per quarter is"
+            f" more than 10x today's team of {fte} FTE; check the figure"
+        )
+    if profile.growth.annual_attrition > 1:
+        warnings.append(
+            f"growth.annual_attrition: {profile.growth.annual_attrition:.0%} a year means the"
+            " whole team turns over within a year; check the figure"
+        )
+    if fte > 20_000:
+        warnings.append(f"sites: {fte} FTE is far larger than a typical offshore team; check the figures")
+    if profile.internal_ld_staff > fte:
+        warnings.append("internal_ld_staff: more L&D staff than offshore FTEs; check the figure")
+    return warnings
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read and validate a profile YAML file.
+
+    Raises
+    ------
+    InputError
+        With one problem per broken rule, each naming the field.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", source=source) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, expected a YAML file", source=source) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror})", source=source) from None
+    profile = parse_profile(raw, source=source)
+    if profile.data is not None and profile.data.path is not None:
+        data_path = Path(profile.data.path)
+        if not data_path.is_absolute():
+            data_path = (path.parent / data_path).resolve()
+        profile = profile.model_copy(
+            update={"data": profile.data.model_copy(update={"path": str(data_path)})}
+        )
+    return profile
+
+
+def parse_profile(text: str | bytes, source: str = "<profile>") -> Profile:
+    """Validate a profile given as YAML text (see :func:`load_profile`)."""
+    document = read_yaml_mapping(text, source=source, what="profile")
+    try:
+        profile = Profile.model_validate(document)
+    except ValidationError as exc:
+        raise InputError(_problems_from(exc), source=source) from None
+    _check_assumption_names(profile, source)
+    return profile
+
+
+def read_yaml_mapping(text: str | bytes, source: str, what: str) -> dict[str, Any]:
+    """Parse untrusted YAML into a mapping: size-bounded, no aliases, no custom tags."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_PROFILE_BYTES:
+            raise InputError(f"file is {len(text):,} bytes; a {what} is at most {MAX_PROFILE_BYTES:,}", source)
+        if b"\x00" in text:
+            raise InputError(f"this is a binary file, not a YAML {what}", source)
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = text.decode("cp1252")
+            except UnicodeDecodeError:
+                raise InputError(f"not a text file; save the {what} as UTF-8 YAML", source) from None
+    if len(text) > MAX_PROFILE_BYTES:
+        raise InputError(f"text is too long for a {what}", source)
+    if not text.strip():
+        raise InputError(f"the file is empty; expected a YAML {what}", source)
+    try:
+        nodes = 0
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise InputError(
+                    "YAML aliases (*name) are not allowed in a profile; write the values out", source
+                )
+            nodes += 1
+            if nodes > MAX_YAML_NODES:
+                raise InputError(f"too many YAML nodes (over {MAX_YAML_NODES:,}) for a {what}", source)
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise InputError(f"{where}not valid YAML ({problem})", source) from None
+    except RecursionError:
+        raise InputError("YAML is nested too deeply", source) from None
+    if not isinstance(document, dict):
+        kind = "empty" if document is None else type(document).__name__
+        raise InputError(f"expected a YAML mapping of fields (prospect:, sites:, …), got {kind}", source)
+    return document
+
+
+def _check_assumption_names(profile: Profile, source: str) -> None:
+    if not profile.assumptions:
+        return
+    from tpo_scoping.assumptions import default_assumptions
+
+    known = sorted(default_assumptions())
+    problems = [
+        Problem(f"assumptions.{name}", f"unknown assumption{_did_you_mean(name, known)}")
+        for name in profile.assumptions
+        if name not in known
+    ]
+    if problems:
+        raise InputError(problems, source=source)
+
+
+_PYDANTIC_RULES = {
+    "extra_forbidden": "unknown field; remove it or check the spelling{hint}",
+    "missing": "required field is missing",
+    "greater_than": "must be greater than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+    "too_short": "must have at least {min_length} item(s)",
+    "too_long": "must have at most {max_length} item(s)",
+    "string_too_short": "must not be empty",
+    "string_too_long": "is longer than {max_length} characters",
+    "int_parsing": "must be a whole number, got {input!r}",
+    "int_from_float": "must be a whole number, got {input!r}",
+    "float_parsing": "must be a number, got {input!r}",
+    "float_type": "must be a number, got {input!r}",
+    "int_type": "must be a whole number, got {input!r}",
+    "bool_parsing": "must be true or false, got {input!r}",
+    "bool_type": "must be true or false, got {input!r}",
+    "string_type": "must be text, got {input!r}",
+    "list_type": "must be a list, e.g. [a, b]",
+    "dict_type": "must be a mapping of name: value",
+    "model_type": "must be a mapping of fields",
+    "model_attributes_type": "must be a mapping of fields",
+    "finite_number": "must be a finite number, got {input!r}",
+}
+
+
+def _problems_from(exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        where = ".".join(str(part) for part in err["loc"]) or "profile"
+        ctx = dict(err.get("ctx") or {})
+        kind = err["type"]
+        template = _PYDANTIC_RULES.get(kind)
+        if kind == "enum":
+            message = f"'{err['input']}' is not one of: {ctx.get('expected', '')}"
+            options = [o.strip(" '") for o in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
+            message += _did_you_mean(str(err["input"]), [o for o in options if o])
+        elif kind == "extra_forbidden":
+            parent = err["loc"][:-1]
+            name = str(err["loc"][-1])
+            hint = _did_you_mean(name, _field_names_at(parent))
+            message = template.format(hint=hint) if template else err["msg"]
+        elif kind == "value_error":
+            message = str(ctx.get("error", err["msg"]))
+        elif template is not None:
+            shown = err.get("input")
+            if isinstance(shown, str) and len(shown) > 60:
+                shown = shown[:57] + "..."
+            try:
+                message = template.format(input=shown, **ctx)
+            except (KeyError, IndexError):
+                message = err["msg"]
+        else:
+            message = err["msg"]
+        problems.append(Problem(where, message))
+    return problems
+
+
+def _field_names_at(loc: tuple[Any, ...]) -> list[str]:
+    model: Any = Profile
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part)) if hasattr(model, "model_fields") else None
+        if field is None:
+            return []
+        annotation = field.annotation
+        inner = getattr(annotation, "__args__", None)
+        candidates = [annotation, *(inner or [])]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if model is None:
+            return []
+    return list(model.model_fields)
+
+
+def _did_you_mean(word: str, options: list[str]) -> str:
+    match = difflib.get_close_matches(word.lower(), [o.lower() for o in options], n=1, cutoff=0.6)
+    return f" (did you mean {match[0]}?)" if match else ""
+
+
+def iso_countries() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes (from pycountry)."""
+    return _ISO_COUNTRIES
+
+
+def _load_iso() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+_ISO_COUNTRIES = _load_iso()
+
+
+def profile_json_schema() -> dict[str, Any]:
+    """JSON Schema of the profile, for editors' auto-completion."""
+    schema = Profile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "tpo-scoping prospect profile"
+    domains = sorted(load_reference("compliance_catalogue")["domains"])
+    schema["properties"]["compliance_domains"]["items"] = {"type": "string", "enum": domains}
+    return schema
+
+
+def profile_to_yaml(profile: Profile) -> str:
+    """Serialise a profile back to the YAML a sales engineer would write."""
+    data = json.loads(profile.model_dump_json(exclude_none=True))
+    if not data.get("assumptions"):
+        data.pop("assumptions", None)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

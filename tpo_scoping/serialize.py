@@ -1,0 +1,119 @@
+"""Plain, deterministic JSON for results, and atomic file writes.
+
+Results are dataclasses, dicts, pandas and numpy objects. :func:`to_jsonable` turns them into
+plain Python (NaN and infinities become ``null``), and :func:`dumps` writes them with a fixed key
+order, so that the same inputs and seed give byte-identical JSON.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+import os
+import tempfile
+from collections.abc import Mapping
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+
+def to_jsonable(obj: Any, digits: int | None = 10) -> Any:
+    """Convert a result to plain JSON types.
+
+    Floats are rounded to ``digits`` significant digits (so platform noise in the last bits does
+    not change the output); NaN and infinities become ``None``.
+
+    Examples
+    --------
+    >>> to_jsonable({"a": float("nan"), "b": (1, 2.0)})
+    {'a': None, 'b': [1, 2.0]}
+    """
+    if obj is None or isinstance(obj, bool | str):
+        return obj
+    if isinstance(obj, int):
+        return int(obj)
+    if isinstance(obj, float):
+        if not math.isfinite(obj):
+            return None
+        return float(f"{obj:.{digits}g}") if digits else obj
+    if isinstance(obj, Enum):
+        return to_jsonable(obj.value, digits)
+    if isinstance(obj, dt.datetime):
+        return obj.isoformat()
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
+    if hasattr(obj, "to_dict") and callable(obj.to_dict) and not isinstance(obj, type):
+        mod = type(obj).__module__
+        if mod.startswith("pandas"):
+            return _pandas(obj, digits)
+        return to_jsonable(obj.to_dict(), digits)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_jsonable(getattr(obj, f.name), digits) for f in dataclasses.fields(obj)}
+    if isinstance(obj, Mapping):
+        return {str(k): to_jsonable(v, digits) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set | frozenset):
+        items = sorted(obj, key=str) if isinstance(obj, set | frozenset) else obj
+        return [to_jsonable(v, digits) for v in items]
+    if isinstance(obj, Path):
+        return str(obj)
+    type_name = type(obj).__module__
+    if type_name.startswith("numpy"):
+        import numpy as np
+
+        if isinstance(obj, np.ndarray):
+            return [to_jsonable(v, digits) for v in obj.tolist()]
+        if isinstance(obj, np.bool_):
+            return bool(obj)
+        if isinstance(obj, np.integer):
+            return int(obj)
+        if isinstance(obj, np.floating):
+            return to_jsonable(float(obj), digits)
+        if isinstance(obj, np.datetime64):
+            return None if np.isnat(obj) else str(obj)[:10]
+    if type_name.startswith("pandas"):
+        return _pandas(obj, digits)
+    raise TypeError(f"cannot convert {type(obj).__name__} to JSON")
+
+
+def _pandas(obj: Any, digits: int | None) -> Any:
+    import pandas as pd
+
+    if obj is pd.NaT:
+        return None
+    if isinstance(obj, pd.Timestamp):
+        return obj.date().isoformat() if obj == obj.normalize() else obj.isoformat()
+    if isinstance(obj, pd.DataFrame):
+        return [to_jsonable(row, digits) for row in obj.to_dict(orient="records")]
+    if isinstance(obj, pd.Series):
+        return to_jsonable(obj.to_dict(), digits)
+    if obj is pd.NA:
+        return None
+    return to_jsonable(obj.to_dict(), digits)
+
+
+def dumps(obj: Any, indent: int | None = 2) -> str:
+    """Deterministic JSON text of a result (see :func:`to_jsonable`)."""
+    return json.dumps(to_jsonable(obj), indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_atomic(path: str | Path, data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder, then rename.
+
+    A crash mid-write leaves either the old file or none, never a truncated one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
