@@ -42,7 +42,9 @@ def test_bad_profiles_exit_2_without_traceback(cli, tmp_path: Path, content: str
 
 def test_warnings_go_to_stderr(cli, tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
-    path.write_text("prospect: X\nsites: [{country: PH, fte: 5}]\ngrowth: {hires_per_quarter: 500}\n")
+    path.write_text(
+        "prospect: X\nsites: [{country: PH, fte: 5}]\ngrowth: {hires_per_quarter: 500}\n"
+    )
     result = cli("validate", path)
     assert result.code == 0
     assert "warning: growth.hires_per_quarter" in result.err

@@ -71,11 +71,23 @@ def _problems(text: str | bytes) -> list[str]:
         ("fte: 38", "fte: 0", "p.yaml: sites.0.fte: must be greater than 0"),
         ("fte: 12", "fte: twelve", "p.yaml: sites.1.fte: must be a whole number, got 'twelve'"),
         ("[healthcare]", "[helthcare]", "did you mean healthcare?"),
-        ("hires_per_quarter: 20", "hires_per_quarter: lots", "growth.hires_per_quarter: must be a number"),
+        (
+            "hires_per_quarter: 20",
+            "hires_per_quarter: lots",
+            "growth.hires_per_quarter: must be a number",
+        ),
         ("internal_ld_staff: 0", "internal_ld_staf: 0", "internal_ld_staf: unknown field"),
         ("country: CO", "country: XX", "sites.1.country: 'XX' is not an ISO 3166-1 alpha-2"),
-        ("manager_walkthroughs  #", "walkthroughs  #", "current_training: 'walkthroughs' is not one of"),
-        ("kpis_defined: true", "kpis_defined: maybe", "readiness.kpis_defined: must be true or false"),
+        (
+            "manager_walkthroughs  #",
+            "walkthroughs  #",
+            "current_training: 'walkthroughs' is not one of",
+        ),
+        (
+            "kpis_defined: true",
+            "kpis_defined: maybe",
+            "readiness.kpis_defined: must be true or false",
+        ),
     ],
 )
 def test_bad_values_name_the_field_and_rule(replace: str, by: str, expected: str) -> None:
@@ -162,7 +174,6 @@ def test_json_schema_lists_fields_and_domains() -> None:
 
 def test_schema_accepts_what_the_model_accepts() -> None:
     import jsonschema
-
     import yaml
 
     jsonschema.validate(yaml.safe_load(EXAMPLE), profile_json_schema())

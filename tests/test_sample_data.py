@@ -90,7 +90,9 @@ def test_planted_90_day_retention_is_in_the_data(big: dict[str, pd.DataFrame]) -
     emp = big["employees"]
     as_of = pd.Timestamp(SCENARIOS["growing_healthcare"].as_of)
     old_enough = emp[(as_of - emp["hire_date"]).dt.days >= 90]
-    stayed = old_enough["exit_date"].isna() | ((old_enough["exit_date"] - old_enough["hire_date"]).dt.days >= 90)
+    stayed = old_enough["exit_date"].isna() | (
+        (old_enough["exit_date"] - old_enough["hire_date"]).dt.days >= 90
+    )
     share = stayed.groupby(old_enough["site"]).mean()
     assert share["Manila"] == pytest.approx(0.93, abs=0.03)
     assert share["Bogota"] == pytest.approx(0.70, abs=0.05)

@@ -107,7 +107,9 @@ def resolve_assumptions(overrides: Mapping[str, float] | None = None) -> dict[st
             low=min(base.low, value),
             high=max(base.high, value),
             source="profile override",
-            rationale=f"set in the prospect profile (default {base.value:g} {base.unit}; {base.source})",
+            rationale=(
+                f"set in the prospect profile (default {base.value:g} {base.unit}; {base.source})"
+            ),
         )
     if problems:
         raise InputError(problems)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
@@ -45,7 +45,7 @@ MAX_YAML_NODES = 20_000
 """Bound on YAML nodes, so that a hostile file cannot make the loader do unbounded work."""
 
 
-class CurrentTraining(str, Enum):
+class CurrentTraining(StrEnum):
     """How the prospect trains its offshore team today."""
 
     manager_walkthroughs = "manager_walkthroughs"
@@ -98,9 +98,12 @@ class Readiness(_Strict):
     """The readiness checklist from the discovery call."""
 
     kpis_defined: bool = Field(default=False, description="Clear performance KPIs exist today.")
-    processes_stable: bool = Field(default=False, description="Workflows are stable, not still being defined.")
+    processes_stable: bool = Field(
+        default=False, description="Workflows are stable, not still being defined."
+    )
     named_accountable_person: bool = Field(
-        default=False, description="The provider names one person accountable for training outcomes."
+        default=False,
+        description="The provider names one person accountable for training outcomes.",
     )
     offshore_integrated: bool = Field(
         default=False, description="Onshore staff treat offshore staff as genuine team members."
@@ -112,7 +115,9 @@ class DataSource(_Strict):
 
     path: str | None = Field(
         default=None,
-        description="Workbook (.xlsx), folder of CSVs, or a single employees CSV; relative to the profile.",
+        description=(
+            "Workbook (.xlsx), folder of CSVs, or a single employees CSV; relative to the profile."
+        ),
     )
     mapping: dict[str, dict[str, str]] = Field(
         default_factory=dict,
@@ -208,7 +213,9 @@ def plausibility_warnings(profile: Profile) -> list[str]:
             " whole team turns over within a year; check the figure"
         )
     if fte > 20_000:
-        warnings.append(f"sites: {fte} FTE is far larger than a typical offshore team; check the figures")
+        warnings.append(
+            f"sites: {fte} FTE is far larger than a typical offshore team; check the figures"
+        )
     if profile.internal_ld_staff > fte:
         warnings.append("internal_ld_staff: more L&D staff than offshore FTEs; check the figure")
     return warnings
@@ -262,30 +269,36 @@ def read_yaml_mapping(text: str | bytes, source: str, what: str) -> dict[str, An
     """Parse untrusted YAML into a mapping: size-bounded, no aliases, no custom tags."""
     if isinstance(text, bytes):
         if len(text) > MAX_PROFILE_BYTES:
-            raise InputError(f"file is {len(text):,} bytes; a {what} is at most {MAX_PROFILE_BYTES:,}", source)
+            raise InputError(
+                f"file is {len(text):,} bytes; a {what} is at most {MAX_PROFILE_BYTES:,}", source
+            )
         if b"\x00" in text:
             raise InputError(f"this is a binary file, not a YAML {what}", source)
+        raw = text
         try:
-            text = text.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             try:
-                text = text.decode("cp1252")
+                text = raw.decode("cp1252")
             except UnicodeDecodeError:
-                raise InputError(f"not a text file; save the {what} as UTF-8 YAML", source) from None
+                raise InputError(
+                    f"not a text file; save the {what} as UTF-8 YAML", source
+                ) from None
     if len(text) > MAX_PROFILE_BYTES:
         raise InputError(f"text is too long for a {what}", source)
     if not text.strip():
         raise InputError(f"the file is empty; expected a YAML {what}", source)
     try:
-        nodes = 0
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for nodes, event in enumerate(yaml.parse(text, Loader=yaml.SafeLoader), 1):
             if isinstance(event, yaml.AliasEvent):
                 raise InputError(
-                    "YAML aliases (*name) are not allowed in a profile; write the values out", source
+                    "YAML aliases (*name) are not allowed in a profile; write the values out",
+                    source,
                 )
-            nodes += 1
             if nodes > MAX_YAML_NODES:
-                raise InputError(f"too many YAML nodes (over {MAX_YAML_NODES:,}) for a {what}", source)
+                raise InputError(
+                    f"too many YAML nodes (over {MAX_YAML_NODES:,}) for a {what}", source
+                )
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -296,7 +309,9 @@ def read_yaml_mapping(text: str | bytes, source: str, what: str) -> dict[str, An
         raise InputError("YAML is nested too deeply", source) from None
     if not isinstance(document, dict):
         kind = "empty" if document is None else type(document).__name__
-        raise InputError(f"expected a YAML mapping of fields (prospect:, sites:, …), got {kind}", source)
+        raise InputError(
+            f"expected a YAML mapping of fields (prospect:, sites:, …), got {kind}", source
+        )
     return document
 
 
@@ -350,7 +365,9 @@ def _problems_from(exc: ValidationError) -> list[Problem]:
         template = _PYDANTIC_RULES.get(kind)
         if kind == "enum":
             message = f"'{err['input']}' is not one of: {ctx.get('expected', '')}"
-            options = [o.strip(" '") for o in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
+            options = [
+                o.strip(" '") for o in str(ctx.get("expected", "")).replace(" or ", ",").split(",")
+            ]
             message += _did_you_mean(str(err["input"]), [o for o in options if o])
         elif kind == "extra_forbidden":
             parent = err["loc"][:-1]
@@ -384,7 +401,9 @@ def _field_names_at(loc: tuple[Any, ...]) -> list[str]:
         annotation = field.annotation
         inner = getattr(annotation, "__args__", None)
         candidates = [annotation, *(inner or [])]
-        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        model = next(
+            (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None
+        )
         if model is None:
             return []
     return list(model.model_fields)

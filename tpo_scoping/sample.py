@@ -9,7 +9,8 @@ effects planted in its data, so that tests can check the analyses recover them:
 * early attrition: each site has a planted 90-day retention (one site much lower);
 * certificates: a share of one site's compliance modules is overdue, some expiring soon, some
   never completed;
-* training impact: a refresher course raises productivity by ``impact_points`` for those who took it.
+* training impact: a refresher course raises productivity by ``impact_points`` for those
+  who took it.
 
 Generated data is a dict of canonical tables (see :mod:`tpo_scoping.data_contract`) plus a
 profile dict whose FTE counts are the active headcount in the data at ``as_of``.
@@ -115,8 +116,13 @@ class SampleDataset:
     planted: dict[str, Any]
 
 
-_COMPETENCIES_SUPPORT = ("product_knowledge", "systems_navigation", "written_communication",
-                         "call_handling", "data_privacy")
+_COMPETENCIES_SUPPORT = (
+    "product_knowledge",
+    "systems_navigation",
+    "written_communication",
+    "call_handling",
+    "data_privacy",
+)
 
 SCENARIOS: dict[str, Scenario] = {
     s.key: s
@@ -153,15 +159,26 @@ SCENARIOS: dict[str, Scenario] = {
             ),
             sites=(
                 SiteSpec("Manila", "PH", 38, retention_90d=0.93, overdue_share=0.04),
-                SiteSpec("Bogota", "CO", 12, retention_90d=0.70, overdue_share=0.25,
-                         never_completed_share=0.05),
+                SiteSpec(
+                    "Bogota",
+                    "CO",
+                    12,
+                    retention_90d=0.70,
+                    overdue_share=0.25,
+                    never_completed_share=0.05,
+                ),
             ),
             roles=(
                 RoleSpec("claims_specialist", 0.7, plateau=60, weeks_to_proficiency=12),
                 RoleSpec("team_lead", 0.3, plateau=45, weeks_to_proficiency=20),
             ),
-            competencies=("hipaa_privacy", "claims_processing", "medical_coding",
-                          "systems_navigation", "written_communication"),
+            competencies=(
+                "hipaa_privacy",
+                "claims_processing",
+                "medical_coding",
+                "systems_navigation",
+                "written_communication",
+            ),
             hires_per_quarter=20,
             annual_attrition=0.30,
             compliance_domains=("healthcare",),
@@ -187,8 +204,14 @@ SCENARIOS: dict[str, Scenario] = {
                 RoleSpec("dispute_analyst", 0.3, plateau=35, weeks_to_proficiency=16),
                 RoleSpec("supervisor", 0.1, plateau=30, weeks_to_proficiency=24),
             ),
-            competencies=("fraud_detection", "pci_procedures", "dispute_handling",
-                          "call_handling", "spanish_english_fluency", "systems_navigation"),
+            competencies=(
+                "fraud_detection",
+                "pci_procedures",
+                "dispute_handling",
+                "call_handling",
+                "spanish_english_fluency",
+                "systems_navigation",
+            ),
             hires_per_quarter=15,
             annual_attrition=0.25,
             compliance_domains=("payments", "data_processing"),
@@ -235,15 +258,21 @@ def planted_truth(scenario: Scenario) -> dict[str, Any]:
     """What the generator plants, in the units the analyses report."""
     return {
         "as_of": scenario.as_of.isoformat(),
-        "top_gap": {"site": scenario.gap_site, "competency": scenario.gap_competency,
-                    "points": scenario.gap_points},
+        "top_gap": {
+            "site": scenario.gap_site,
+            "competency": scenario.gap_competency,
+            "points": scenario.gap_points,
+        },
         "weeks_to_proficiency": {r.name: r.weeks_to_proficiency for r in scenario.roles},
         "retention_90d": {s.name: s.retention_90d for s in scenario.sites},
         "overdue_share": {s.name: s.overdue_share for s in scenario.sites},
         "never_completed_share": {s.name: s.never_completed_share for s in scenario.sites},
         "annual_attrition": scenario.annual_attrition,
-        "impact": {"course": scenario.impact_course, "metric": "productivity",
-                   "points": scenario.impact_points},
+        "impact": {
+            "course": scenario.impact_course,
+            "metric": "productivity",
+            "points": scenario.impact_points,
+        },
         "expected_fit": scenario.expected_fit,
     }
 
@@ -415,7 +444,9 @@ def _assessments(
     rows["assessed_on"] = rows["hire_date"] + pd.to_timedelta(offset, unit="D")
     mean = scenario.base_score + rows["competency"].map(comp_effect).to_numpy()
     if scenario.gap_site and scenario.gap_competency:
-        planted = (rows["site"] == scenario.gap_site) & (rows["competency"] == scenario.gap_competency)
+        planted = (rows["site"] == scenario.gap_site) & (
+            rows["competency"] == scenario.gap_competency
+        )
         mean = mean - scenario.gap_points * planted.to_numpy()
     score = np.clip(rng.normal(mean, scenario.score_sd), 0, 100).round(1)
     rows["score"] = score
@@ -472,8 +503,9 @@ def _metrics_and_training(
     scenario: Scenario, employees: pd.DataFrame, rng: np.random.Generator, as_of: pd.Timestamp
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Monthly metric series per employee following the planted learning curves."""
-    months = pd.date_range(end=as_of.to_period("M").to_timestamp(), periods=scenario.metric_months,
-                           freq="MS")
+    months = pd.date_range(
+        end=as_of.to_period("M").to_timestamp(), periods=scenario.metric_months, freq="MS"
+    )
     roles = {r.name: r for r in scenario.roles}
     emp = employees.reset_index(drop=True)
     n_emp, n_mon = len(emp), len(months)
@@ -494,40 +526,57 @@ def _metrics_and_training(
     training = None
     if scenario.impact_course:
         start = as_of - pd.DateOffset(months=scenario.impact_months_ago)
-        tenured = emp[(emp["hire_date"] < start - pd.Timedelta(days=180))
-                      & (emp["exit_date"].isna() | (emp["exit_date"] > start))]
+        tenured = emp[
+            (emp["hire_date"] < start - pd.Timedelta(days=180))
+            & (emp["exit_date"].isna() | (emp["exit_date"] > start))
+        ]
         chosen = tenured.sample(frac=0.4, random_state=int(rng.integers(2**31 - 1)))
         completed = start + pd.to_timedelta(rng.integers(0, 28, len(chosen)), unit="D")
         training = pd.DataFrame(
-            {"employee_id": chosen["employee_id"].to_numpy(), "course": scenario.impact_course,
-             "completed_on": completed.normalize()}
+            {
+                "employee_id": chosen["employee_id"].to_numpy(),
+                "course": scenario.impact_course,
+                "completed_on": completed.normalize(),
+            }
         )
         trained_on = pd.Series(completed.to_numpy(), index=chosen.index)
         done = emp.index.map(trained_on).to_numpy(dtype="datetime64[ns]")[idx]
         after = ~np.isnat(done) & (period > done)
         productivity = productivity + scenario.impact_points * after
     frames = [
-        pd.DataFrame({
-            "employee_id": emp["employee_id"].to_numpy()[idx],
-            "period": period,
-            "metric": "productivity",
-            "value": np.round(productivity + rng.normal(0, plateau * 0.05), 2),
-        })
+        pd.DataFrame(
+            {
+                "employee_id": emp["employee_id"].to_numpy()[idx],
+                "period": period,
+                "metric": "productivity",
+                "value": np.round(productivity + rng.normal(0, plateau * 0.05), 2),
+            }
+        )
     ]
     if "error_rate" in scenario.extra_metrics:
         error = 0.02 + 0.10 * (1 - curve) / LEARNING_CURVE_START
-        frames.append(pd.DataFrame({
-            "employee_id": emp["employee_id"].to_numpy()[idx], "period": period,
-            "metric": "error_rate",
-            "value": np.round(np.clip(error + rng.normal(0, 0.01, idx.size), 0, 1), 4),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "employee_id": emp["employee_id"].to_numpy()[idx],
+                    "period": period,
+                    "metric": "error_rate",
+                    "value": np.round(np.clip(error + rng.normal(0, 0.01, idx.size), 0, 1), 4),
+                }
+            )
+        )
     if "csat" in scenario.extra_metrics:
         csat = 4.6 - 0.8 * (1 - curve)
-        frames.append(pd.DataFrame({
-            "employee_id": emp["employee_id"].to_numpy()[idx], "period": period,
-            "metric": "csat",
-            "value": np.round(np.clip(csat + rng.normal(0, 0.15, idx.size), 1, 5), 2),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "employee_id": emp["employee_id"].to_numpy()[idx],
+                    "period": period,
+                    "metric": "csat",
+                    "value": np.round(np.clip(csat + rng.normal(0, 0.15, idx.size), 1, 5), 2),
+                }
+            )
+        )
     metrics = pd.concat(frames, ignore_index=True)
     metrics["period"] = pd.to_datetime(metrics["period"])
     return metrics, training
@@ -556,8 +605,12 @@ def write_dataset(dataset: SampleDataset, folder: str | Path) -> Path:
             if pd.api.types.is_datetime64_any_dtype(out[col]):
                 out[col] = out[col].dt.strftime("%Y-%m-%d")
         out.to_csv(data_dir / f"{name}.csv", index=False, lineterminator="\n")
-    planted = {"scenario": dataset.scenario.key, "seed": dataset.seed,
-               "description": dataset.scenario.description, **dataset.planted}
+    planted = {
+        "scenario": dataset.scenario.key,
+        "seed": dataset.seed,
+        "description": dataset.scenario.description,
+        **dataset.planted,
+    }
     (folder / "planted.yaml").write_text(
         "# What the generator planted in this prospect's data (the truth tests check against).\n"
         + yaml.safe_dump(planted, sort_keys=False, allow_unicode=True),

@@ -18,7 +18,10 @@ T = TypeVar("T")
 def add_format(parser: argparse.ArgumentParser, choices: Iterable[str] = ("table", "json")) -> None:
     choices = list(choices)
     parser.add_argument(
-        "--format", choices=choices, default=choices[0], help=f"output format (default {choices[0]})"
+        "--format",
+        choices=choices,
+        default=choices[0],
+        help=f"output format (default {choices[0]})",
     )
 
 
@@ -53,9 +56,13 @@ def positive_int(name: str, low: int, high: int) -> Callable[[str], int]:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a whole number, got {text!r}"
+            ) from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{name} must be between {low} and {high}, got {value}")
+            raise argparse.ArgumentTypeError(
+                f"{name} must be between {low} and {high}, got {value}"
+            )
         return value
 
     return parse

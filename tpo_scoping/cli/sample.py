@@ -12,7 +12,9 @@ from tpo_scoping.cli._common import positive_int
 
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser("sample", help="generate the synthetic sample prospects")
-    parser.add_argument("--out", type=Path, default=Path("sample_data"), help="folder (default sample_data)")
+    parser.add_argument(
+        "--out", type=Path, default=Path("sample_data"), help="folder (default sample_data)"
+    )
     parser.add_argument("--seed", type=positive_int("--seed", 0, 2**32 - 1), default=None)
     parser.set_defaults(run=run)
 

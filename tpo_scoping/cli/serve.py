@@ -16,7 +16,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser("serve", help="serve the Voilà apps on localhost")
     parser.add_argument("--port", type=positive_int("--port", 1, 65535), default=8866)
-    parser.add_argument("--apps", type=Path, default=REPO_ROOT / "apps", help="folder of app notebooks")
+    parser.add_argument(
+        "--apps", type=Path, default=REPO_ROOT / "apps", help="folder of app notebooks"
+    )
     parser.set_defaults(run=run)
 
 
@@ -26,9 +28,15 @@ def run(args: argparse.Namespace) -> int:
     if not args.apps.is_dir():
         raise InputError(f"--apps: {args.apps} is not a folder of app notebooks")
     command = [
-        sys.executable, "-m", "voila", str(args.apps),
-        f"--port={args.port}", "--no-browser", "--Voila.ip=127.0.0.1",
-        "--strip_sources=True", "--show_tracebacks=False",
+        sys.executable,
+        "-m",
+        "voila",
+        str(args.apps),
+        f"--port={args.port}",
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
     ]
     print(f"serving the workbench on http://localhost:{args.port}", file=sys.stderr)
     os.execv(sys.executable, command)

@@ -34,7 +34,9 @@ def run(args: argparse.Namespace) -> int:
     emit(
         result,
         args,
-        lambda r: f"ok: {r['prospect']} ({r['total_fte']} FTE across {len(r['sites'])} site(s))"
-        + (f", {len(warnings)} warning(s)" if warnings else ""),
+        lambda r: (
+            f"ok: {r['prospect']} ({r['total_fte']} FTE across {len(r['sites'])} site(s))"
+            + (f", {len(warnings)} warning(s)" if warnings else "")
+        ),
     )
     return 0

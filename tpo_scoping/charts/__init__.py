@@ -1,0 +1,75 @@
+"""altair chart builders, separate from the analyses.
+
+Every builder takes a plain result object and returns an ``alt.Chart`` (or layered/concatenated
+chart); nothing here computes an analysis. Charts must stay under altair's 5,000-row limit:
+aggregate before charting. Rendering is offline everywhere:
+
+* in notebooks and Voilà, :func:`enable_offline` switches altair to the anywidget-based
+  ``jupyter`` renderer with the vega bundle served locally (no CDN);
+* in the HTML brief, :func:`to_svg` renders server-side with vl-convert (no JavaScript at all).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PALETTE = {
+    "tpo": "#1f6f8b",
+    "catalog_licensing": "#e07a5f",
+    "custom_course_development": "#81b29a",
+    "internal_ld": "#f2cc8f",
+    "lms_only": "#6d597a",
+    "adhoc_vendor": "#9c9c9c",
+}
+"""One colour per engagement option, used consistently across charts."""
+
+FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+
+
+def theme() -> dict[str, Any]:
+    """The workbench's altair theme: readable fonts, no chart border."""
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": True, "gridOpacity": 0.4},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12},
+            "title": {"fontSize": 15, "anchor": "start"},
+        }
+    }
+
+
+def enable_offline() -> None:
+    """Render altair charts in Jupyter/Voilà without any network access.
+
+    Uses altair's anywidget-based ``jupyter`` renderer in offline mode, which serves the vega
+    JavaScript from the installed package instead of a CDN.
+    """
+    import altair as alt
+
+    alt.renderers.enable("jupyter", offline=True)
+    _register_theme()
+
+
+def _register_theme() -> None:
+    import altair as alt
+
+    if "tpo_scoping" not in alt.theme.names():
+        alt.theme.register("tpo_scoping", enable=True)(theme)
+    else:
+        alt.theme.enable("tpo_scoping")
+
+
+def to_svg(chart: Any) -> str:
+    """Render a chart to a standalone SVG string with vl-convert (no browser, no network)."""
+    import vl_convert as vlc
+
+    _register_theme()
+    return str(vlc.vegalite_to_svg(chart.to_dict(), vl_version=_vl_version()))
+
+
+def _vl_version() -> str:
+    import altair as alt
+
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return f"v{major_minor.replace('.', '_')}"
