@@ -26,7 +26,7 @@ PALETTE = {
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
 
-def theme() -> dict[str, Any]:
+def theme() -> Any:
     """The workbench's altair theme: readable fonts, no chart border."""
     return {
         "config": {
