@@ -1,0 +1,225 @@
+"""A real Voilà server and headless Chromium for the browser tests.
+
+One server per session (``tpo-scoping serve`` on a free loopback port, the configuration
+``make run`` uses) and one browser; every page gets a fresh context that refuses and records any
+request leaving localhost, so a test fails if a page reaches for a CDN.
+
+Set ``TPO_SCREENSHOT_DIR`` to keep the screenshots the tests take.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+PAGE_TIMEOUT_MS = 60_000
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+            if CHROMIUM is None:
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason="Chromium is not installed (Debian: apt-get install chromium); "
+                        "the browser tests need it"
+                    )
+                )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _cli() -> list[str]:
+    script = Path(sys.executable).parent / "tpo-scoping"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from tpo_scoping.cli import main; sys.exit(main())"]
+
+
+class VoilaServer:
+    """A ``tpo-scoping serve`` subprocess; ``url(path)`` builds addresses on it."""
+
+    def __init__(self, *args: str, log_path: Path, apps: Path | None = None) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        command = [*_cli(), "serve", f"--port={self.port}", *args]
+        if apps is not None:
+            command.append(f"--apps={apps}")
+        self.log_path = log_path
+        self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            command, stdout=self._log, stderr=subprocess.STDOUT, cwd=str(ROOT)
+        )
+
+    def url(self, path: str = "/") -> str:
+        return self.base + path
+
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Voilà exited early; see {self.log_path}:\n{self.log()}")
+            try:
+                urllib.request.urlopen(self.url("/voila/static/voila.js"), timeout=2).close()
+                return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.3)
+        raise RuntimeError(f"Voilà did not start within {timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text("utf-8", errors="replace")[-5000:]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
+    """The workbench, served exactly as ``make run`` serves it (kernel pool on)."""
+    server = VoilaServer(log_path=tmp_path_factory.mktemp("voila") / "server.log")
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def public_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
+    """Public mode: the break-even calculator alone, no kernel pool (the cold path)."""
+    server = VoilaServer(
+        "--public", "--pool-size=0", log_path=tmp_path_factory.mktemp("public") / "server.log"
+    )
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    chosen = os.environ.get("TPO_SCREENSHOT_DIR")
+    path = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class Page:
+    """A Playwright page plus the requests it tried to make outside localhost."""
+
+    def __init__(self, page: Any, external: list[str], shots: Path) -> None:
+        self.page = page
+        self.external = external
+        self.shots = shots
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.page, name)
+
+    def screenshot_to(self, name: str) -> Path:
+        path = self.shots / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def page(browser: Any, screenshot_dir: Path) -> Iterator[Page]:
+    context = browser.new_context(
+        accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="en-US"
+    )
+    external: list[str] = []
+
+    def route(route: Any) -> None:
+        url = route.request.url
+        parsed = urlparse(url)
+        if parsed.scheme in {"data", "blob", "about"} or parsed.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            external.append(url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    try:
+        yield Page(page, external, screenshot_dir)
+    finally:
+        context.close()
+    assert external == [], f"the page tried to reach outside localhost: {external}"
+
+
+def open_app(page: Page, server: VoilaServer, path: str, ready: str = ".tpo-ready") -> None:
+    """Navigate and wait until the app marks its first output as rendered."""
+    page.goto(server.url(path), wait_until="domcontentloaded")
+    page.wait_for_selector(ready, state="attached", timeout=PAGE_TIMEOUT_MS)
+
+
+FORBIDDEN_TEXT = ("Traceback", "Error in", "Exception", "import ", "def ", "tpo_scoping.ui")
+
+
+def assert_clean(page: Page) -> None:
+    """No traceback, no stderr output and no source code anywhere on the page."""
+    text = page.inner_text("body")
+    for word in FORBIDDEN_TEXT:
+        assert word not in text, f"page shows {word!r}"
+    assert page.locator(".jp-InputArea, .jp-InputPrompt, .jp-CodeMirrorEditor").count() == 0
+    stderr = page.locator('[data-mime-type="application/vnd.jupyter.stderr"]')
+    assert stderr.count() == 0, stderr.first.inner_text()
+    assert (
+        page.locator(".jp-OutputArea-output.jp-mod-error, .jp-RenderedText.jp-mod-error").count()
+        == 0
+    )

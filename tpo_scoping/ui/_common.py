@@ -1,0 +1,423 @@
+"""Pieces shared by the app widgets: validated fields, messages, downloads, error handling.
+
+Everything a person sees goes through here, so the apps behave alike:
+
+* :class:`NumberField` parses what was typed and shows a friendly message next to the field
+  instead of silently clamping or raising;
+* :func:`guarded` turns any failure of a computation into a polite message in the page, with the
+  detail in the server log (never a traceback in the page);
+* :func:`download_link` offers bytes built in memory as a download (a ``data:`` URI), so nothing
+  is written to disk;
+* :class:`Debouncer` delays an expensive recomputation until input pauses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import functools
+import html
+import logging
+import math
+import os
+import sys
+import urllib.parse
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import ipywidgets as widgets
+import traitlets
+
+from tpo_scoping.errors import InputError
+
+log = logging.getLogger("tpo_scoping.ui")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MAX_QUERY_STRING = 2_000
+"""Longest query string the apps read; anything longer is ignored as a whole."""
+
+POLITE_ERROR = (
+    "Sorry, something went wrong while {what}. The details were written to the server log; "
+    "please change an input or try again."
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Logging: details go to the server's log, never to the page.
+
+
+def _server_stream() -> Any:
+    """The kernel process's real stderr, bypassing ipykernel's capture (which feeds the page)."""
+    fd = getattr(sys.stderr, "_original_stdstream_copy", None)
+    if isinstance(fd, int):
+        try:
+            return os.fdopen(os.dup(fd), "w", buffering=1)
+        except OSError:  # pragma: no cover - exotic kernels
+            pass
+    return sys.__stderr__
+
+
+def install_server_log() -> None:
+    """Send ``tpo_scoping`` log records to the server log (once per process)."""
+    root = logging.getLogger("tpo_scoping")
+    if any(getattr(h, "_tpo_server_log", False) for h in root.handlers):
+        return
+    handler = logging.StreamHandler(_server_stream())
+    handler.setFormatter(logging.Formatter("[tpo_scoping] %(levelname)s %(name)s: %(message)s"))
+    handler._tpo_server_log = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    root.propagate = False
+
+
+# --------------------------------------------------------------------------------------------
+# Messages
+
+
+def message_html(text: str, kind: str = "error") -> str:
+    """A short escaped message as HTML; ``kind`` is error, warning, info or ok."""
+    if not text:
+        return ""
+    colours = {"error": "#9b1c1c", "warning": "#8a5a00", "info": "#33506b", "ok": "#1d6b35"}
+    colour = colours.get(kind, colours["info"])
+    body = "<br>".join(html.escape(line) for line in text.splitlines())
+    return f'<div class="tpo-msg tpo-msg-{kind}" style="color:{colour};font-size:13px">{body}</div>'
+
+
+class MessageBox(widgets.HTML):
+    """A line of text under a field or a panel: empty when there is nothing to say."""
+
+    text = traitlets.Unicode("")
+    kind = traitlets.Unicode("error")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("tpo-message")
+
+    @traitlets.observe("text", "kind")
+    def _render(self, _change: Any = None) -> None:
+        self.value = message_html(self.text, self.kind)
+
+    def show(self, text: str, kind: str = "error") -> None:
+        with self.hold_trait_notifications():
+            self.kind = kind
+            self.text = text
+
+    def clear(self) -> None:
+        self.text = ""
+
+
+def input_error_text(exc: InputError) -> str:
+    """The lines of an :class:`InputError`, as shown in the page."""
+    return "\n".join(str(p) for p in exc.problems) or str(exc)
+
+
+def guarded(what: str, message: Callable[[Any], MessageBox]) -> Callable[[F], F]:
+    """Decorate a method so that failures become messages in the page.
+
+    ``InputError`` shows its problems; any other exception shows :data:`POLITE_ERROR` and logs
+    the traceback to the server log. ``message`` picks the :class:`MessageBox` from ``self``.
+    """
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            box = message(self)
+            try:
+                result = fn(self, *args, **kwargs)
+            except InputError as exc:
+                box.show(input_error_text(exc), "error")
+                return None
+            except Exception:
+                log.exception("%s failed while %s", type(self).__name__, what)
+                box.show(POLITE_ERROR.format(what=what), "error")
+                return None
+            return result
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+# --------------------------------------------------------------------------------------------
+# Fields
+
+
+def parse_number(
+    text: str,
+    *,
+    label: str,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    integer: bool = False,
+    percent: bool = False,
+) -> float:
+    """Parse a number typed by a person, or raise ``ValueError`` with a friendly message.
+
+    Accepts thousands separators (``1,200``), surrounding spaces and, for percentages, a trailing
+    ``%`` (``30`` and ``30%`` both mean 0.30).
+
+    Examples
+    --------
+    >>> parse_number(" 1,200 ", label="FTE", integer=True)
+    1200.0
+    >>> parse_number("30%", label="Attrition", percent=True)
+    0.3
+    """
+    raw = (text or "").strip().replace(",", "").replace("_", "")
+    if percent:
+        raw = raw.rstrip("%").strip()
+    if not raw:
+        raise ValueError(f"{label}: enter a number")
+    if len(raw) > 30:
+        raise ValueError(f"{label}: that is not a number we can use")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{label}: '{_short(text)}' is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{label}: enter a finite number")
+    if integer and value != int(value):
+        raise ValueError(f"{label}: enter a whole number")
+    if percent:
+        value = value / 100.0
+    unit = "%" if percent else ""
+    scale = 100.0 if percent else 1.0
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{label}: must be at least {minimum * scale:,.4g}{unit}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{label}: must be at most {maximum * scale:,.4g}{unit}")
+    return value
+
+
+def _short(text: str, limit: int = 24) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def format_number(value: float, *, integer: bool = False, percent: bool = False) -> str:
+    """The text a :class:`NumberField` shows for ``value``."""
+    if percent:
+        return f"{value * 100:.4g}"
+    if integer:
+        return str(round(value))
+    return f"{value:.6g}"
+
+
+class NumberField(widgets.VBox):
+    """A labelled numeric input that validates on commit and explains bad input beside it.
+
+    ``value`` holds the last valid number (a fraction for percentages); ``valid`` is False while
+    the text on screen cannot be used. Typing never triggers work: the field commits on Enter
+    or when it loses focus (``continuous_update=False``).
+    """
+
+    value = traitlets.Float(0.0)
+    valid = traitlets.Bool(True)
+    error = traitlets.Unicode("")
+
+    def __init__(
+        self,
+        label: str,
+        value: float,
+        *,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        integer: bool = False,
+        percent: bool = False,
+        unit: str = "",
+        help: str = "",
+        width: str = "150px",
+    ) -> None:
+        self.label = label
+        self.minimum = minimum
+        self.maximum = maximum
+        self.integer = integer
+        self.percent = percent
+        suffix = "%" if percent else unit
+        self.text = widgets.Text(
+            value=format_number(value, integer=integer, percent=percent),
+            continuous_update=False,
+            layout=widgets.Layout(width=width),
+            tooltip=help or None,
+        )
+        self.text.add_class("tpo-number")
+        caption = widgets.HTML(
+            f'<span style="font-size:13px">{html.escape(label)}'
+            + (f' <span style="color:#667">({html.escape(suffix)})</span>' if suffix else "")
+            + "</span>",
+            tooltip=help or None,
+        )
+        self.message = MessageBox()
+        super().__init__([caption, self.text, self.message])
+        self.add_class("tpo-field")
+        self.value = float(value)
+        self.text.observe(self._on_text, names="value")
+
+    def _on_text(self, change: Mapping[str, Any]) -> None:
+        try:
+            number = parse_number(
+                change["new"],
+                label=self.label,
+                minimum=self.minimum,
+                maximum=self.maximum,
+                integer=self.integer,
+                percent=self.percent,
+            )
+        except ValueError as exc:
+            with self.hold_trait_notifications():
+                self.error = str(exc)
+                self.valid = False
+            self.message.show(str(exc))
+            return
+        self.message.clear()
+        with self.hold_trait_notifications():
+            self.error = ""
+            self.valid = True
+            self.value = number
+
+    def set(self, value: float) -> None:
+        """Set the value programmatically (shows it, validates it like typed input)."""
+        self.text.value = format_number(value, integer=self.integer, percent=self.percent)
+        # Setting the same text twice does not fire; validate explicitly.
+        self._on_text({"new": self.text.value})
+
+    def type(self, text: str) -> None:
+        """Simulate typing ``text`` and committing it (for tests and prefill)."""
+        self.text.value = text
+        self._on_text({"new": text})
+
+
+# --------------------------------------------------------------------------------------------
+# Downloads
+
+
+def data_uri(data: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+MIME = {
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "yaml": "application/x-yaml",
+    "csv": "text/csv",
+}
+
+
+def download_link(data: bytes, filename: str, label: str | None = None) -> str:
+    """An HTML anchor that downloads ``data`` as ``filename``, built entirely in memory."""
+    ext = filename.rsplit(".", 1)[-1].lower()
+    mime = MIME.get(ext, "application/octet-stream")
+    text = html.escape(label or f"Download {filename}")
+    return (
+        f'<a class="tpo-download" href="{data_uri(data, mime)}" '
+        f'download="{html.escape(filename, quote=True)}" '
+        'style="display:inline-block;padding:4px 10px;border:1px solid #1f6f8b;border-radius:4px;'
+        f'color:#1f6f8b;text-decoration:none;font-size:13px">⬇ {text}</a>'
+    )
+
+
+def safe_filename(text: str, default: str = "prospect") -> str:
+    """A file-name stem made of letters, digits and dashes.
+
+    Examples
+    --------
+    >>> safe_filename("Example Health Services, Inc.")
+    'example-health-services-inc'
+    """
+    stem = "".join(c.lower() if c.isalnum() else "-" for c in text)
+    stem = "-".join(part for part in stem.split("-") if part)[:60]
+    return stem or default
+
+
+# --------------------------------------------------------------------------------------------
+# Debounce and query strings
+
+
+class Debouncer:
+    """Call ``fn`` once input has paused for ``wait`` seconds.
+
+    Inside a running event loop (a Jupyter kernel) calls are scheduled with ``call_later`` and
+    coalesced; with no running loop (plain pytest) or ``wait == 0`` they run at once, so tests
+    need no sleeping.
+    """
+
+    def __init__(self, fn: Callable[[], Any], wait: float = 0.25) -> None:
+        self.fn = fn
+        self.wait = wait
+        self._handle: asyncio.TimerHandle | None = None
+
+    def __call__(self, *_args: Any, **_kwargs: Any) -> None:
+        if self.wait <= 0:
+            self.fn()
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.fn()
+            return
+        if self._handle is not None:
+            self._handle.cancel()
+        self._handle = loop.call_later(self.wait, self._fire)
+
+    def _fire(self) -> None:
+        self._handle = None
+        self.fn()
+
+    def flush(self) -> None:
+        """Run a pending call now."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._fire()
+
+
+def parse_query(query: str, allowed: set[str] | frozenset[str]) -> dict[str, str]:
+    """Keys in ``allowed`` from a URL query string; first value wins; junk is dropped.
+
+    Examples
+    --------
+    >>> parse_query("fte=50&fte=9&evil=<script>", {"fte"})
+    {'fte': '50'}
+    """
+    if not query or len(query) > MAX_QUERY_STRING:
+        return {}
+    try:
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=False, max_num_fields=50)
+    except ValueError:
+        return {}
+    out: dict[str, str] = {}
+    for key, value in pairs:
+        if key in allowed and key not in out:
+            out[key] = value[:100]
+    return out
+
+
+def request_query_string() -> str:
+    """The page request's query string, also with a preheated kernel.
+
+    A kernel from Voilà's pool runs the notebook before anyone asks for it; the request's
+    details reach it only through ``voila.utils.wait_for_request``, which returns at once when
+    the kernel was started for the request.
+    """
+    if os.environ.get("VOILA_PREHEAT", "False") != "False":
+        try:
+            from voila.utils import wait_for_request
+
+            wait_for_request()
+        except Exception:  # the page still works, just without prefill
+            log.exception("could not read the request of a preheated kernel")
+    return os.environ.get("QUERY_STRING", "")
+
+
+def heading(text: str, level: int = 3) -> widgets.HTML:
+    return widgets.HTML(f"<h{level} style='margin:6px 0'>{html.escape(text)}</h{level}>")
+
+
+def money(value: float | None) -> str:
+    """USD with thousands separators, no cents ("$1,234,567"); a dash for missing values."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.0f}"

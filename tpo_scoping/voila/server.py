@@ -1,0 +1,110 @@
+"""Run standalone Voilà on the apps with the workbench's configuration.
+
+Two modes:
+
+* **workbench** (default): every notebook in the apps folder, reachable under
+  ``/voila/render/<name>.ipynb``; ``/`` redirects to the landing page ``index.ipynb``. Voilà's
+  file tree and contents API are not mounted, so only the notebooks themselves are reachable.
+* **public**: the public break-even calculator alone. Voilà serves one notebook for every path,
+  so there is no tree, no other notebook and no file to reach; only the page assets are served.
+
+Standalone Voilà accepts only widget (comm) messages from a page, never code to execute; the
+server-extension mode does not filter them, which is why this launcher never uses it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tpo_scoping.voila import CONFIG_DIR, SHARE_DIR
+
+PUBLIC_NOTEBOOK = "breakeven.ipynb"
+"""The notebook public mode serves."""
+
+LANDING_NOTEBOOK = "index.ipynb"
+
+
+def voila_argv(
+    apps_dir: str | Path,
+    *,
+    port: int = 8866,
+    public: bool = False,
+    token: str | None = None,
+    ip: str = "127.0.0.1",
+    pool_size: int | None = None,
+    log_level: str = "INFO",
+) -> list[str]:
+    """Command-line arguments for :class:`WorkbenchVoila`, on top of ``voila.json``.
+
+    Examples
+    --------
+    >>> argv = voila_argv("apps", port=9000, public=True)
+    >>> argv[0].endswith("breakeven.ipynb"), "--port=9000" in argv
+    (True, True)
+    """
+    apps = Path(apps_dir).resolve()
+    target = apps / PUBLIC_NOTEBOOK if public else apps
+    argv = [str(target), f"--port={port}", f"--Voila.ip={ip}", f"--Voila.log_level={log_level}"]
+    if token is not None:
+        argv.append(f"--token={token}")
+    if pool_size is not None:
+        if pool_size <= 0:
+            argv.append("--VoilaConfiguration.preheat_kernel=False")
+        else:
+            argv.append(f"--VoilaConfiguration.default_pool_size={pool_size}")
+    return argv
+
+
+def _prepend_jupyter_path() -> None:
+    """Make the ``tpo`` template findable (Voilà looks for templates on ``JUPYTER_PATH``)."""
+    current = os.environ.get("JUPYTER_PATH", "")
+    parts = [p for p in current.split(os.pathsep) if p]
+    if str(SHARE_DIR) not in parts:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(SHARE_DIR), *parts])
+
+
+def make_app_class() -> Any:
+    """The Voilà application class with the workbench's routes (imports Voilà lazily)."""
+    from tornado.web import RedirectHandler
+    from traitlets import default
+    from voila.app import Voila
+
+    try:
+        from jupyter_server.utils import url_path_join
+    except ImportError:  # pragma: no cover - jupyter_server is a dependency
+        from voila.utils import url_path_join  # type: ignore[no-redef]
+
+    class WorkbenchVoila(Voila):  # type: ignore[misc]
+        """Voilà reading only the packaged ``voila.json``; a landing page instead of the tree."""
+
+        @default("config_file_paths")
+        def _config_file_paths_default(self) -> list[str]:
+            # Only the packaged file: a stray voila.json in the working directory or in a
+            # Jupyter config folder must not loosen the serving settings.
+            return [str(CONFIG_DIR)]
+
+        def init_handlers(self) -> list[Any]:
+            handlers = list(super().init_handlers())
+            if self.notebook_path:
+                return handlers
+            root = self.server_url
+            hidden = (
+                url_path_join(root, "/voila/tree"),
+                url_path_join(root, "/voila/api/contents"),
+            )
+            kept = [h for h in handlers if h[0] != root and not h[0].startswith(hidden)]
+            landing = url_path_join(self.base_url, "voila/render", LANDING_NOTEBOOK)
+            kept.insert(0, (root, RedirectHandler, {"url": landing}))
+            return kept
+
+    return WorkbenchVoila
+
+
+def serve(argv: Sequence[str]) -> None:
+    """Start the server in this process (blocks until interrupted)."""
+    _prepend_jupyter_path()
+    app_class = make_app_class()
+    app_class.launch_instance(argv=list(argv))
