@@ -1,0 +1,301 @@
+"""Turn whatever arrived (a workbook, a folder of CSVs, one CSV, uploaded bytes) into raw tables.
+
+A raw table is a DataFrame of strings with the prospect's own headers, plus where it came from.
+Nothing here knows about canonical columns; :mod:`tpo_scoping.ingest._parse` does the mapping.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from tpo_scoping.data_contract import TABLES
+from tpo_scoping.errors import InputError, Problem
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+TABLE_ALIASES: dict[str, tuple[str, ...]] = {
+    "employees": (
+        "employee",
+        "employees",
+        "staff",
+        "roster",
+        "headcount",
+        "people",
+        "hris",
+        "workers",
+        "agents",
+        "employee_list",
+        "employee_roster",
+    ),
+    "assessments": (
+        "assessment",
+        "assessments",
+        "scores",
+        "skills",
+        "skill_assessments",
+        "quiz_results",
+        "test_scores",
+        "competencies",
+    ),
+    "compliance": (
+        "compliance",
+        "compliance_training",
+        "certifications",
+        "certificates",
+        "mandatory_training",
+    ),
+    "metrics": ("metrics", "metric", "performance", "kpis", "kpi", "productivity"),
+    "training": (
+        "training",
+        "trainings",
+        "courses",
+        "course_completions",
+        "completions",
+        "lms",
+        "learning",
+    ),
+}
+"""File-name stems and sheet names recognised for each canonical table (after normalising)."""
+
+
+@dataclass
+class RawTable:
+    """One table as read: strings with the prospect's headers, and its origin."""
+
+    table: str
+    source: str
+    frame: pd.DataFrame
+    """Strings; the index is the row number in the file or sheet (the header is row 1)."""
+
+
+def normalise(name: str) -> str:
+    """Lower-case, with runs of non-alphanumerics turned into single underscores.
+
+    Examples
+    --------
+    >>> normalise("  Emp No. ")
+    'emp_no'
+    """
+    return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower()).strip("_")
+
+
+def table_for(name: str) -> str | None:
+    """The canonical table a file stem or sheet name stands for, if any."""
+    key = normalise(name)
+    for table, aliases in TABLE_ALIASES.items():
+        if key in aliases or key == table:
+            return table
+    return None
+
+
+def gather_files(
+    source: str | Path | Mapping[str, bytes], max_bytes: int
+) -> tuple[dict[str, bytes], str]:
+    """Read the source into ``{file name: bytes}`` and a label for messages."""
+    if isinstance(source, Mapping):
+        files = {}
+        for name, payload in source.items():
+            if not isinstance(payload, bytes | bytearray | memoryview):
+                raise InputError(f"expected the file's bytes, got {type(payload).__name__}", name)
+            data = bytes(payload)
+            _check_size(name, len(data), max_bytes)
+            files[str(name)] = data
+        if not files:
+            raise InputError("no files were given")
+        return files, "upload"
+    path = Path(source)
+    if not path.exists():
+        raise InputError("file or folder not found", str(path))
+    if path.is_dir():
+        candidates = sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file()
+            and p.suffix.lower() in CSV_SUFFIXES + WORKBOOK_SUFFIXES
+            and not p.name.startswith((".", "~$"))
+        )
+        if not candidates:
+            raise InputError(
+                "the folder holds no .csv or .xlsx files (expected employees.csv, ...)", str(path)
+            )
+        files = {}
+        for p in candidates:
+            _check_size(str(p), p.stat().st_size, max_bytes)
+            files[p.name] = p.read_bytes()
+        return files, str(path)
+    _check_size(str(path), path.stat().st_size, max_bytes)
+    try:
+        return {path.name: path.read_bytes()}, str(path)
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror})", str(path)) from None
+
+
+def _check_size(name: str, size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise InputError(
+            f"file is {size:,} bytes, over the limit of {max_bytes:,}; split or filter it", name
+        )
+
+
+def read_tables(files: dict[str, bytes], max_rows: int) -> tuple[dict[str, RawTable], list[str]]:
+    """Classify each file (workbook or CSV), read it, and assign it to a canonical table."""
+    notes: list[str] = []
+    found: dict[str, RawTable] = {}
+    single = len(files) == 1
+
+    def place(raw: RawTable | None, label: str, guess_employees: bool) -> None:
+        if raw is None:
+            return
+        if raw.table == "":
+            if guess_employees:
+                raw.table = "employees"
+                notes.append(f"{label}: read as the employees table")
+            else:
+                known = ", ".join(TABLES)
+                notes.append(f"{label}: ignored (name matches none of: {known})")
+                return
+        if raw.table in found:
+            raise InputError(
+                [
+                    Problem(
+                        label,
+                        f"a second source for the {raw.table} table"
+                        f" (already read from {found[raw.table].source})",
+                    )
+                ]
+            )
+        found[raw.table] = raw
+
+    for name, data in files.items():
+        kind = _kind(name, data)
+        if kind == "workbook":
+            sheets = _read_workbook(name, data, max_rows)
+            lone = single and len(sheets) == 1
+            for raw in sheets:
+                place(raw, raw.source, lone)
+        else:
+            table = table_for(Path(name).stem) or ""
+            if not table and not single:
+                notes.append(
+                    f"{name}: ignored (file name matches none of: {', '.join(TABLES)};"
+                    " name it after its table, e.g. employees.csv)"
+                )
+                continue
+            place(_read_csv(name, data, table, max_rows), name, single)
+    if "employees" not in found:
+        raise InputError(
+            "no employees table: name the file or sheet 'employees'"
+            f" (read: {', '.join(files) or 'nothing'})"
+        )
+    return found, notes
+
+
+def _kind(name: str, data: bytes) -> str:
+    if data[:4] == b"PK\x03\x04":
+        return "workbook"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise InputError("old binary .xls workbook; save it as .xlsx or as CSV files", name)
+    if Path(name).suffix.lower() in WORKBOOK_SUFFIXES:
+        raise InputError("not a valid .xlsx workbook (the file is damaged or not a workbook)", name)
+    return "csv"
+
+
+def _decode_check(name: str, data: bytes) -> str:
+    """Pick an encoding: UTF-8 (BOM or not), else cp1252, else Latin-1; refuse binary data."""
+    head = data[:65536]
+    if b"\x00" in head:
+        raise InputError("this is a binary file, not a CSV (save the table as CSV or .xlsx)", name)
+    try:
+        data.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter among comma, semicolon, tab and pipe that splits the header most often.
+
+    Examples
+    --------
+    >>> sniff_delimiter("Emp No;Location;Start Date")
+    ';'
+    """
+    outside = re.sub(r'"[^"]*"', "", header_line)
+    counts = {d: outside.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(name: str, data: bytes, table: str, max_rows: int) -> RawTable | None:
+    if not data.strip():
+        raise InputError("the file is empty", name)
+    encoding = _decode_check(name, data)
+    if data.count(b"\n") > max_rows + 1:
+        raise InputError(f"more than {max_rows:,} rows; split or filter the file", name)
+    text_head = data[:65536].decode(encoding, errors="replace").lstrip("\ufeff")
+    first = next((line for line in text_head.splitlines() if line.strip()), "")
+    sep = sniff_delimiter(first)
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            sep=sep,
+            dtype=str,
+            encoding=encoding,
+            skipinitialspace=True,
+            skip_blank_lines=True,
+            keep_default_na=False,
+            na_values=["", "NA", "N/A", "n/a", "NULL", "null", "None", "NaN", "nan", "-", "#N/A"],
+        )
+    except pd.errors.EmptyDataError:
+        raise InputError("the file is empty", name) from None
+    except pd.errors.ParserError as exc:
+        raise InputError(f"not a readable CSV table ({_parser_message(exc)})", name) from None
+    except UnicodeDecodeError:  # pragma: no cover - _decode_check picked a working codec
+        raise InputError("cannot decode the text; save it as UTF-8", name) from None
+    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    return RawTable(table, name, frame)
+
+
+def _parser_message(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+    match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    if match:
+        want, line, saw = match.groups()
+        return f"row {line} has {saw} fields where the header has {want}"
+    return text
+
+
+def _read_workbook(name: str, data: bytes, max_rows: int) -> list[RawTable]:
+    try:
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise InputError(
+            f"cannot open the workbook ({type(exc).__name__}); save it again as .xlsx", name
+        ) from None
+    out = []
+    for sheet, frame in sheets.items():
+        label = f"{name}[{sheet}]"
+        frame = frame.dropna(how="all")
+        if frame.empty and len(frame.columns) == 0:
+            continue
+        if len(frame) > max_rows:
+            raise InputError(f"more than {max_rows:,} rows; split or filter the sheet", label)
+        frame.columns = [str(c).strip() for c in frame.columns]
+        frame.index = frame.index + 2
+        out.append(RawTable(table_for(str(sheet)) or "", label, frame))
+    if not out:
+        raise InputError("the workbook has no sheet with data", name)
+    return out
