@@ -421,3 +421,114 @@ def money(value: float | None) -> str:
         return "–"
     sign = "-" if value < 0 else ""
     return f"{sign}${abs(value):,.0f}"
+
+
+def html_table(headers: list[str], rows: list[list[str]], *, css_class: str = "tpo-table") -> str:
+    """A plain HTML table; cells are already-escaped HTML snippets."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return (
+        f'<table class="{css_class}" style="border-collapse:collapse;font-size:13px">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+TABLE_CSS = """<style>
+.tpo-table th, .tpo-table td { border-bottom: 1px solid #dde3e8; padding: 4px 8px;
+  text-align: left; vertical-align: top; }
+.tpo-table th { background: #eef2f5; font-weight: 600; }
+.tpo-answer { font-size: 17px; line-height: 1.45; }
+.tpo-big { font-size: 26px; font-weight: 700; color: #1f6f8b; }
+</style>"""
+
+
+# --------------------------------------------------------------------------------------------
+# The sample prospect
+
+
+SAMPLE_KEY = "growing_healthcare"
+
+
+def sample_profile(key: str = SAMPLE_KEY) -> Any:
+    """The sample prospect's profile: from ``sample_data/`` in a checkout, else regenerated."""
+    from pathlib import Path
+
+    from tpo_scoping.profile import Profile, load_profile
+
+    path = Path(__file__).resolve().parents[2] / "sample_data" / key / "profile.yaml"
+    if path.is_file():
+        return load_profile(path)
+    from tpo_scoping.sample import SCENARIOS, generate
+
+    fields = dict(generate(SCENARIOS[key]).profile)
+    fields.pop("data", None)
+    return Profile.model_validate(fields)
+
+
+def sample_data_path(key: str = SAMPLE_KEY) -> Any:
+    """Folder of the sample prospect's performance data in a checkout, or None."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "sample_data" / key / "data"
+    return path if path.is_dir() else None
+
+
+# --------------------------------------------------------------------------------------------
+# The app shell
+
+
+def is_preheated() -> bool:
+    """True in a kernel Voilà started ahead of any request (the kernel pool)."""
+    return os.environ.get("VOILA_PREHEAT", "False") != "False"
+
+
+class AppShell(widgets.VBox):
+    """Base of every app: a status line, a ``ready`` flag and deferred first computation.
+
+    ``launch()`` is the last thing an app notebook calls. In a kernel started for a request,
+    the first (expensive) computation is scheduled to run right after the notebook finishes,
+    so the page appears at once and fills in; in a preheated kernel it runs immediately, before
+    anyone is waiting. ``ready`` turns True, and the container gains the CSS class
+    ``tpo-ready``, once the first answer is on screen.
+    """
+
+    ready = traitlets.Bool(False)
+    what = "preparing the results"
+
+    def __init__(self, children: list[widgets.Widget], **kwargs: Any) -> None:
+        self.status = MessageBox()
+        super().__init__([widgets.HTML(TABLE_CSS), *children, self.status], **kwargs)
+        self.add_class("tpo-app")
+        self.controls: dict[str, widgets.Widget] = {}
+        install_server_log()
+
+    def refresh(self) -> None:  # pragma: no cover - each app overrides it
+        raise NotImplementedError
+
+    def _first_refresh(self) -> None:
+        try:
+            self.refresh()
+        except Exception:
+            log.exception("%s failed while %s", type(self).__name__, self.what)
+            self.status.show(POLITE_ERROR.format(what=self.what))
+        finally:
+            self.mark_ready()
+
+    def mark_ready(self) -> None:
+        if not self.ready:
+            self.ready = True
+            self.add_class("tpo-ready")
+
+    def launch(self, deferred: bool | None = None) -> None:
+        """Compute the first results: now (tests, preheated kernels) or right after the page."""
+        if deferred is None:
+            deferred = not is_preheated()
+        if deferred:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                deferred = False
+            else:
+                loop.call_later(0.01, self._first_refresh)
+                return
+        self._first_refresh()

@@ -1,0 +1,264 @@
+"""The KPI drafter app: ambition and cadence in, targets, milestones and detectability out.
+
+Examples
+--------
+>>> app = KpiDrafter()
+>>> app.launch()
+>>> app.controls["ambition"].value = 0.8
+>>> round(app.draft.ambition, 2)
+0.8
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+import traitlets
+
+from tpo_scoping.errors import InputError
+from tpo_scoping.ui._common import (
+    AppShell,
+    MessageBox,
+    download_link,
+    guarded,
+    heading,
+    html_table,
+    input_error_text,
+    safe_filename,
+    sample_profile,
+)
+
+MAX_PROFILE_UPLOAD = 1_000_000
+
+
+def format_kpi_value(value: float | None, unit: str) -> str:
+    """A KPI level as people read it: shares as percentages, other units spelled out.
+
+    Examples
+    --------
+    >>> format_kpi_value(0.834, "share"), format_kpi_value(14.95, "weeks")
+    ('83.4 %', '15.0 weeks')
+    """
+    if value is None:
+        return "–"
+    if unit == "share":
+        return f"{value * 100:.1f} %"
+    return f"{value:.1f} {unit}"
+
+
+def format_kpi_change(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "share":
+        return f"{value * 100:.1f} points"
+    return f"{value:.1f} {unit}"
+
+
+def kpi_rows(draft: Any) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows (escaped HTML) of the KPI table shown in the apps."""
+    days = sorted({m.day for k in draft.kpis for m in k.milestones})
+    headers = ["KPI", "Baseline", "Target (day 365)", *[f"Day {d}" for d in days]]
+    headers += ["Min. detectable change", "Measurable?"]
+    rows = []
+    for k in draft.kpis:
+        by_day = {m.day: m.value for m in k.milestones}
+        source = "default" if k.baseline_is_default else "prospect data"
+        if k.detectable is None:
+            verdict = "–"
+        elif k.detectable:
+            verdict = "✔ yes"
+        else:
+            verdict = f'<span title="{html.escape(k.detectability_note, quote=True)}">⚠ no</span>'
+        rows.append(
+            [
+                f"<b>{html.escape(k.name)}</b>",
+                f"{format_kpi_value(k.baseline, k.unit)}"
+                f'<br><span style="color:#667;font-size:11px">{source}</span>',
+                f"<b>{format_kpi_value(k.target, k.unit)}</b>",
+                *[format_kpi_value(by_day.get(d), k.unit) for d in days],
+                format_kpi_change(k.min_detectable_change, k.unit),
+                verdict,
+            ]
+        )
+    return headers, rows
+
+
+def kpi_table_html(draft: Any) -> str:
+    headers, rows = kpi_rows(draft)
+    return html_table(headers, rows)
+
+
+def kpis_xlsx_bytes(draft: Any) -> bytes:
+    """The KPI table as an xlsx workbook, built in memory."""
+    try:
+        from tpo_scoping.report import kpis_to_xlsx
+    except ImportError:
+        kpis_to_xlsx = None
+    if kpis_to_xlsx is not None:
+        return bytes(kpis_to_xlsx(draft))
+    import io
+
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        draft.table().to_excel(writer, sheet_name="KPIs", index=False)
+        pd.DataFrame({"note": draft.notes}).to_excel(writer, sheet_name="Notes", index=False)
+    return buffer.getvalue()
+
+
+def read_profile_upload(value: Any) -> Any:
+    """Validate an uploaded profile YAML (from a ``FileUpload`` value) into a Profile."""
+    from tpo_scoping.profile import parse_profile
+
+    files = list(value or [])
+    if not files:
+        raise InputError("choose a profile YAML file")
+    item = files[0]
+    name = str(item.get("name", "profile.yaml"))
+    size = int(item.get("size", 0) or 0)
+    if size > MAX_PROFILE_UPLOAD:
+        raise InputError(
+            f"{name}: {size:,} bytes is too large for a profile (at most {MAX_PROFILE_UPLOAD:,})"
+        )
+    content = bytes(item.get("content", b""))
+    return parse_profile(content, source=name)
+
+
+class KpiDrafter(AppShell):
+    """Draft the KPI schedule for a prospect, with live ambition and cadence.
+
+    Controls (``self.controls``): ``ambition`` (slider, 0–1), ``cadence`` (monthly/quarterly),
+    ``profile_upload`` (a profile YAML), ``export`` (prepares the xlsx download).
+    """
+
+    what = "drafting the KPIs"
+    profile = traitlets.Any()
+    draft = traitlets.Any(None, allow_none=True)
+
+    def __init__(self, profile: Any = None) -> None:
+        self.title = heading("KPI drafter", 2)
+        ambition = widgets.FloatSlider(
+            value=0.5,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            description="Ambition",
+            readout_format=".0%",
+            continuous_update=False,
+            style={"description_width": "80px"},
+            layout=widgets.Layout(width="360px"),
+        )
+        cadence = widgets.ToggleButtons(
+            options=[("Monthly", "monthly"), ("Quarterly", "quarterly")],
+            value="monthly",
+            description="Cadence",
+            style={"description_width": "80px", "button_width": "90px"},
+        )
+        upload = widgets.FileUpload(
+            accept=".yaml,.yml", multiple=False, description="Load profile (YAML)"
+        )
+        upload.layout.width = "200px"
+        export = widgets.Button(description="Prepare xlsx", button_style="info")
+        self.upload_message = MessageBox()
+        self.prospect_label = widgets.HTML()
+        self.explain = widgets.HTML(
+            '<p style="color:#445;font-size:13px;margin:2px 0">Ambition is the share of the gap '
+            "between today's baseline and the prospect's best-quartile performers that the "
+            "engagement commits to close by day 365. A target smaller than the minimum "
+            "detectable change cannot be told apart from noise at the chosen cadence.</p>"
+        )
+        self.table = widgets.HTML('<p style="color:#667">Drafting the KPIs…</p>')
+        self.table.add_class("tpo-kpi-table")
+        self.notes = widgets.HTML()
+        self.download = widgets.HTML()
+        self.download_message = MessageBox()
+        super().__init__(
+            [
+                self.title,
+                self.prospect_label,
+                self.explain,
+                widgets.HBox([ambition, cadence]),
+                widgets.HBox([upload, self.upload_message]),
+                self.table,
+                self.notes,
+                widgets.HBox([export, self.download, self.download_message]),
+            ]
+        )
+        self.controls = {
+            "ambition": ambition,
+            "cadence": cadence,
+            "profile_upload": upload,
+            "export": export,
+        }
+        self.profile = profile
+        ambition.observe(self._on_setting, names="value")
+        cadence.observe(self._on_setting, names="value")
+        upload.observe(self._on_upload, names="value")
+        export.on_click(self._on_export)
+
+    def _show_prospect(self) -> None:
+        if self.profile is not None:
+            p = self.profile
+            self.prospect_label.value = (
+                f'<p style="margin:2px 0">Prospect: <b>{html.escape(p.prospect)}</b>, '
+                f"{p.total_fte} FTE, {p.growth.hires_per_quarter:g} hires per quarter</p>"
+            )
+
+    def refresh(self) -> None:
+        if self.profile is None:
+            self.profile = sample_profile()
+        self._show_prospect()
+        self._recompute()
+
+    def _on_setting(self, _change: Any) -> None:
+        if self.ready:
+            self._recompute()
+
+    @guarded("drafting the KPIs", lambda self: self.status)
+    def _recompute(self) -> None:
+        from tpo_scoping.kpis import draft_kpis
+
+        draft = draft_kpis(
+            self.profile,
+            ambition=float(self.controls["ambition"].value),
+            cadence=self.controls["cadence"].value,
+        )
+        self.status.clear()
+        self.download.value = ""
+        self.table.value = kpi_table_html(draft)
+        self.notes.value = "".join(
+            f'<p style="color:#445;font-size:12px;margin:2px 0">{html.escape(n)}</p>'
+            for n in draft.notes
+        )
+        self.draft = draft
+
+    def _on_upload(self, change: Any) -> None:
+        if not change["new"]:
+            return
+        try:
+            profile = read_profile_upload(change["new"])
+        except InputError as exc:
+            self.upload_message.show(input_error_text(exc))
+            return
+        except Exception:
+            from tpo_scoping.ui._common import POLITE_ERROR, log
+
+            log.exception("reading an uploaded profile failed")
+            self.upload_message.show(POLITE_ERROR.format(what="reading the profile"))
+            return
+        self.upload_message.show(f"Loaded {profile.prospect}.", "ok")
+        self.profile = profile
+        self._show_prospect()
+        self._recompute()
+
+    @guarded("preparing the xlsx file", lambda self: self.download_message)
+    def _on_export(self, _button: Any = None) -> None:
+        if self.draft is None:
+            raise InputError("the KPIs are still being drafted; try again in a moment")
+        data = kpis_xlsx_bytes(self.draft)
+        name = f"kpis-{safe_filename(self.profile.prospect)}.xlsx"
+        self.download_message.clear()
+        self.download.value = download_link(data, name)
