@@ -1,0 +1,82 @@
+"""``tpo-scoping run-notebooks PROFILE --out DIR``: every consultant notebook for one prospect.
+
+Writes the executed notebooks (for the consultant) and an HTML copy of each with inputs hidden
+(for the client) into DIR. Progress goes to stderr. A cell that raises stops the run with one
+message naming the notebook and the cell: exit 2 when the prospect's input is at fault (the cell
+raised ``InputError``), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tpo_scoping.cli._common import parse_date, positive_int
+from tpo_scoping.errors import EXIT_BAD_INPUT, EXIT_INTERNAL
+
+
+def add_parser(sub: Any) -> None:
+    parser = sub.add_parser(
+        "run-notebooks",
+        help="execute the consultant notebooks for a prospect and export client HTML",
+        description=(
+            "Execute every consultant notebook for one prospect with papermill into DIR, and write"
+            " an HTML copy of each with the code hidden, ready to send to the client."
+        ),
+    )
+    parser.add_argument("profile", type=Path, help="prospect profile YAML")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="performance data: workbook, folder of CSVs or employees CSV (default: the"
+        " profile's data.path)",
+    )
+    parser.add_argument("--as-of", help="analysis date YYYY-MM-DD (default: the data's latest)")
+    parser.add_argument(
+        "--seed", type=positive_int("--seed", 0, 2**32 - 1), default=0, help="random seed"
+    )
+    parser.add_argument(
+        "--simulations",
+        type=positive_int("--simulations", 100, 200_000),
+        help="Monte Carlo draws (default: the notebooks' own setting)",
+    )
+    parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument(
+        "--notebooks",
+        type=Path,
+        help="folder of notebooks to run (default: the workbench's notebooks/)",
+    )
+    parser.add_argument("--no-html", action="store_true", help="skip the client HTML copies")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tpo_scoping.notebooks import NotebookFailure, notebook_paths, run_notebooks
+
+    as_of = parse_date(args.as_of) if args.as_of else None
+    paths = notebook_paths(args.notebooks) if args.notebooks else None
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    try:
+        runs = run_notebooks(
+            args.profile,
+            args.out,
+            data=args.data,
+            as_of=as_of,
+            seed=args.seed,
+            simulations=args.simulations,
+            notebooks=paths,
+            html=not args.no_html,
+            progress=say,
+        )
+    except NotebookFailure as exc:
+        for line in exc.lines():
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT if exc.bad_input else EXIT_INTERNAL
+    total = sum(r.seconds for r in runs)
+    print(f"wrote {len(runs)} notebook(s) to {args.out} in {total:.0f} s", file=sys.stderr)
+    return 0
