@@ -35,6 +35,8 @@ class Assumption:
     rationale: str = ""
     group: str = ""
     description: str = ""
+    vary: bool = True
+    """False for contract structure (e.g. tier limits): the Monte Carlo holds it at its value."""
 
     @property
     def is_assumption(self) -> bool:
@@ -51,6 +53,7 @@ class Assumption:
             "rationale": self.rationale,
             "group": self.group,
             "description": self.description,
+            "vary": self.vary,
         }
 
 
@@ -71,6 +74,7 @@ def default_assumptions() -> dict[str, Assumption]:
             rationale=str(spec.get("rationale", "")),
             group=str(spec.get("group", "")),
             description=str(spec.get("description", "")),
+            vary=bool(spec.get("vary", True)),
         )
         if not item.low <= item.value <= item.high:  # pragma: no cover - guarded by a test
             raise RuntimeError(f"assumptions.yaml: {name} value outside its range")

@@ -1,0 +1,40 @@
+"""Break-even economics of managed training (TPO) against catalog licensing and the alternatives.
+
+Entry points:
+
+* :func:`break_even` - the full analysis of one prospect (costs, break-evens, sensitivity,
+  Monte Carlo) as a :class:`BreakEvenResult`;
+* :func:`what_would_have_to_be_true` - the retainer, team size, overhead and hiring pace at
+  which TPO and catalog licensing cost the same.
+
+The model lives in :mod:`~tpo_scoping.economics.model`, the solvers in
+:mod:`~tpo_scoping.economics.solve`, the uncertainty in :mod:`~tpo_scoping.economics.uncertainty`.
+Every default comes from ``tpo_scoping/data/assumptions.yaml``.
+"""
+
+from tpo_scoping.economics.analysis import (
+    BreakEvenResult,
+    Threshold,
+    break_even,
+    default_params,
+    what_would_have_to_be_true,
+)
+from tpo_scoping.economics.model import CURRENT_PRACTICE, OPTION_LABELS, OPTIONS
+from tpo_scoping.economics.solve import MAX_FTE
+from tpo_scoping.economics.uncertainty import MonteCarlo, draw_assumptions, monte_carlo, tornado
+
+__all__ = [
+    "CURRENT_PRACTICE",
+    "MAX_FTE",
+    "OPTIONS",
+    "OPTION_LABELS",
+    "BreakEvenResult",
+    "MonteCarlo",
+    "Threshold",
+    "break_even",
+    "default_params",
+    "draw_assumptions",
+    "monte_carlo",
+    "tornado",
+    "what_would_have_to_be_true",
+]
