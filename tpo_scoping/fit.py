@@ -139,12 +139,18 @@ def _thresholds() -> dict[str, float]:
 
 
 def material_gaps(needs: Any, min_points: float | None = None) -> list[dict[str, Any]]:
-    """Competency gaps in a needs result that are significant and at least ``min_points``.
+    """Competency gaps in a needs result large and clear enough to train for.
 
-    Accepts a ``NeedsResult`` or its ``to_dict()``. A gap row counts when its size (``gap``,
-    ``gap_points`` or ``difference``, in assessment points; negative means below the rest) is at
-    least ``min_points`` in magnitude and it is marked significant (``significant`` true, or a
-    ``q_value``/``p_value`` below 0.05, or a confidence interval excluding zero).
+    Accepts a ``NeedsResult`` or its ``to_dict()``. A gap row (role x site x competency)
+    counts when either
+
+    * its site scores at least ``min_points`` below the other sites on that competency
+      (``site_diff``) with a Holm-adjusted p-value (``site_p_adj``) under 0.05, or
+    * its mean is at least ``2 x min_points`` below the target proficiency (``gap``) and the
+      upper end of its confidence interval (``ci_high``) is still below the target.
+
+    Rows carrying a plain ``gap_points``/``difference`` and ``significant`` flag are read too.
+    Returns the rows with ``points`` (the size of the gap), largest first.
     """
     data = _as_dict(needs)
     if not data:
@@ -152,13 +158,30 @@ def material_gaps(needs: Any, min_points: float | None = None) -> list[dict[str,
     threshold = _thresholds()["material_gap_points"] if min_points is None else min_points
     out = []
     for row in data.get("gaps") or []:
-        size = _first_number(row, ("gap_points", "gap", "difference", "effect", "delta"))
-        if size is None or abs(size) < threshold:
-            continue
-        if _significant(row):
-            out.append({**row, "points": abs(size)})
+        points = _material_points(row, threshold)
+        if points is not None:
+            out.append({**row, "points": points})
     out.sort(key=lambda r: -r["points"])
     return out
+
+
+def _material_points(row: Mapping[str, Any], threshold: float) -> float | None:
+    site_diff = _first_number(row, ("site_diff",))
+    if site_diff is not None:
+        p_adj = _first_number(row, ("site_p_adj",))
+        if site_diff <= -threshold and p_adj is not None and p_adj < 0.05:
+            return -site_diff
+    gap = _first_number(row, ("gap",))
+    mean, ci_high = _first_number(row, ("mean",)), _first_number(row, ("ci_high",))
+    if gap is not None and mean is not None and ci_high is not None:
+        target = mean + gap
+        if gap >= 2 * threshold and ci_high < target:
+            return gap
+        return None
+    size = _first_number(row, ("gap_points", "difference", "gap"))
+    if size is not None and abs(size) >= threshold and _significant(row):
+        return abs(size)
+    return None
 
 
 def _first_number(row: Mapping[str, Any], keys: tuple[str, ...]) -> float | None:

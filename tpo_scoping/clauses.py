@@ -1,0 +1,275 @@
+"""Contract clauses for training, drafted from the scoped numbers.
+
+The clause set follows seed 003 (how to build skill development into outsourcing contracts):
+training and development requirements, the knowledge-transfer process, onboarding and ongoing
+support, performance metrics (the KPI table), reporting frequency, an exit strategy for knowledge
+retention, incentives tied to skill advancement with service credits for missed milestones, and
+the named accountable person seed 000 insists on. Each clause is plain, editable text rendered
+from a Jinja2 template in ``tpo_scoping/templates/clauses/``; parameters (learning hours, credit
+percentages, notice periods) come from ``engagement_defaults.yaml`` and are assumptions to
+negotiate. The whole set is a draft for legal review, never legal advice.
+
+Examples
+--------
+>>> from tpo_scoping.profile import parse_profile
+>>> from tpo_scoping.kpis import draft_kpis
+>>> p = parse_profile("prospect: X\\nsites: [{country: PH, fte: 60}]")
+>>> clauses = draft_clauses(p, draft_kpis(p))
+>>> [c.key for c in clauses.clauses][:2]
+['training_requirements', 'knowledge_transfer']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from tpo_scoping.reference import load_reference
+
+if TYPE_CHECKING:
+    from tpo_scoping.kpis import KpiDraft
+    from tpo_scoping.plan import EngagementPlan
+    from tpo_scoping.profile import Profile
+
+DRAFT_NOTICE = (
+    "DRAFT FOR LEGAL REVIEW. Generated from the scoping figures as a starting point for"
+    " negotiation; not legal advice. Verify every regulatory reference and every figure before"
+    " use."
+)
+
+CLAUSES = (
+    ("training_requirements", "Training and development requirements", "01_training_requirements"),
+    ("knowledge_transfer", "Knowledge-transfer process", "02_knowledge_transfer"),
+    ("onboarding_support", "Onboarding and ongoing support", "03_onboarding_support"),
+    ("performance_metrics", "Performance metrics", "04_performance_metrics"),
+    ("reporting", "Reporting frequency", "05_reporting"),
+    ("exit_strategy", "Exit strategy for knowledge retention", "06_exit_strategy"),
+    ("incentives_credits", "Incentives and service credits", "07_incentives_credits"),
+    ("accountable_person", "Named accountable person", "08_accountable_person"),
+)
+"""Key, title and template of each clause, in contract order."""
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One editable clause: number, title, plain text, and where its substance comes from."""
+
+    number: int
+    key: str
+    title: str
+    text: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "key": self.key,
+            "title": self.title,
+            "text": self.text,
+            "source": self.source,
+        }
+
+
+@dataclass
+class ClauseSet:
+    """The drafted clauses, marked as a draft for legal review."""
+
+    clauses: list[Clause]
+    notice: str = DRAFT_NOTICE
+    status: str = "DRAFT for legal review"
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "notice": self.notice,
+            "parameters": dict(self.parameters),
+            "clauses": [c.to_dict() for c in self.clauses],
+        }
+
+    def as_text(self) -> str:
+        """The whole set as one plain-text document."""
+        parts = [self.notice, ""]
+        for c in self.clauses:
+            parts += [f"{c.number}. {c.title.upper()}", c.text, ""]
+        return "\n".join(parts)
+
+
+_SOURCES = {
+    "training_requirements": "seed 003: define clear upskilling targets, ongoing learning"
+    " commitments, individual learning paths; compliance modules from the compliance catalogue",
+    "knowledge_transfer": "seed 003: training and knowledge-transfer clauses (documentation,"
+    " workshops, shadowing)",
+    "onboarding_support": "seed 003: onboarding and refresher support; seed 000: the 4-6 week"
+    " start",
+    "performance_metrics": "seed 003: link training to performance metrics; seed 000: specific"
+    " targets at contract start",
+    "reporting": "seed 003: set reporting frequencies, centralise reporting",
+    "exit_strategy": "seed 003: exit strategy for knowledge retention",
+    "incentives_credits": "seed 003: link bonuses to skill advancement, penalties for missed"
+    " training milestones",
+    "accountable_person": "seed 000: a named accountable person separates a managed service"
+    " from a content subscription",
+}
+
+
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("tpo_scoping", "templates/clauses"),
+        autoescape=False,  # plain text; HTML rendering escapes it again
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=False,
+    )
+
+
+def _defaults() -> dict[str, Any]:
+    return {k: v["value"] for k, v in load_reference("engagement_defaults")["clauses"].items()}
+
+
+def _level(value: float, unit: str) -> str:
+    if unit == "share":
+        return f"{value * 100:.1f} %"
+    return f"{value:.3g} {unit}"
+
+
+def _money(value: float) -> str:
+    return f"USD {value:,.0f}"
+
+
+def monthly_fee_estimate(profile: Profile, break_even: Any) -> float | None:
+    """Estimated monthly TPO fee: the economics' TPO cost per FTE-month times today's FTEs."""
+    if break_even is None:
+        return None
+    data = break_even.to_dict() if hasattr(break_even, "to_dict") else dict(break_even)
+    tpo = (data.get("options") or {}).get("tpo") or {}
+    per_fte = tpo.get("monthly_cost_per_fte")
+    if not isinstance(per_fte, int | float) or per_fte != per_fte:
+        return None
+    return float(per_fte) * profile.total_fte
+
+
+def draft_clauses(
+    profile: Profile,
+    kpis: KpiDraft,
+    plan: EngagementPlan | None = None,
+    *,
+    gaps: list[str] | None = None,
+    break_even: Any = None,
+    recommendation: str = "tpo",
+) -> ClauseSet:
+    """Draft the training clauses from the profile, the KPI table, the plan and the economics.
+
+    Parameters
+    ----------
+    profile : Profile
+        Team size, sites, hiring and compliance domains.
+    kpis : KpiDraft
+        The KPI table, written into the performance-metrics clause as Schedule A; only
+        detectable KPIs carry incentives and service credits.
+    plan : EngagementPlan, optional
+        Go-live week and onboarding-wave rhythm.
+    gaps : list of str, optional
+        Material competency gaps to prioritise.
+    break_even : BreakEvenResult or dict, optional
+        For fee-based amounts (credits and bonus in USD); placeholders otherwise.
+    recommendation : str
+        The fit verdict the clauses are drafted for (shown in the parameters).
+
+    Returns
+    -------
+    ClauseSet
+        Numbered clauses with plain text, and the parameters used.
+    """
+    d = _defaults()
+    catalogue = load_reference("compliance_catalogue")
+    module_keys: list[str] = []
+    for domain in profile.compliance_domains:
+        module_keys += catalogue["domains"][domain]["modules"]
+    module_keys += catalogue.get("baseline", [])
+    for site in profile.sites:
+        country_module = catalogue.get("countries", {}).get(site.country)
+        if country_module:
+            module_keys.append(country_module)
+    modules = [
+        {
+            "title": catalogue["modules"][k]["title"],
+            "rule": catalogue["modules"][k]["rule"],
+            "at_hire_within_days": catalogue["modules"][k]["at_hire_within_days"],
+            "cadence_months": catalogue["modules"][k]["cadence_months"],
+        }
+        for k in dict.fromkeys(module_keys)
+        if k in catalogue["modules"]
+    ]
+    kpi_rows = []
+    period_word = "month" if kpis.cadence == "monthly" else "quarter"
+    for k in kpis.kpis:
+        kpi_rows.append(
+            {
+                "name": k.name,
+                "baseline_text": _level(k.baseline, k.unit),
+                "baseline_is_default": k.baseline_is_default,
+                "target_text": _level(k.target, k.unit),
+                "milestones_text": ", ".join(
+                    f"day {m.day}: {_level(m.value, k.unit)}" for m in k.milestones
+                ),
+                "cadence": k.cadence,
+                "detectable": k.detectable,
+                "pooling_text": (
+                    f"pool {k.periods_to_detect} {period_word}s of data"
+                    if k.periods_to_detect
+                    else "needs a larger cohort or another metric"
+                ),
+            }
+        )
+    hires = profile.growth.hires_per_quarter
+    wave_text = (
+        f"monthly cohorts of about {hires / 3:.0f}" if hires / 3 >= 3 else "one cohort a quarter"
+    )
+    monthly_fee = monthly_fee_estimate(profile, break_even)
+    quarterly_fee = monthly_fee * 3 if monthly_fee else None
+    credit = float(d["service_credit_per_missed_milestone"])
+    bonus = float(d["skill_bonus_share"])
+    context = {
+        "fte": profile.total_fte,
+        "sites": ", ".join(f"{s.label} ({s.country}, {s.fte} FTE)" for s in profile.sites),
+        "gaps": list(gaps or []),
+        "modules": modules,
+        "learning_hours": d["learning_hours_per_fte_per_quarter"],
+        "update_days": d["knowledge_update_business_days"],
+        "hires_per_quarter": f"{hires:g}" if hires else "",
+        "wave_text": wave_text,
+        "go_live_week": (plan.go_live_week if plan and plan.go_live_week else 6),
+        "kpis": kpi_rows,
+        "cadence": kpis.cadence,
+        "transition_days": d["transition_assistance_days"],
+        "detectable_names": [k.name for k in kpis.kpis if k.detectable],
+        "bonus_pct": f"{bonus:.0%}",
+        "credit_pct": f"{credit:.0%}",
+        "cap_pct": f"{float(d['service_credit_cap']):.0%}",
+        "quarterly_fee": _money(quarterly_fee) if quarterly_fee else "",
+        "quarterly_fee_bonus": _money(quarterly_fee * bonus) if quarterly_fee else "",
+        "credit_amount": _money(quarterly_fee * credit) if quarterly_fee else "",
+        "response_days": d["accountable_person_response_business_days"],
+        "notice_days": d["replacement_notice_days"],
+    }
+    env = _environment()
+    clauses = [
+        Clause(
+            number=i,
+            key=key,
+            title=title,
+            text=env.get_template(f"{template}.txt.j2").render(**context).strip(),
+            source=_SOURCES[key],
+        )
+        for i, (key, title, template) in enumerate(CLAUSES, 1)
+    ]
+    parameters = {
+        "recommendation": recommendation,
+        "prospect": profile.prospect,
+        "monthly_fee_estimate": monthly_fee,
+        **{k: d[k] for k in sorted(d)},
+    }
+    return ClauseSet(clauses=clauses, parameters=parameters)
