@@ -1,0 +1,446 @@
+"""Training needs analysis: the gap between current and target performance, with uncertainty.
+
+:func:`analyse_needs` runs every analysis the data allows on a :class:`PerformanceData`:
+
+* competency gaps by role × site × competency, site differences and ranked priorities
+  (:mod:`~tpo_scoping.needs.gaps`);
+* ramp time from learning curves (:mod:`~tpo_scoping.needs.ramp`);
+* new-hire retention by site and hire cohort (:mod:`~tpo_scoping.needs.retention`);
+* compliance coverage per required module (:mod:`~tpo_scoping.needs.compliance`);
+* training impact, before/after and difference-in-differences (:mod:`~tpo_scoping.needs.impact`).
+
+The result is plain data (:class:`NeedsResult`); charts live in :mod:`tpo_scoping.charts.needs`.
+
+Examples
+--------
+>>> from tpo_scoping.ingest import from_frames
+>>> from tpo_scoping.sample import SCENARIOS, generate
+>>> result = analyse_needs(from_frames(generate(SCENARIOS["growing_healthcare"], seed=3).tables))
+>>> result.priorities[0]["competency"], result.as_of.isoformat()
+('hipaa_privacy', '2026-09-30')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from tpo_scoping.data_contract import METRIC_DIRECTIONS
+from tpo_scoping.errors import InputError
+from tpo_scoping.needs.settings import NeedsSettings
+
+if TYPE_CHECKING:
+    from tpo_scoping.ingest import PerformanceData, QualityReport
+    from tpo_scoping.profile import Profile
+
+__all__ = ["BaselineValue", "NeedsResult", "NeedsSettings", "analyse_needs"]
+
+
+@dataclass(frozen=True)
+class BaselineValue:
+    """A measured starting point for a KPI: value, interval, n and where it comes from."""
+
+    name: str
+    value: float
+    unit: str
+    description: str
+    ci_low: float = math.nan
+    ci_high: float = math.nan
+    n: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "n": self.n,
+            "unit": self.unit,
+            "description": self.description,
+        }
+
+
+@dataclass
+class NeedsResult:
+    """Everything the needs analysis found, as plain data.
+
+    ``to_dict()`` gives the JSON of ``tpo-scoping needs``: ``as_of``, ``quality``, ``gaps``,
+    ``priorities``, ``ramp``, ``retention``, ``compliance``, ``impact`` (when the data allows),
+    ``site_tests``, ``logrank``, ``baseline`` and ``settings``.
+    """
+
+    as_of: dt.date
+    quality: QualityReport
+    settings: NeedsSettings
+    gaps: pd.DataFrame
+    site_tests: pd.DataFrame
+    priorities: list[dict[str, Any]]
+    ramp: pd.DataFrame
+    ramp_curves: pd.DataFrame
+    retention: pd.DataFrame
+    km_curves: pd.DataFrame
+    logrank: dict[str, Any]
+    compliance: pd.DataFrame
+    compliance_status: pd.DataFrame
+    impact: list[dict[str, Any]] | None
+    baseline: dict[str, BaselineValue] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    compliance_domains: list[str] = field(default_factory=list)
+
+    def retention_at(self, site: str = "all", day: int = 90, cohort: str = "all") -> dict[str, Any]:
+        """The retention row for a site (or ``"all"``) and day, e.g. ``retention_at("all", 90)``.
+
+        Raises ``KeyError`` when there is no such row.
+        """
+        rows = self.retention[
+            (self.retention["site"] == site)
+            & (self.retention["day"] == day)
+            & (self.retention["cohort"] == cohort)
+        ]
+        if rows.empty:
+            raise KeyError(f"no retention row for site={site!r}, day={day}, cohort={cohort!r}")
+        return dict(rows.iloc[0])
+
+    def baseline_value(self, name: str) -> float:
+        """The point value of a baseline (NaN when the data did not allow it)."""
+        item = self.baseline.get(name)
+        return item.value if item is not None else math.nan
+
+    def ramp_for(self, role: str, site: str = "all", metric: str | None = None) -> dict[str, Any]:
+        """The ramp row of a role (pooled sites by default) for the primary metric."""
+        metric = metric or _primary_metric(self.ramp)
+        rows = self.ramp[
+            (self.ramp["role"] == role)
+            & (self.ramp["site"] == site)
+            & (self.ramp["metric"] == metric)
+        ]
+        if rows.empty:
+            # A role at a single site has no separate "all" row.
+            rows = self.ramp[(self.ramp["role"] == role) & (self.ramp["metric"] == metric)]
+        if rows.empty:
+            raise KeyError(f"no ramp row for role={role!r}, site={site!r}, metric={metric!r}")
+        return dict(rows.iloc[0])
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "as_of": self.as_of.isoformat(),
+            "quality": self.quality.to_dict(),
+            "gaps": _records(self.gaps),
+            "priorities": self.priorities,
+            "site_tests": _records(self.site_tests),
+            "ramp": _records(self.ramp),
+            "retention": _records(self.retention),
+            "logrank": self.logrank,
+            "compliance": _records(self.compliance),
+            "compliance_domains": self.compliance_domains,
+            "baseline": {k: v.to_dict() for k, v in self.baseline.items()},
+            "notes": self.notes,
+            "settings": {
+                "pass_mark": self.settings.pass_mark,
+                "target_proficiency": self.settings.target_proficiency,
+                "confidence": self.settings.confidence,
+                "alpha": self.settings.alpha,
+                "proficiency_share": self.settings.proficiency_share,
+            },
+        }
+        if self.impact is not None:
+            out["impact"] = self.impact
+        return out
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    if frame is None or frame.empty:
+        return []
+    clean = frame.astype(object).where(frame.notna(), None)
+    return [dict(r) for r in clean.to_dict(orient="records")]
+
+
+def _primary_metric(ramp: pd.DataFrame) -> str:
+    present = set(ramp["metric"]) if not ramp.empty else set()
+    for metric in ("productivity", "error_rate", "quality", "csat", "handle_time"):
+        if metric in present:
+            return metric
+    return "productivity"
+
+
+def analyse_needs(
+    data: PerformanceData,
+    profile: Profile | None = None,
+    as_of: dt.date | None = None,
+    settings: NeedsSettings | None = None,
+) -> NeedsResult:
+    """Run every needs analysis the data allows.
+
+    Parameters
+    ----------
+    data : PerformanceData
+        From :func:`tpo_scoping.ingest.load_performance_data` (or ``from_frames``).
+    profile : Profile, optional
+        Supplies the compliance domains; without it they are inferred from the modules present.
+    as_of : date, optional
+        The day the analysis speaks for: retention is censored there, actives are counted
+        there, certificates are checked against it. Default: the latest date in the data.
+    settings : NeedsSettings, optional
+        Pass mark, target proficiency and other defaults (see ``needs_defaults.yaml``).
+
+    Returns
+    -------
+    NeedsResult
+    """
+    from tpo_scoping.needs.compliance import compliance_coverage
+    from tpo_scoping.needs.gaps import competency_gaps, need_summary
+    from tpo_scoping.needs.impact import training_impact
+    from tpo_scoping.needs.ramp import ramp_times
+    from tpo_scoping.needs.retention import retention
+
+    settings = settings or NeedsSettings.defaults()
+    notes: list[str] = []
+    if as_of is None:
+        as_of = data.latest_date()
+        if as_of is None:
+            raise InputError("the data holds no dates; give --as-of")
+        notes.append(f"as of {as_of.isoformat()}: the latest date in the data")
+    stamp = pd.Timestamp(as_of)
+    employees = data.tables["employees"]
+    if not (employees["hire_date"] <= stamp).any():
+        raise InputError(f"--as-of {as_of.isoformat()}: nobody in the data was hired by then")
+    tables = data.tables
+
+    if data.has("assessments"):
+        gap_result = competency_gaps(tables["assessments"], employees, stamp, settings)
+        gaps, site_tests, scores = gap_result.gaps, gap_result.site_tests, gap_result.scores
+    else:
+        gaps, site_tests, scores = pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
+        notes.append("no assessments: competency gaps need the assessments table")
+
+    if data.has("metrics"):
+        ramp_result = ramp_times(tables["metrics"], employees, settings, stamp)
+        ramp, ramp_curves = ramp_result.ramp, ramp_result.curves
+    else:
+        ramp, ramp_curves = pd.DataFrame(), pd.DataFrame()
+        notes.append("no metrics: ramp time needs the metrics table")
+
+    kept = retention(employees, stamp, settings)
+
+    domains = list(profile.compliance_domains) if profile is not None else None
+    comp = compliance_coverage(
+        employees, tables.get("compliance"), stamp, settings, domains=domains
+    )
+    if comp.inferred_domains:
+        notes.append(
+            "compliance domains inferred from the modules in the data: " + ", ".join(comp.domains)
+        )
+
+    impact = None
+    if data.has("training") and data.has("metrics"):
+        impact = training_impact(tables["training"], tables["metrics"], employees, settings, stamp)
+
+    priorities = _priorities(gaps, comp.coverage, settings, need_summary)
+    result = NeedsResult(
+        as_of=as_of,
+        quality=data.quality,
+        settings=settings,
+        gaps=gaps,
+        site_tests=site_tests,
+        priorities=priorities,
+        ramp=ramp,
+        ramp_curves=ramp_curves,
+        retention=kept.retention,
+        km_curves=kept.curves,
+        logrank=kept.logrank,
+        compliance=comp.coverage,
+        compliance_status=comp.status,
+        impact=impact,
+        notes=notes,
+        compliance_domains=comp.domains,
+    )
+    result.baseline = _baseline(result, scores, tables.get("metrics"), employees, stamp, settings)
+    return result
+
+
+def _priorities(
+    gaps: pd.DataFrame, coverage: pd.DataFrame, settings: NeedsSettings, summarise: Any
+) -> list[dict[str, Any]]:
+    """Competency needs ranked by priority score, then compliance modules people lack."""
+    out: list[dict[str, Any]] = []
+    if not gaps.empty:
+        top = gaps[gaps["priority"] > 0].head(settings.top_priorities)
+        for _, row in top.iterrows():
+            out.append(
+                {
+                    "kind": "competency",
+                    "role": row["role"],
+                    "site": row["site"],
+                    "competency": row["competency"],
+                    "priority": float(row["priority"]),
+                    "gap": float(row["gap"]),
+                    "mean": float(row["mean"]),
+                    "ci_low": float(row["ci_low"]),
+                    "ci_high": float(row["ci_high"]),
+                    "n": int(row["n"]),
+                    "people_below_pass": float(row["below_pass"]),
+                    "summary": summarise(row, settings),
+                }
+            )
+    if not coverage.empty:
+        lacking = coverage[(coverage["site"] != "all") & (coverage["module"] != "all")].copy()
+        lacking["lacking"] = lacking["overdue"] + lacking["never_completed"]
+        lacking = lacking[lacking["lacking"] > 0].sort_values(
+            ["lacking", "coverage"], ascending=[False, True], kind="stable"
+        )
+        for _, row in lacking.head(settings.top_priorities).iterrows():
+            module = str(row["module"])
+            out.append(
+                {
+                    "kind": "compliance",
+                    "site": row["site"],
+                    "module": module,
+                    "priority": float(row["lacking"]),
+                    "overdue": int(row["overdue"]),
+                    "never_completed": int(row["never_completed"]),
+                    "coverage": float(row["coverage"]),
+                    "summary": (
+                        f"{row['site']}: {int(row['lacking'])} of {int(row['required'])} active"
+                        f" people lack a valid {module.replace('_', ' ')} certificate"
+                        f" ({int(row['overdue'])} overdue, {int(row['never_completed'])} never"
+                        f" completed); coverage {row['coverage']:.0%}."
+                    ),
+                }
+            )
+    for rank, item in enumerate(out, 1):
+        item["rank"] = rank
+    return out
+
+
+def _baseline(
+    result: NeedsResult,
+    scores: pd.DataFrame,
+    metrics: pd.DataFrame | None,
+    employees: pd.DataFrame,
+    as_of: pd.Timestamp,
+    settings: NeedsSettings,
+) -> dict[str, BaselineValue]:
+    from scipy import stats
+
+    out: dict[str, BaselineValue] = {}
+    z = stats.norm.ppf(0.5 + settings.confidence / 2)
+    try:
+        row = result.retention_at("all", 90)
+        out["retention_90d"] = BaselineValue(
+            "retention_90d",
+            float(row["estimate"]),
+            "share",
+            "Kaplan–Meier share of new hires still employed 90 days after hire (all sites)",
+            float(row["ci_low"]),
+            float(row["ci_high"]),
+            int(row["n"]),
+        )
+    except KeyError:
+        pass
+    if not scores.empty:
+        passed = (scores["score"] >= settings.pass_mark).to_numpy()
+        low, high = _wilson(int(passed.sum()), len(passed), z)
+        out["assessment_pass_rate"] = BaselineValue(
+            "assessment_pass_rate",
+            float(passed.mean()),
+            "share",
+            f"share of active employees' latest scores at or above the pass mark"
+            f" ({settings.pass_mark:g})",
+            low,
+            high,
+            len(passed),
+        )
+    total = result.compliance
+    if not total.empty:
+        row = total[(total["site"] == "all") & (total["module"] == "all")].iloc[0]
+        n = int(row["required"])
+        for key, label in (
+            ("coverage", "share of required certificates held and valid"),
+            ("on_time", "share of required certificates valid or not yet due (nobody late)"),
+        ):
+            name = "compliance_coverage" if key == "coverage" else "compliance_on_time"
+            out[name] = BaselineValue(name, float(row[key]), "share", label, n=n)
+    if not result.ramp.empty:
+        metric = _primary_metric(result.ramp)
+        pooled = result.ramp[(result.ramp["metric"] == metric)]
+        per_role = pooled.sort_values("site", key=lambda s: s != "all").drop_duplicates("role")
+        weeks = per_role["weeks_to_proficiency"].dropna()
+        if len(weeks):
+            out["weeks_to_proficiency"] = BaselineValue(
+                "weeks_to_proficiency",
+                float(np.median(weeks)),
+                "weeks",
+                f"median over roles of weeks to {settings.proficiency_share:.0%} of tenured"
+                f" {metric}",
+                n=len(weeks),
+            )
+    if metrics is not None and len(metrics):
+        out.update(_metric_levels(metrics, employees, as_of, settings))
+    return out
+
+
+def _wilson(successes: int, n: int, z: float) -> tuple[float, float]:
+    """Wilson score interval of a proportion."""
+    if n == 0:
+        return math.nan, math.nan
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def _metric_levels(
+    metrics: pd.DataFrame, employees: pd.DataFrame, as_of: pd.Timestamp, settings: NeedsSettings
+) -> dict[str, BaselineValue]:
+    """Current level and best-quartile level of each metric among active employees.
+
+    Each active employee's mean over the last three months of data up to ``as_of``; the level
+    is the mean of those, with a t interval; the best-quartile level is the 75th percentile
+    (25th for lower-is-better metrics) of the per-person means.
+    """
+    from scipy import stats
+
+    from tpo_scoping.needs.gaps import active_at
+
+    active = set(employees.loc[active_at(employees, as_of), "employee_id"])
+    recent = metrics[
+        (metrics["period"] <= as_of)
+        & (metrics["period"] > as_of - pd.DateOffset(months=3))
+        & metrics["employee_id"].isin(active)
+    ]
+    out: dict[str, BaselineValue] = {}
+    for metric, frame in recent.groupby("metric", sort=True):
+        per_person = frame.groupby("employee_id")["value"].mean()
+        n = len(per_person)
+        if n < 2:
+            continue
+        mean = float(per_person.mean())
+        half = float(stats.t.ppf(0.5 + settings.confidence / 2, n - 1) * per_person.std() / n**0.5)
+        direction = METRIC_DIRECTIONS.get(str(metric), 1)
+        best = float(
+            per_person.quantile(
+                1 - settings.best_quartile if direction > 0 else settings.best_quartile
+            )
+        )
+        out[str(metric)] = BaselineValue(
+            str(metric),
+            mean,
+            "metric units",
+            f"mean {metric} of active employees over the last 3 months",
+            mean - half,
+            mean + half,
+            n,
+        )
+        out[f"{metric}_best_quartile"] = BaselineValue(
+            f"{metric}_best_quartile",
+            best,
+            "metric units",
+            f"{metric} level the best quarter of active employees reach or beat",
+            n=n,
+        )
+    return out

@@ -1,0 +1,230 @@
+"""Competency gaps by role × site × competency, site differences, and ranked priorities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tpo_scoping.needs.settings import NeedsSettings
+
+GAP_COLUMNS = [
+    "role",
+    "site",
+    "competency",
+    "n",
+    "mean",
+    "sd",
+    "ci_low",
+    "ci_high",
+    "share_below_pass",
+    "below_pass",
+    "headcount",
+    "gap",
+    "weight",
+    "priority",
+    "site_diff",
+    "site_d",
+    "site_p_adj",
+]
+
+
+@dataclass
+class GapAnalysis:
+    """Result of :func:`competency_gaps`: one row per cell, and the site comparisons."""
+
+    gaps: pd.DataFrame
+    site_tests: pd.DataFrame
+    scores: pd.DataFrame
+    """The latest score per active employee and competency, with role and site (for baselines)."""
+
+
+def active_at(employees: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    """Mask of employees hired on or before ``as_of`` and not yet gone by then."""
+    exit_ = employees["exit_date"]
+    return (employees["hire_date"] <= as_of) & (exit_.isna() | (exit_ > as_of))
+
+
+def competency_gaps(
+    assessments: pd.DataFrame,
+    employees: pd.DataFrame,
+    as_of: pd.Timestamp,
+    settings: NeedsSettings,
+) -> GapAnalysis:
+    """Mean score, CI, share below the pass mark, gap to target and priority per cell.
+
+    Each active employee's latest score per competency (taken on or before ``as_of``) counts
+    once. Per role × site × competency cell:
+
+    * ``mean`` with a Student-t interval, ``mean ± t(1-α/2, n-1) · sd / √n``;
+    * ``share_below_pass``: share of scores under the pass mark;
+    * ``gap = target_proficiency - mean`` (positive when below target);
+    * ``priority = max(gap, 0) × share_below_pass × headcount × weight``: the points missing,
+      times the number of people estimated below the pass mark (``headcount`` is the cell's
+      active headcount, assessed or not), times the competency's business weight.
+
+    Site differences: per competency, each site against all other sites (roles pooled), Welch's
+    t-test with Cohen's d (pooled SD); p-values adjusted with Holm's method across every test.
+
+    Examples
+    --------
+    >>> from tpo_scoping.sample import SCENARIOS, generate
+    >>> data = generate(SCENARIOS["growing_healthcare"], seed=3).tables
+    >>> result = competency_gaps(data["assessments"], data["employees"],
+    ...                          pd.Timestamp("2026-09-30"), NeedsSettings.defaults())
+    >>> top = result.gaps.iloc[0]
+    >>> (top["site"], top["competency"])
+    ('Manila', 'hipaa_privacy')
+    """
+    from scipy import stats
+
+    active = employees[active_at(employees, as_of)]
+    taken = assessments[assessments["assessed_on"] <= as_of]
+    latest = taken.sort_values("assessed_on", kind="stable").drop_duplicates(
+        ["employee_id", "competency"], keep="last"
+    )
+    scores = latest.merge(active[["employee_id", "role", "site"]], on="employee_id", how="inner")
+    if scores.empty:
+        return GapAnalysis(pd.DataFrame(columns=GAP_COLUMNS), _empty_tests(), scores)
+    scores["below"] = scores["score"] < settings.pass_mark
+    keys = ["role", "site", "competency"]
+    grouped = scores.groupby(keys, sort=True)
+    cells = grouped["score"].agg(n="size", mean="mean", sd="std").reset_index()
+    cells["share_below_pass"] = grouped["below"].mean().to_numpy()
+    n = cells["n"].to_numpy(dtype=float)
+    se = cells["sd"].to_numpy() / np.sqrt(n)
+    ok = n >= max(2, settings.min_group_size)
+    tcrit = np.full(len(n), np.nan)
+    tcrit[ok] = stats.t.ppf(0.5 + settings.confidence / 2, n[ok] - 1)
+    cells["ci_low"] = cells["mean"] - tcrit * se
+    cells["ci_high"] = cells["mean"] + tcrit * se
+    headcount = active.groupby(["role", "site"]).size().rename("headcount").reset_index()
+    cells = cells.merge(headcount, on=["role", "site"], how="left")
+    cells["below_pass"] = cells["share_below_pass"] * cells["headcount"]
+    cells["gap"] = settings.target_proficiency - cells["mean"]
+    weights = {c: settings.weight_for(c) for c in cells["competency"].unique()}
+    cells["weight"] = cells["competency"].map(weights).astype(float)
+    cells["priority"] = cells["gap"].clip(lower=0) * cells["below_pass"] * cells["weight"]
+    tests = site_differences(scores, settings)
+    if not tests.empty:
+        cells = cells.merge(
+            tests[["site", "competency", "diff", "cohens_d", "p_adj"]].rename(
+                columns={"diff": "site_diff", "cohens_d": "site_d", "p_adj": "site_p_adj"}
+            ),
+            on=["site", "competency"],
+            how="left",
+        )
+    else:
+        cells["site_diff"] = np.nan
+        cells["site_d"] = np.nan
+        cells["site_p_adj"] = np.nan
+    cells = cells.sort_values(["priority", "gap"], ascending=False, kind="stable")
+    return GapAnalysis(cells[GAP_COLUMNS].reset_index(drop=True), tests, scores)
+
+
+def _empty_tests() -> pd.DataFrame:
+    return pd.DataFrame(
+        columns=[
+            "competency",
+            "site",
+            "n",
+            "mean",
+            "others_n",
+            "others_mean",
+            "diff",
+            "cohens_d",
+            "t",
+            "df",
+            "p",
+            "p_adj",
+            "significant",
+        ]
+    )
+
+
+def site_differences(scores: pd.DataFrame, settings: NeedsSettings) -> pd.DataFrame:
+    """Each site against the other sites, per competency: Welch t, Cohen's d, Holm-adjusted p.
+
+    ``cohens_d = (mean_site - mean_others) / s_pooled`` with
+    ``s_pooled² = ((n1-1)s1² + (n2-1)s2²) / (n1+n2-2)``.
+    """
+    from scipy import stats
+    from statsmodels.stats.multitest import multipletests
+
+    if scores["site"].nunique() < 2:
+        return _empty_tests()
+    s = scores.assign(sq=scores["score"] ** 2)
+    by_site = s.groupby(["competency", "site"]).agg(
+        n=("score", "size"), total=("score", "sum"), sq=("sq", "sum")
+    )
+    overall = by_site.groupby(level="competency").sum()
+    all_n = overall["n"].reindex(by_site.index, level="competency").to_numpy()
+    all_total = overall["total"].reindex(by_site.index, level="competency").to_numpy()
+    all_sq = overall["sq"].reindex(by_site.index, level="competency").to_numpy()
+    n1 = by_site["n"].to_numpy(dtype=float)
+    m1 = by_site["total"].to_numpy() / n1
+    v1 = (by_site["sq"].to_numpy() - n1 * m1**2) / np.maximum(n1 - 1, 1)
+    n2 = all_n - n1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m2 = (all_total - by_site["total"].to_numpy()) / n2
+        v2 = (all_sq - by_site["sq"].to_numpy() - n2 * m2**2) / np.maximum(n2 - 1, 1)
+        v1, v2 = np.maximum(v1, 0), np.maximum(v2, 0)
+        se2 = v1 / n1 + v2 / n2
+        t = (m1 - m2) / np.sqrt(se2)
+        df = se2**2 / (
+            (v1 / n1) ** 2 / np.maximum(n1 - 1, 1) + (v2 / n2) ** 2 / np.maximum(n2 - 1, 1)
+        )
+        pooled = np.sqrt(((n1 - 1) * v1 + (n2 - 1) * v2) / np.maximum(n1 + n2 - 2, 1))
+        d = (m1 - m2) / pooled
+    p = 2 * stats.t.sf(np.abs(t), df)
+    out = by_site.reset_index()[["competency", "site"]]
+    out["n"] = n1.astype(int)
+    out["mean"] = m1
+    out["others_n"] = n2.astype(int)
+    out["others_mean"] = m2
+    out["diff"] = m1 - m2
+    out["cohens_d"] = d
+    out["t"] = t
+    out["df"] = df
+    out["p"] = p
+    testable = (n1 >= 2) & (n2 >= 2) & np.isfinite(p)
+    p_adj = np.full(len(p), np.nan)
+    if testable.any():
+        p_adj[testable] = multipletests(p[testable], alpha=settings.alpha, method="holm")[1]
+    out["p_adj"] = p_adj
+    out["significant"] = np.nan_to_num(p_adj, nan=1.0) < settings.alpha
+    return out.sort_values("p_adj", kind="stable").reset_index(drop=True)
+
+
+def need_summary(row: pd.Series, settings: NeedsSettings) -> str:
+    """One plain sentence about a competency cell, with its uncertainty.
+
+    Examples
+    --------
+    >>> row = pd.Series({"role": "agent", "site": "Manila", "competency": "hipaa_privacy",
+    ...     "n": 20, "mean": 63.0, "ci_low": 59.0, "ci_high": 67.0, "share_below_pass": 0.7,
+    ...     "headcount": 25, "gap": 17.0, "site_diff": -15.0, "site_d": -1.6, "site_p_adj": 0.0001})
+    >>> need_summary(row, NeedsSettings.defaults())[:60]
+    'Manila agents: hipaa privacy averages 63 (95% CI 59–67) agai'
+    """
+    name = str(row["competency"]).replace("_", " ")
+    level = f"{row['mean']:.0f}"
+    if pd.notna(row.get("ci_low")):
+        level += f" ({settings.confidence:.0%} CI {row['ci_low']:.0f}–{row['ci_high']:.0f})"
+    text = (
+        f"{row['site']} {str(row['role']).replace('_', ' ')}s: {name} averages {level} against a"
+        f" target of {settings.target_proficiency:.0f}; {row['share_below_pass']:.0%} of"
+        f" {int(row['n'])} assessed are below the pass mark of {settings.pass_mark:.0f}"
+        f" (about {row['share_below_pass'] * row['headcount']:.0f} of {int(row['headcount'])}"
+        " people)."
+    )
+    p_adj = row.get("site_p_adj")
+    if p_adj is not None and pd.notna(p_adj) and p_adj < settings.alpha:
+        direction = "below" if row["site_diff"] < 0 else "above"
+        shown = "< 0.001" if p_adj < 0.001 else f"= {p_adj:.3f}"
+        text += (
+            f" {row['site']} scores {abs(row['site_diff']):.1f} points {direction} the other"
+            f" sites (Cohen's d = {row['site_d']:.2f}, Holm-adjusted p {shown})."
+        )
+    return text
