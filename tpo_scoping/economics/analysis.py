@@ -9,7 +9,7 @@ sensitivity and a seeded Monte Carlo. The result is plain data: numbers in
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 MAX_HORIZON = 120
 MAX_SIMULATIONS = 1_000_000
 HISTOGRAM_BINS = 40
-MAX_DRAWS_KEPT = 4_000
 
 
 def default_params(overrides: Mapping[str, float] | None = None) -> dict[str, np.ndarray]:
@@ -69,6 +68,7 @@ class BreakEvenResult:
     current_practice: str
     break_even_fte: float | None
     break_even_reason: str | None
+    break_even_fte_steady_team: float | None
     break_even_by_option: dict[str, float | None]
     break_even_reasons_by_option: dict[str, str | None]
     crossing_month: int | None
@@ -102,6 +102,7 @@ class BreakEvenResult:
             "current_practice": self.current_practice,
             "break_even_fte": self.break_even_fte,
             "break_even_reason": self.break_even_reason,
+            "break_even_fte_steady_team": self.break_even_fte_steady_team,
             "break_even_by_option": dict(self.break_even_by_option),
             "break_even_reasons_by_option": dict(self.break_even_reasons_by_option),
             "crossing_month": self.crossing_month,
@@ -192,10 +193,12 @@ def break_even(
     components = build_components(params, ctx)
     hc = Headcount.project([ctx.team_fte_now], ctx)
 
-    crossings = {
-        o: break_even_between(components, ctx, "tpo", o) for o in OPTIONS if o != "tpo"
-    }
+    crossings = {o: break_even_between(components, ctx, "tpo", o) for o in OPTIONS if o != "tpo"}
     main = crossings["catalog_licensing"]
+    steady_ctx = replace(ctx, hires_per_month=0.0, monthly_attrition=0.0)
+    steady = break_even_between(
+        build_components(params, steady_ctx), steady_ctx, "tpo", "catalog_licensing"
+    )
     crossing_month, crossing_reason = _crossing_month(components, hc)
 
     rate = float(table["discount_rate_annual"].value)
@@ -228,6 +231,7 @@ def break_even(
         current_practice=ctx.baseline,
         break_even_fte=main.fte,
         break_even_reason=main.reason,
+        break_even_fte_steady_team=steady.fte,
         break_even_by_option={o: c.fte for o, c in crossings.items()},
         break_even_reasons_by_option={o: c.reason for o, c in crossings.items()},
         crossing_month=crossing_month,
@@ -388,21 +392,30 @@ def _frames(
 
 
 def _histogram(mc: MonteCarlo) -> pd.DataFrame:
-    be = mc.break_even_fte[np.isfinite(mc.break_even_fte)]
-    if be.size == 0:
-        return pd.DataFrame(columns=["bin_start", "bin_end", "count", "share"])
-    hi = float(np.quantile(be, 0.995))
-    lo = float(be.min())
-    edges = np.linspace(lo, max(hi, lo + 1.0), HISTOGRAM_BINS + 1)
-    counts, _ = np.histogram(np.clip(be, lo, edges[-1]), bins=edges)
-    return pd.DataFrame(
-        {
-            "bin_start": edges[:-1],
-            "bin_end": edges[1:],
-            "count": counts,
-            "share": counts / mc.n,
-        }
-    )
+    """Binned draws for the chart: break-even FTE (where found) and TPO saving vs catalog."""
+    frames = []
+    saving = mc.total_cost["catalog_licensing"] - mc.total_cost["tpo"]
+    for metric, values in (
+        ("break_even_fte", mc.break_even_fte[np.isfinite(mc.break_even_fte)]),
+        ("saving_vs_catalog", saving),
+    ):
+        if values.size == 0:
+            continue
+        lo, hi = (float(v) for v in np.quantile(values, [0.0, 0.995]))
+        edges = np.linspace(lo, max(hi, lo + 1.0), HISTOGRAM_BINS + 1)
+        counts, _ = np.histogram(np.clip(values, lo, edges[-1]), bins=edges)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "metric": metric,
+                    "bin_start": edges[:-1],
+                    "bin_end": edges[1:],
+                    "count": counts,
+                    "share": counts / mc.n,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
 def _draws(mc: MonteCarlo) -> pd.DataFrame:
@@ -479,9 +492,7 @@ def what_would_have_to_be_true(
     def saving(params: Params, c: Context) -> float:
         comps = build_components(params, c)
         hc = Headcount.project([c.team_fte_now], c)
-        return float(
-            totals(comps["catalog_licensing"], hc)[0, 0] - totals(comps["tpo"], hc)[0, 0]
-        )
+        return float(totals(comps["catalog_licensing"], hc)[0, 0] - totals(comps["tpo"], hc)[0, 0])
 
     def with_param(name: str) -> Callable[[float], float]:
         def f(x: float) -> float:
@@ -498,8 +509,6 @@ def what_would_have_to_be_true(
         return saving(params, ctx)
 
     def hires(x: float) -> float:
-        from dataclasses import replace
-
         return saving(base, replace(ctx, hires_per_month=x / 3.0))
 
     fee1 = float(table["tpo_fee_per_fte_tier1"].value)

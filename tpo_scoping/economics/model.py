@@ -208,7 +208,7 @@ class Component:
         if self.kind == "trainer_hiring":
             running = np.maximum.accumulate(np.maximum(trainers, self.existing), axis=-1)
             before = np.concatenate(
-                [np.full(running.shape[:-1] + (1,), self.existing), running[..., :-1]], axis=-1
+                [np.full((*running.shape[:-1], 1), self.existing), running[..., :-1]], axis=-1
             )
             return running - before
         raise ValueError(f"unknown component kind {self.kind!r}")
@@ -239,9 +239,11 @@ class Component:
         if self.kind == "tier":
             return a * self.driver(hc).sum(axis=-1)[None, :]
         if self.kind == "trainer_hiring":
-            trainers = self._trainers(hc)
-            peak = np.maximum(trainers.max(axis=-1), self.existing)
-            return a * (peak - self.existing)
+            # ceil is monotone, so the peak trainer count is the count at the peak headcount
+            assert self.fte_per_trainer is not None
+            per = np.asarray(self.fte_per_trainer, dtype=float)[:, None]
+            peak = np.ceil(hc.fte.max(axis=-1)[None, :] / per - 1e-9)
+            return a * (np.maximum(peak, self.existing) - self.existing)
         return a * self.driver(hc).sum(axis=-1)
 
 
@@ -271,14 +273,16 @@ def build_components(params: Params, ctx: Context) -> dict[str, list[Component]]
     week_cost = p["offshore_fte_monthly_cost"] / WEEKS_PER_MONTH * p["ramp_productivity_loss_share"]
     weeks_informal = p["ramp_weeks_informal"]
     weeks_structured = np.minimum(p["ramp_weeks_structured"], weeks_informal)
-    weeks_partial = weeks_informal - (weeks_informal - weeks_structured) * p[
-        "ramp_partial_reduction_share"
-    ]
+    weeks_partial = (
+        weeks_informal - (weeks_informal - weeks_structured) * p["ramp_partial_reduction_share"]
+    )
     exposure = ctx.regulated_domains * p["compliance_exposure_per_fte_year"] / 12.0
     has_lms = ctx.current_training in ("lms_only", "internal_ld")
     admin = p["client_platform_admin_hours_month"] * rate
 
-    def hidden(option: str, share: np.ndarray, gap: np.ndarray, weeks: np.ndarray) -> list[Component]:
+    def hidden(
+        option: str, share: np.ndarray, gap: np.ndarray, weeks: np.ndarray
+    ) -> list[Component]:
         items = [
             Component(option, "management_time", "per_fte", informal_hours * share * rate, True),
             Component(option, "ramp", "per_hire", weeks * week_cost, True),
@@ -317,7 +321,9 @@ def build_components(params: Params, ctx: Context) -> dict[str, list[Component]]
         "tpo": [
             Component("tpo", "setup_fee", "one_off", p["tpo_setup_fee"]),
             Component("tpo", "retainer_base", "fixed", p["tpo_retainer_base_monthly"]),
-            Component("tpo", "retainer_per_fte", "tier", p["tpo_fee_per_fte_tier1"], lo=0, hi=tier1),
+            Component(
+                "tpo", "retainer_per_fte", "tier", p["tpo_fee_per_fte_tier1"], lo=0, hi=tier1
+            ),
             Component(
                 "tpo", "retainer_per_fte", "tier", p["tpo_fee_per_fte_tier2"], lo=tier1, hi=tier2
             ),
@@ -373,7 +379,9 @@ def build_components(params: Params, ctx: Context) -> dict[str, list[Component]]
                 existing=ctx.internal_ld_staff,
             ),
             *lms("internal_ld"),
-            Component("internal_ld", "content", "per_fte", p["internal_ld_content_per_fte_year"] / 12),
+            Component(
+                "internal_ld", "content", "per_fte", p["internal_ld_content_per_fte_year"] / 12
+            ),
             *hidden(
                 "internal_ld",
                 share("mgmt_residual_share", "internal_ld"),

@@ -36,7 +36,9 @@ class Crossing:
     reason: str | None
 
 
-def tco_difference(a: list[Component], b: list[Component], ctx: Context, start_fte: object) -> np.ndarray:
+def tco_difference(
+    a: list[Component], b: list[Component], ctx: Context, start_fte: object
+) -> np.ndarray:
     """TCO of ``a`` minus TCO of ``b`` over the horizon, for each starting size (first scenario)."""
     hc = Headcount.project(start_fte, ctx)
     return np.asarray(totals(a, hc)[0] - totals(b, hc)[0])
@@ -107,13 +109,16 @@ def break_even_vectorized(
     c0a, c1a, tiers_a = affine_coefficients(components[option], ctx)
     c0b, c1b, tiers_b = affine_coefficients(components[other], ctx)
     knots = tier_knots(tiers_a + tiers_b, ctx, 1.0, MAX_FTE)
-    diff = (c0a - c0b)[:, None] + (c1a - c1b)[:, None] * knots[None, :]
+    # D(n_k) = coef @ basis: one matrix product instead of a pass per term
+    coef = [c0a - c0b, c1a - c1b]
+    basis = [np.ones_like(knots), knots]
     if tiers_a or tiers_b:
         hc = Headcount.project(knots, ctx)
         for sign, tiers in ((1.0, tiers_a), (-1.0, tiers_b)):
             for tier in tiers:
-                exposure = tier.driver(hc).sum(axis=-1)
-                diff += (sign * tier.amount)[:, None] * exposure[None, :]
+                coef.append(sign * tier.amount)
+                basis.append(tier.driver(hc).sum(axis=-1))
+    diff = np.stack(coef, axis=1) @ np.stack(basis, axis=0)
     below = diff <= 0
     found = below.any(axis=1)
     always = below[:, 0]

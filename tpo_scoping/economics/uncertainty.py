@@ -71,7 +71,7 @@ class MonteCarlo:
 
     @property
     def probability_tpo_cheaper(self) -> float:
-        """Share of scenarios where TPO's TCO is below catalog licensing's at the prospect's plan."""
+        """Share of scenarios where TPO's TCO is below catalog licensing's at the plan."""
         return float(np.mean(self.total_cost["tpo"] < self.total_cost["catalog_licensing"]))
 
     def probability_cheapest(self) -> dict[str, float]:
