@@ -223,3 +223,10 @@ def assert_clean(page: Page) -> None:
         page.locator(".jp-OutputArea-output.jp-mod-error, .jp-RenderedText.jp-mod-error").count()
         == 0
     )
+
+
+def upload(page: Page, button_text: str, path: Path) -> None:
+    """Pick ``path`` in the file chooser an ipywidgets FileUpload button opens."""
+    with page.expect_file_chooser() as chooser:
+        page.click(f"button:has-text('{button_text}')")
+    chooser.value.set_files(str(path))

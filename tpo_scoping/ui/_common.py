@@ -59,7 +59,12 @@ def _server_stream() -> Any:
 
 
 def install_server_log() -> None:
-    """Send ``tpo_scoping`` log records to the server log (once per process)."""
+    """Inside a kernel, send ``tpo_scoping`` log records to the server log (once).
+
+    Outside a kernel (tests, scripts) logging is left alone.
+    """
+    if not type(sys.stderr).__module__.startswith("ipykernel"):
+        return
     root = logging.getLogger("tpo_scoping")
     if any(getattr(h, "_tpo_server_log", False) for h in root.handlers):
         return
@@ -185,9 +190,9 @@ def parse_number(
     unit = "%" if percent else ""
     scale = 100.0 if percent else 1.0
     if minimum is not None and value < minimum:
-        raise ValueError(f"{label}: must be at least {minimum * scale:,.4g}{unit}")
+        raise ValueError(f"{label}: must be at least {minimum * scale:,.10g}{unit}")
     if maximum is not None and value > maximum:
-        raise ValueError(f"{label}: must be at most {maximum * scale:,.4g}{unit}")
+        raise ValueError(f"{label}: must be at most {maximum * scale:,.10g}{unit}")
     return value
 
 
@@ -436,6 +441,7 @@ def html_table(headers: list[str], rows: list[list[str]], *, css_class: str = "t
 TABLE_CSS = """<style>
 .tpo-table th, .tpo-table td { border-bottom: 1px solid #dde3e8; padding: 4px 8px;
   text-align: left; vertical-align: top; }
+.tpo-table td, .tpo-table th { line-height: 1.35; }
 .tpo-table th { background: #eef2f5; font-weight: 600; }
 .tpo-answer { font-size: 17px; line-height: 1.45; }
 .tpo-big { font-size: 26px; font-weight: 700; color: #1f6f8b; }

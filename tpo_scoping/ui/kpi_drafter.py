@@ -58,7 +58,7 @@ def format_kpi_change(value: float | None, unit: str) -> str:
 
 def kpi_rows(draft: Any) -> tuple[list[str], list[list[str]]]:
     """Headers and rows (escaped HTML) of the KPI table shown in the apps."""
-    days = sorted({m.day for k in draft.kpis for m in k.milestones})
+    days = sorted({m.day for k in draft.kpis for m in k.milestones if m.day != 365})
     headers = ["KPI", "Baseline", "Target (day 365)", *[f"Day {d}" for d in days]]
     headers += ["Min. detectable change", "Measurable?"]
     rows = []

@@ -1,0 +1,77 @@
+"""The server as a client sees it: landing page, what is reachable, what is not."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.browser.conftest import Page, VoilaServer, assert_clean, open_app
+
+
+def status(url: str) -> int:
+    """The final HTTP status after redirects."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def test_landing_lists_every_app_and_the_sample_prospect(
+    page: Page, voila_server: VoilaServer
+) -> None:
+    page.goto(voila_server.url("/"), wait_until="domcontentloaded")
+    page.wait_for_selector(".tpo-ready", state="attached")
+    assert page.url.endswith("/voila/render/index.ipynb")
+    page.wait_for_selector(".tpo-sample")
+    assert "Sample prospect loaded" in page.inner_text(".tpo-sample")
+    links = page.locator("a.tpo-app-link")
+    names = [links.nth(i).inner_text() for i in range(links.count())]
+    assert names == ["Scoping calculator", "Break-even calculator", "Needs analysis", "KPI drafter"]
+    assert_clean(page)
+    page.screenshot_to("landing")
+    page.click("text=KPI drafter")
+    page.wait_for_selector(".tpo-ready", state="attached")
+    assert page.url.endswith("/voila/render/kpi_drafter.ipynb")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/voila/tree",
+        "/voila/api/contents/",
+        "/voila/files/index.ipynb",
+        "/voila/files/../pyproject.toml",
+        "/voila/static/../../../../pyproject.toml",
+        "/voila/static/%2e%2e/%2e%2e/%2e%2e/pyproject.toml",
+        "/voila/render/../pyproject.toml",
+        "/voila/render/%2e%2e/pyproject.toml",
+        "/voila/templates/tpo/../../../../pyproject.toml",
+        "/api/kernels",
+    ],
+)
+def test_nothing_but_the_apps_is_reachable(voila_server: VoilaServer, path: str) -> None:
+    got = status(voila_server.url(path))
+    assert got >= 400, f"{path} answered {got}"
+
+
+def test_template_and_theme_cannot_be_overridden(page: Page, voila_server: VoilaServer) -> None:
+    # The lab and classic templates link Font Awesome from a CDN; the page fixture fails the
+    # test if any such request leaves localhost.
+    open_app(page, voila_server, "/voila/render/index.ipynb?template=classic&theme=dark")
+    assert page.locator("body.theme-dark").count() == 0
+    assert_clean(page)
+
+
+def test_public_mode_serves_the_calculator_alone(page: Page, public_server: VoilaServer) -> None:
+    for path in ("/voila/render/index.ipynb", "/voila/render/kpi_drafter.ipynb", "/voila/tree"):
+        assert status(public_server.url(path)) in {200, 404}
+    for path in ("/voila/files/breakeven.ipynb", "/voila/files/index.ipynb"):
+        assert status(public_server.url(path)) == 403
+    open_app(page, public_server, "/voila/render/kpi_drafter.ipynb")
+    # Whatever the path, the page is the break-even calculator.
+    assert page.locator(".tpo-breakeven").count() == 1
+    assert page.locator(".tpo-kpi-table").count() == 0
+    assert_clean(page)

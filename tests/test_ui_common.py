@@ -1,0 +1,176 @@
+"""Shared widget helpers: number parsing, field messages, error guarding, downloads, queries."""
+
+from __future__ import annotations
+
+import base64
+import logging
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tpo_scoping.errors import InputError, Problem
+from tpo_scoping.ui._common import (
+    POLITE_ERROR,
+    Debouncer,
+    MessageBox,
+    NumberField,
+    download_link,
+    guarded,
+    parse_number,
+    parse_query,
+    safe_filename,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "expected"),
+    [
+        ("42", {}, 42.0),
+        (" 1,250 ", {"integer": True}, 1250.0),
+        ("30", {"percent": True}, 0.30),
+        ("12.5%", {"percent": True}, 0.125),
+        ("-3", {}, -3.0),
+    ],
+)
+def test_parse_number_accepts_what_people_type(text: str, kwargs: dict, expected: float) -> None:
+    assert parse_number(text, label="x", **kwargs) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "fragment"),
+    [
+        ("", {}, "enter a number"),
+        ("abc", {}, "is not a number"),
+        ("<script>alert(1)</script>", {}, "is not a number"),
+        ("nan", {}, "finite"),
+        ("inf", {}, "finite"),
+        ("1e400", {}, "finite"),
+        ("2.5", {"integer": True}, "whole number"),
+        ("0", {"minimum": 1}, "at least 1"),
+        ("5000000", {"maximum": 100000}, "at most 100,000"),
+        ("150", {"percent": True, "maximum": 1.0}, "at most 100%"),
+        ("9" * 40, {}, "not a number we can use"),
+    ],
+)
+def test_parse_number_explains_bad_input(text: str, kwargs: dict, fragment: str) -> None:
+    with pytest.raises(ValueError, match=fragment) as info:
+        parse_number(text, label="Team size", **kwargs)
+    assert str(info.value).startswith("Team size:")
+
+
+@given(st.text(max_size=60))
+def test_parse_number_never_fails_other_than_valueerror(text: str) -> None:
+    try:
+        value = parse_number(text, label="x", minimum=0, maximum=1e6)
+    except ValueError:
+        return
+    assert 0 <= value <= 1e6
+
+
+def test_number_field_keeps_last_valid_value_and_shows_message() -> None:
+    field = NumberField("Team size", 50, minimum=1, maximum=100_000, integer=True)
+    seen = []
+    field.observe(lambda c: seen.append(c["new"]), names="value")
+    field.type("80")
+    assert field.value == 80 and field.valid and field.message.text == ""
+    field.type("eighty")
+    assert field.value == 80 and not field.valid
+    assert "Team size" in field.message.text and "not a number" in field.message.text
+    assert "eighty" in field.message.value and "<script" not in field.message.value
+    field.type("<script>x</script>")
+    assert "&lt;script&gt;" in field.message.value
+    field.type("120")
+    assert field.valid and field.message.text == "" and seen == [80.0, 120.0]
+
+
+def test_number_field_percent_round_trip() -> None:
+    field = NumberField("Attrition", 0.3, minimum=0, maximum=1.5, percent=True)
+    assert field.text.value == "30"
+    field.type("45")
+    assert field.value == pytest.approx(0.45)
+    field.set(0.125)
+    assert field.text.value == "12.5" and field.value == pytest.approx(0.125)
+
+
+class _Thing:
+    def __init__(self) -> None:
+        self.box = MessageBox()
+
+    @guarded("adding up", lambda self: self.box)
+    def bad_input(self) -> None:
+        raise InputError([Problem("sites[0].fte", "must be greater than 0")])
+
+    @guarded("adding up", lambda self: self.box)
+    def bug(self) -> None:
+        raise ZeroDivisionError("secret internal detail")
+
+    @guarded("adding up", lambda self: self.box)
+    def fine(self) -> int:
+        return 7
+
+
+def test_guarded_shows_problems_and_hides_internal_errors() -> None:
+    thing = _Thing()
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("tpo_scoping.ui")
+    logger.addHandler(handler)
+    try:
+        thing.bad_input()
+        assert thing.box.text == "sites[0].fte: must be greater than 0"
+        thing.bug()
+    finally:
+        logger.removeHandler(handler)
+    assert thing.box.text == POLITE_ERROR.format(what="adding up")
+    assert "secret" not in thing.box.value and "Traceback" not in thing.box.value
+    assert records and records[-1].exc_info is not None
+    assert records[-1].exc_info[0] is ZeroDivisionError
+    assert thing.fine() == 7
+
+
+def test_download_link_round_trips_the_bytes() -> None:
+    payload = bytes(range(256)) * 3
+    link = download_link(payload, 'brief "x".xlsx')
+    href = link.split('href="', 1)[1].split('"', 1)[0]
+    prefix = "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
+    assert href.startswith(prefix)
+    assert base64.b64decode(href[len(prefix) :]) == payload
+    assert 'download="brief &quot;x&quot;.xlsx"' in link
+
+
+def test_safe_filename() -> None:
+    assert safe_filename("../../etc/passwd") == "etc-passwd"
+    assert safe_filename("***") == "prospect"
+
+
+def test_parse_query_keeps_known_keys_only() -> None:
+    assert parse_query("fte=50&hires=9&x=<script>", {"fte", "hires"}) == {"fte": "50", "hires": "9"}
+    assert parse_query("fte=1&fte=2", {"fte"}) == {"fte": "1"}
+    assert parse_query("fte=" + "9" * 5000, {"fte"}) == {}
+    assert parse_query("%%%&&&==", {"fte"}) == {}
+    assert parse_query("", {"fte"}) == {}
+
+
+def test_debouncer_runs_immediately_without_an_event_loop() -> None:
+    calls = []
+    debounced = Debouncer(lambda: calls.append(1), wait=10)
+    debounced()
+    debounced()
+    assert calls == [1, 1]
+
+
+def test_debouncer_coalesces_calls_in_a_loop() -> None:
+    import asyncio
+
+    calls = []
+
+    async def main() -> None:
+        debounced = Debouncer(lambda: calls.append(1), wait=0.05)
+        for _ in range(5):
+            debounced()
+        await asyncio.sleep(0.15)
+
+    asyncio.run(main())
+    assert calls == [1]

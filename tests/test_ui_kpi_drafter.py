@@ -1,0 +1,101 @@
+"""KPI drafter widget, driven through its controls without a browser."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+
+from tpo_scoping.kpis import draft_kpis
+from tpo_scoping.profile import parse_profile
+from tpo_scoping.ui.kpi_drafter import KpiDrafter, format_kpi_value
+
+
+def upload_value(name: str, content: bytes) -> tuple[dict, ...]:
+    """What ipywidgets' FileUpload holds after a person picks a file."""
+    return (
+        {
+            "name": name,
+            "type": "application/x-yaml",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def app() -> KpiDrafter:
+    drafter = KpiDrafter()
+    drafter.launch()
+    return drafter
+
+
+def test_launch_drafts_for_the_sample_prospect(app: KpiDrafter) -> None:
+    assert app.ready and app.status.text == ""
+    assert "tpo-ready" in app._dom_classes
+    assert app.draft is not None and len(app.draft.kpis) >= 4
+    for kpi in app.draft.kpis:
+        assert kpi.name in app.table.value
+        assert format_kpi_value(kpi.target, kpi.unit) in app.table.value
+
+
+def test_ambition_zero_keeps_baselines_and_one_reaches_best_quartile(app: KpiDrafter) -> None:
+    app.controls["ambition"].value = 0.0
+    for kpi in app.draft.kpis:
+        low, high = kpi.target_bounds
+        assert kpi.target == pytest.approx(min(max(kpi.baseline, low), high))
+    app.controls["ambition"].value = 1.0
+    for kpi in app.draft.kpis:
+        low, high = kpi.target_bounds
+        assert kpi.target == pytest.approx(min(max(kpi.best_quartile, low), high))
+    app.controls["ambition"].value = 0.5
+
+
+def test_cadence_changes_detectability_like_the_library(app: KpiDrafter) -> None:
+    app.controls["cadence"].value = "quarterly"
+    try:
+        expected = draft_kpis(app.profile, ambition=0.5, cadence="quarterly")
+        quarterly = [k.n_per_period for k in app.draft.kpis]
+        assert quarterly == [k.n_per_period for k in expected.kpis]
+        assert app.draft.cadence == "quarterly"
+    finally:
+        app.controls["cadence"].value = "monthly"
+    monthly = [k.n_per_period for k in app.draft.kpis]
+    # A quarter never has fewer observations than a month, and flows (hires) have more.
+    assert all(q >= m for q, m in zip(quarterly, monthly, strict=True))
+    assert any(q > m for q, m in zip(quarterly, monthly, strict=True))
+
+
+def test_bad_profile_upload_shows_the_field(app: KpiDrafter) -> None:
+    before = app.draft
+    app.controls["profile_upload"].value = upload_value(
+        "bad.yaml", b"prospect: X\nsites: [{country: PH, fte: -3}]\n"
+    )
+    assert "sites.0.fte" in app.upload_message.text
+    assert app.draft is before
+    app.controls["profile_upload"].value = upload_value("junk.yaml", b"\x00\x01\x02")
+    assert "binary" in app.upload_message.text
+
+
+def test_good_profile_upload_redrafts(app: KpiDrafter) -> None:
+    text = b"prospect: Upload Test Co\nsites: [{country: IN, fte: 400}]\n"
+    app.controls["profile_upload"].value = upload_value("good.yaml", text)
+    assert "Upload Test Co" in app.prospect_label.value
+    assert app.profile == parse_profile(text)
+    expected = draft_kpis(app.profile, ambition=0.5, cadence="monthly")
+    assert [k.n_per_period for k in app.draft.kpis] == [k.n_per_period for k in expected.kpis]
+
+
+def test_export_gives_an_xlsx_with_every_kpi(app: KpiDrafter) -> None:
+    app.controls["export"].click()
+    link = app.download.value
+    assert 'download="kpis-' in link
+    payload = link.split("base64,", 1)[1].split('"', 1)[0]
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(payload)))
+    cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row}
+    for kpi in app.draft.kpis:
+        assert kpi.name in cells

@@ -1,0 +1,95 @@
+"""The landing page of the workbench: the apps, and the sample prospect they open with."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as widgets
+
+from tpo_scoping.ui._common import AppShell, sample_profile
+
+
+@dataclass(frozen=True)
+class AppEntry:
+    notebook: str
+    title: str
+    audience: str
+    summary: str
+
+
+APPS = (
+    AppEntry(
+        "scoping_calculator.ipynb",
+        "Scoping calculator",
+        "sales engineers, on a discovery call",
+        "Sites, hiring, attrition, compliance and readiness in; a live fit verdict, the "
+        "break-even chart, cost over time and draft KPIs out. Load or save the profile; "
+        "download the engagement brief as HTML, PDF or xlsx.",
+    ),
+    AppEntry(
+        "breakeven.ipynb",
+        "Break-even calculator",
+        "prospects (the public calculator)",
+        "A few questions, a clear answer and one chart. Links can prefill the answers.",
+    ),
+    AppEntry(
+        "needs_analysis.ipynb",
+        "Needs analysis",
+        "consultants",
+        "Upload performance data (xlsx or csv) and see data quality, competency gaps and "
+        "priorities, retention and compliance. Files stay in memory only.",
+    ),
+    AppEntry(
+        "kpi_drafter.ipynb",
+        "KPI drafter",
+        "consultants and sales engineers",
+        "Choose the ambition and the measurement cadence; see targets, milestones and "
+        "whether each target is measurable. Export to xlsx.",
+    ),
+)
+"""The apps the landing page lists, in order."""
+
+
+def apps_html(entries: tuple[AppEntry, ...] = APPS) -> str:
+    items = "".join(
+        f'<li style="margin:10px 0"><a class="tpo-app-link" href="{html.escape(e.notebook)}" '
+        f'style="font-size:16px;font-weight:600;color:#1f6f8b">{html.escape(e.title)}</a> '
+        f'<span style="color:#667">for {html.escape(e.audience)}</span><br>'
+        f'<span style="font-size:13px">{html.escape(e.summary)}</span></li>'
+        for e in entries
+    )
+    return f'<ul style="list-style:none;padding-left:0">{items}</ul>'
+
+
+def prospect_html(profile: Any) -> str:
+    sites = ", ".join(f"{html.escape(s.label)} ({s.fte} FTE)" for s in profile.sites)
+    domains = ", ".join(html.escape(d) for d in profile.compliance_domains)
+    return (
+        '<div class="tpo-sample" style="border-left:4px solid #1f6f8b;padding:6px 12px;'
+        'background:#f3f8fa;font-size:13px">'
+        f"<b>Sample prospect loaded:</b> {html.escape(profile.prospect)}: {sites}; "
+        f"{profile.growth.hires_per_quarter:g} hires per quarter, "
+        f"{profile.growth.annual_attrition:.0%} annual attrition; compliance: {domains}. "
+        "The apps open with it; replace it by loading a profile YAML in the scoping "
+        "calculator.</div>"
+    )
+
+
+class Landing(AppShell):
+    """The list of apps and a summary of the sample prospect."""
+
+    what = "loading the sample prospect"
+
+    def __init__(self) -> None:
+        self.intro = widgets.HTML(
+            "<h1 style='margin:4px 0'>tpo-scoping workbench</h1>"
+            "<p>Training needs analysis and engagement scoping for offshore teams.</p>"
+        )
+        self.apps = widgets.HTML(apps_html())
+        self.prospect = widgets.HTML()
+        super().__init__([self.intro, self.prospect, self.apps])
+
+    def refresh(self) -> None:
+        self.prospect.value = prospect_html(sample_profile())
