@@ -128,11 +128,11 @@ def gather_files(
         files = {}
         for p in candidates:
             _check_size(str(p), p.stat().st_size, max_bytes)
-            files[p.name] = p.read_bytes()
+            files[str(p)] = p.read_bytes()
         return files, str(path)
     _check_size(str(path), path.stat().st_size, max_bytes)
     try:
-        return {path.name: path.read_bytes()}, str(path)
+        return {str(path): path.read_bytes()}, str(path)
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", str(path)) from None
 

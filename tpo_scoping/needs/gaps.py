@@ -220,11 +220,10 @@ def need_summary(row: pd.Series, settings: NeedsSettings) -> str:
         " people)."
     )
     p_adj = row.get("site_p_adj")
-    if p_adj is not None and pd.notna(p_adj) and p_adj < settings.alpha:
-        direction = "below" if row["site_diff"] < 0 else "above"
+    if p_adj is not None and pd.notna(p_adj) and p_adj < settings.alpha and row["site_diff"] < 0:
         shown = "< 0.001" if p_adj < 0.001 else f"= {p_adj:.3f}"
         text += (
-            f" {row['site']} scores {abs(row['site_diff']):.1f} points {direction} the other"
+            f" {row['site']} scores {abs(row['site_diff']):.1f} points below the other"
             f" sites (Cohen's d = {row['site_d']:.2f}, Holm-adjusted p {shown})."
         )
     return text
