@@ -1,0 +1,389 @@
+"""Break-even economics: numbers checked against algebra done here from the same inputs."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tpo_scoping.assumptions import default_assumptions, resolve_assumptions
+from tpo_scoping.economics import (
+    CURRENT_PRACTICE,
+    OPTIONS,
+    break_even,
+    what_would_have_to_be_true,
+)
+from tpo_scoping.errors import InputError
+from tpo_scoping.profile import parse_profile
+
+STEADY = "prospect: Steady\nsites: [{country: PH, fte: %d}]\n"
+
+
+def steady(fte: int = 50, extra: str = "") -> object:
+    return parse_profile(STEADY % fte + extra)
+
+
+def values(overrides: dict[str, float] | None = None) -> dict[str, float]:
+    return {k: a.value for k, a in resolve_assumptions(overrides).items()}
+
+
+def test_default_steady_team_breaks_even_between_40_and_60_fte() -> None:
+    result = break_even(steady(), simulations=0, sensitivity=False)
+    assert result.break_even_reason is None
+    assert 40 <= result.break_even_fte <= 60
+    assert result.break_even_fte_steady_team == pytest.approx(result.break_even_fte)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"loaded_hourly_rate_onshore_manager": 90, "mgmt_hours_per_fte_month_informal": 5},
+        {"tpo_retainer_base_monthly": 9000, "catalog_seat_price_monthly": 20, "tpo_setup_fee": 0},
+    ],
+)
+@pytest.mark.parametrize("horizon", [12, 36, 60])
+def test_linear_steady_case_matches_algebra(overrides: dict[str, float], horizon: int) -> None:
+    v = values(overrides)
+    rate, hours = v["loaded_hourly_rate_onshore_manager"], v["mgmt_hours_per_fte_month_informal"]
+    # TCO_tpo(n) = setup + H (base + fee1 n + hours s_tpo rate n)
+    # TCO_cat(n) = H (admin rate + seat n + hours s_cat rate n)
+    fixed_gap = v["tpo_setup_fee"] / horizon + v["tpo_retainer_base_monthly"]
+    fixed_gap -= v["client_platform_admin_hours_month"] * rate
+    per_fte_gap = (
+        v["catalog_seat_price_monthly"]
+        + hours * v["mgmt_residual_share_catalog_licensing"] * rate
+        - v["tpo_fee_per_fte_tier1"]
+        - hours * v["mgmt_residual_share_tpo"] * rate
+    )
+    expected = fixed_gap / per_fte_gap
+    assert 1 < expected < v["tpo_tier1_max_fte"]  # stays in the first pricing tier
+    result = break_even(
+        steady(), horizon_months=horizon, simulations=0, sensitivity=False, overrides=overrides
+    )
+    assert result.break_even_fte == pytest.approx(expected, rel=1e-7)
+
+
+def test_option_totals_for_a_steady_team_match_algebra() -> None:
+    n, h = 70, 36
+    v = values()
+    rate, hours = v["loaded_hourly_rate_onshore_manager"], v["mgmt_hours_per_fte_month_informal"]
+    result = break_even(steady(n), simulations=0, sensitivity=False)
+    tpo = v["tpo_setup_fee"] + h * (
+        v["tpo_retainer_base_monthly"]
+        + v["tpo_fee_per_fte_tier1"] * n
+        + hours * v["mgmt_residual_share_tpo"] * rate * n
+    )
+    catalog = h * (
+        v["client_platform_admin_hours_month"] * rate
+        + v["catalog_seat_price_monthly"] * n
+        + hours * v["mgmt_residual_share_catalog_licensing"] * rate * n
+    )
+    trainers = math.ceil(n / v["internal_ld_fte_per_trainer"])
+    internal = (
+        v["internal_ld_recruiting_cost_per_trainer"] * trainers
+        + v["lms_implementation_fee"]
+        + h
+        * (
+            v["internal_ld_trainer_monthly_cost"] * trainers
+            + v["lms_platform_fee_monthly"]
+            + v["lms_fee_per_user_monthly"] * n
+            + v["internal_ld_content_per_fte_year"] / 12 * n
+            + hours * v["mgmt_residual_share_internal_ld"] * rate * n
+        )
+    )
+    today = h * hours * rate * n
+    assert result.options["tpo"]["total_cost"] == pytest.approx(tpo)
+    assert result.options["catalog_licensing"]["total_cost"] == pytest.approx(catalog)
+    assert result.options["internal_ld"]["total_cost"] == pytest.approx(internal)
+    assert result.current_practice_costs["total_cost"] == pytest.approx(today)
+    assert result.options["tpo"]["monthly_cost_per_fte"] == pytest.approx(tpo / (h * n))
+    assert result.cheapest_option == min(OPTIONS, key=lambda o: result.options[o]["total_cost"])
+
+
+def test_tiered_retainer_above_tier_limits_matches_algebra() -> None:
+    n, h = 400, 24
+    v = values()
+    t1, t2 = v["tpo_tier1_max_fte"], v["tpo_tier2_max_fte"]
+    fees = (
+        v["tpo_fee_per_fte_tier1"] * t1
+        + v["tpo_fee_per_fte_tier2"] * (t2 - t1)
+        + v["tpo_fee_per_fte_tier3"] * (n - t2)
+    )
+    result = break_even(steady(n), horizon_months=h, simulations=0, sensitivity=False)
+    breakdown = result.to_dict()["cost_breakdown"]["tpo"]
+    assert breakdown["retainer_per_fte"] == pytest.approx(h * fees)
+
+
+def test_headcount_and_growing_costs_match_an_independent_month_loop() -> None:
+    profile = parse_profile(
+        "prospect: G\nsites: [{country: PH, fte: 40}, {country: CO, fte: 10}]\n"
+        "growth: {hires_per_quarter: 18, annual_attrition: 0.24}\n"
+        "compliance_domains: [healthcare, payments]\n"
+    )
+    result = break_even(profile, horizon_months=24, simulations=0, sensitivity=False)
+    v = values()
+    rate, hours = v["loaded_hourly_rate_onshore_manager"], v["mgmt_hours_per_fte_month_informal"]
+    week = v["offshore_fte_monthly_cost"] * 12 / 52 * v["ramp_productivity_loss_share"]
+    partial = v["ramp_weeks_informal"] - v["ramp_partial_reduction_share"] * (
+        v["ramp_weeks_informal"] - v["ramp_weeks_structured"]
+    )
+    exposure = 2 * v["compliance_exposure_per_fte_year"] / 12
+    team, fte, tpo, catalog = 50.0, [], [], []
+    for _ in range(24):
+        leavers = team * 0.24 / 12
+        team = team + 6 - leavers
+        fte.append(team)
+        tier = (
+            min(team, 100) * v["tpo_fee_per_fte_tier1"]
+            + max(0, min(team, 250) - 100) * v["tpo_fee_per_fte_tier2"]
+        )
+        tpo.append(
+            v["tpo_retainer_base_monthly"]
+            + tier
+            + hours * v["mgmt_residual_share_tpo"] * rate * team
+            + 6 * v["ramp_weeks_structured"] * week
+            + leavers * v["reonboarding_hours_per_leaver"] * v["mgmt_residual_share_tpo"] * rate
+            + exposure * v["compliance_gap_share_tpo"] * team
+        )
+        share = v["mgmt_residual_share_catalog_licensing"]
+        catalog.append(
+            v["client_platform_admin_hours_month"] * rate
+            + v["catalog_seat_price_monthly"] * team
+            + hours * share * rate * team
+            + 6 * partial * week
+            + leavers * v["reonboarding_hours_per_leaver"] * share * rate
+            + exposure * v["compliance_gap_share_catalog_licensing"] * team
+        )
+    np.testing.assert_allclose(result.headcount["fte"], fte)
+    assert result.team_fte_end == pytest.approx(fte[-1])
+    total_tpo = sum(tpo) + v["tpo_setup_fee"]
+    assert result.options["tpo"]["total_cost"] == pytest.approx(total_tpo)
+    assert result.options["catalog_licensing"]["total_cost"] == pytest.approx(sum(catalog))
+    cheaper = [m for m in range(24) if tpo[m] < catalog[m]]
+    assert result.crossing_month == (cheaper[0] + 1 if cheaper else None)
+
+
+def test_payback_and_npv_match_algebra_for_a_steady_team() -> None:
+    n, h = 80, 36
+    v = values()
+    rate, hours = v["loaded_hourly_rate_onshore_manager"], v["mgmt_hours_per_fte_month_informal"]
+    result = break_even(steady(n), simulations=0, sensitivity=False)
+    today = hours * rate * n
+    tpo_month = (
+        v["tpo_retainer_base_monthly"]
+        + v["tpo_fee_per_fte_tier1"] * n
+        + hours * v["mgmt_residual_share_tpo"] * rate * n
+    )
+    # cumulative: setup + m * tpo_month <= m * today  <=>  m >= setup / (today - tpo_month)
+    assert result.options["tpo"]["payback_month"] == math.ceil(
+        v["tpo_setup_fee"] / (today - tpo_month)
+    )
+    months = np.arange(1, h + 1)
+    saving = np.full(h, today - tpo_month)
+    saving[0] -= v["tpo_setup_fee"]
+    npv = float(np.sum(saving / (1 + v["discount_rate_annual"]) ** (months / 12)))
+    assert result.options["tpo"]["npv"] == pytest.approx(npv)
+    assert result.current_practice == CURRENT_PRACTICE
+
+
+def test_current_training_and_compliance_change_the_costs() -> None:
+    base = break_even(steady(60), simulations=0, sensitivity=False)
+    on_lms = break_even(
+        steady(60, "current_training: lms_only\n"), simulations=0, sensitivity=False
+    )
+    regulated = break_even(
+        steady(60, "compliance_domains: [healthcare]\n"), simulations=0, sensitivity=False
+    )
+    v = values()
+    # the LMS already in place carries no implementation fee
+    assert on_lms.current_practice == "lms_only"
+    assert on_lms.options["lms_only"]["is_current_practice"]
+    assert base.options["lms_only"]["total_cost"] - on_lms.options["lms_only"][
+        "total_cost"
+    ] == pytest.approx(v["lms_implementation_fee"])
+    # a regulated domain adds exposure * gap share per FTE-month, less for TPO than for catalog
+    gap = regulated.to_dict()["cost_breakdown"]
+    for option in ("tpo", "catalog_licensing"):
+        expected = 36 * 60 * v["compliance_exposure_per_fte_year"] / 12
+        expected *= v[f"compliance_gap_share_{option}"]
+        assert gap[option]["compliance_gap"] == pytest.approx(expected)
+    assert "compliance_gap" not in base.to_dict()["cost_breakdown"]["tpo"]
+    assert regulated.break_even_fte < base.break_even_fte
+
+
+def test_internal_trainers_come_in_whole_steps() -> None:
+    v = values()
+    per = v["internal_ld_fte_per_trainer"]
+    below = break_even(steady(int(per)), simulations=0, sensitivity=False)
+    above = break_even(steady(int(per) + 1), simulations=0, sensitivity=False)
+    cost = v["internal_ld_trainer_monthly_cost"] * 36
+    assert below.to_dict()["cost_breakdown"]["internal_ld"]["trainers"] == pytest.approx(cost)
+    assert above.to_dict()["cost_breakdown"]["internal_ld"]["trainers"] == pytest.approx(2 * cost)
+
+
+def test_existing_internal_staff_are_not_recruited_again() -> None:
+    profile = steady(120, "current_training: internal_ld\ninternal_ld_staff: 2\n")
+    v = values()
+    result = break_even(profile, simulations=0, sensitivity=False)
+    breakdown = result.to_dict()["cost_breakdown"]["internal_ld"]
+    trainers = math.ceil(120 / v["internal_ld_fte_per_trainer"])
+    expected = (trainers - 2) * v["internal_ld_recruiting_cost_per_trainer"]
+    assert breakdown["trainer_recruiting"] == pytest.approx(expected)
+    assert "lms_implementation" not in breakdown
+
+
+def test_no_crossing_gives_null_with_a_reason() -> None:
+    pricey = {f"tpo_fee_per_fte_tier{i}": 300.0 for i in (1, 2, 3)}
+    never = break_even(steady(50), simulations=0, sensitivity=False, overrides=pricey)
+    assert never.break_even_fte is None
+    assert "stays cheaper" in never.break_even_reason
+    growing = break_even(
+        steady(50, "growth: {hires_per_quarter: 30}\n"), simulations=0, sensitivity=False
+    )
+    assert growing.break_even_fte is None
+    assert "at 1 FTE" in growing.break_even_reason
+    assert growing.to_dict()["break_even_reason"] == growing.break_even_reason
+
+
+def test_profile_overrides_and_call_overrides_apply_by_name() -> None:
+    by_profile = break_even(
+        steady(50, "assumptions:\n  tpo_retainer_base_monthly: 9000\n"),
+        simulations=0,
+        sensitivity=False,
+    )
+    by_call = break_even(
+        steady(50), simulations=0, sensitivity=False, overrides={"tpo_retainer_base_monthly": 9000}
+    )
+    assert by_profile.break_even_fte == pytest.approx(by_call.break_even_fte)
+    entry = by_profile.assumptions["tpo_retainer_base_monthly"]
+    assert entry["value"] == 9000 and entry["source"] == "profile override"
+
+
+def test_unknown_override_names_are_input_errors() -> None:
+    with pytest.raises(InputError, match=r"tpo_retainer_bas.*did you mean"):
+        break_even(steady(), simulations=0, overrides={"tpo_retainer_bas": 1.0})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "where"),
+    [
+        ({"horizon_months": 0}, "horizon_months"),
+        ({"horizon_months": 500}, "horizon_months"),
+        ({"simulations": -1}, "simulations"),
+        ({"seed": -3}, "seed"),
+    ],
+)
+def test_bad_arguments_are_input_errors(kwargs: dict[str, int], where: str) -> None:
+    with pytest.raises(InputError) as info:
+        break_even(steady(), **kwargs)
+    assert info.value.problems[0].where == where
+
+
+def test_every_assumption_is_documented() -> None:
+    table = default_assumptions()
+    assert "loaded_hourly_rate_onshore_manager" in table
+    for name, a in table.items():
+        assert a.unit.strip(), name
+        assert a.low <= a.value <= a.high, name
+        assert a.source.strip(), name
+        if a.is_assumption:
+            assert len(a.rationale) > 20, name
+        assert a.description.strip() and a.group.strip(), name
+
+
+def test_every_assumption_is_used_by_the_model() -> None:
+    """Changing any assumption changes some output (no dead entries in the data file)."""
+    profile = steady(
+        300,
+        "growth: {hires_per_quarter: 12, annual_attrition: 0.2}\ncompliance_domains: [payments]\n",
+    )
+    base = break_even(profile, simulations=0, sensitivity=False).to_dict()
+    for name, a in default_assumptions().items():
+        other = a.high if a.high != a.value else a.low
+        changed = break_even(profile, simulations=0, sensitivity=False, overrides={name: other})
+        fingerprint = changed.to_dict()
+        assert (
+            fingerprint["options"] != base["options"]
+            or fingerprint["break_even_fte_steady_team"] != base["break_even_fte_steady_team"]
+        ), name
+
+
+def test_to_dict_has_the_documented_keys() -> None:
+    d = break_even(steady(), simulations=200, seed=3).to_dict()
+    for key in (
+        "break_even_fte",
+        "break_even_reason",
+        "break_even_by_option",
+        "crossing_month",
+        "horizon_months",
+        "team_fte_now",
+        "team_fte_end",
+        "options",
+        "cheapest_option",
+        "probability_tpo_cheaper",
+        "monte_carlo",
+        "sensitivity",
+        "assumptions",
+    ):
+        assert key in d, key
+    assert set(d["options"]) == set(OPTIONS)
+    assert set(d["break_even_by_option"]) == set(OPTIONS) - {"tpo"}
+    for option in d["options"].values():
+        assert {"total_cost", "monthly_cost_per_fte", "npv", "payback_month"} <= set(option)
+    for a in d["assumptions"].values():
+        assert {"value", "unit", "range", "source", "rationale"} <= set(a)
+    row = d["sensitivity"][0]
+    assert {"name", "low_value", "high_value", "break_even_at_low", "break_even_at_high", "swing"}
+    assert {"name", "low_value", "high_value", "break_even_at_low", "swing"} <= set(row)
+    assert d["monte_carlo"]["n"] == 200 and d["monte_carlo"]["seed"] == 3
+
+
+def test_frames_are_small_enough_to_chart() -> None:
+    result = break_even(
+        steady(50, "growth: {hires_per_quarter: 20, annual_attrition: 0.3}\n"), simulations=3000
+    )
+    for frame in (
+        result.monthly_costs,
+        result.cumulative_costs,
+        result.cost_vs_fte,
+        result.cost_breakdown,
+        result.monte_carlo_histogram,
+    ):
+        assert frame is not None and 0 < len(frame) < 5000
+    # the breakdown adds up to the totals
+    sums = result.cost_breakdown.groupby("option")["total_cost"].sum()
+    for option in OPTIONS:
+        assert sums[option] == pytest.approx(result.options[option]["total_cost"])
+    assert len(result.monte_carlo_draws) == 3000
+
+
+def test_what_would_have_to_be_true_thresholds_balance_the_costs() -> None:
+    profile = steady(70, "growth: {hires_per_quarter: 3, annual_attrition: 0.1}\n")
+    thresholds = {t.name: t for t in what_would_have_to_be_true(profile)}
+    base = values()
+
+    def saving(overrides: dict[str, float]) -> float:
+        r = break_even(profile, simulations=0, sensitivity=False, overrides=overrides)
+        return r.options["catalog_licensing"]["total_cost"] - r.options["tpo"]["total_cost"]
+
+    fee = thresholds["tpo_fee_per_fte_tier1"]
+    scale = fee.break_even_value / base["tpo_fee_per_fte_tier1"]
+    tiers = {
+        f"tpo_fee_per_fte_tier{i}": base[f"tpo_fee_per_fte_tier{i}"] * scale for i in (1, 2, 3)
+    }
+    assert saving(tiers) == pytest.approx(0, abs=1e-3)
+    retainer = thresholds["tpo_retainer_base_monthly"]
+    assert saving({"tpo_retainer_base_monthly": retainer.break_even_value}) == pytest.approx(
+        0, abs=1e-3
+    )
+    hours = thresholds["mgmt_hours_per_fte_month_informal"]
+    assert saving({"mgmt_hours_per_fte_month_informal": hours.break_even_value}) == pytest.approx(
+        0, abs=1e-3
+    )
+    team = thresholds["team_fte"]
+    assert team.break_even_value == pytest.approx(
+        break_even(profile, simulations=0, sensitivity=False).break_even_fte
+    )
+    assert team.current_value == 70
