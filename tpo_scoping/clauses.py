@@ -140,11 +140,17 @@ def _money(value: float) -> str:
 
 
 def monthly_fee_estimate(profile: Profile, break_even: Any) -> float | None:
-    """Estimated monthly TPO fee: the economics' TPO cost per FTE-month times today's FTEs."""
+    """Estimated monthly TPO fee: the TPO option's direct cost (set-up and retainer) per month.
+
+    Falls back to the cost per FTE-month times today's FTEs when no direct cost is given.
+    """
     if break_even is None:
         return None
     data = break_even.to_dict() if hasattr(break_even, "to_dict") else dict(break_even)
     tpo = (data.get("options") or {}).get("tpo") or {}
+    direct, horizon = tpo.get("direct_cost"), data.get("horizon_months")
+    if isinstance(direct, int | float) and isinstance(horizon, int | float) and horizon > 0:
+        return float(direct) / float(horizon)  # the provider's fees, averaged over the horizon
     per_fte = tpo.get("monthly_cost_per_fte")
     if not isinstance(per_fte, int | float) or per_fte != per_fte:
         return None

@@ -264,7 +264,12 @@ def fit_verdict(
     projected = _projected_fte(profile)
     if economics is not None:
         crossed = crossing is not None or (be_fte is not None and fte >= float(be_fte))
-        if be_fte is None:
+        steady = economics.get("break_even_fte_steady_team")
+        if be_fte is None and crossing is not None:
+            be_text = f"on the growth path TPO costs least from month {int(crossing)}"
+            if isinstance(steady, int | float):
+                be_text += f"; a team without growth breaks even at about {steady:.0f} FTE"
+        elif be_fte is None:
             be_text = "the economics find no break-even within the horizon"
             if economics.get("break_even_reason"):
                 be_text += f" ({economics['break_even_reason']})"
@@ -416,6 +421,9 @@ def fit_verdict(
 
     risks = _failure_mode_risks(profile, kpis)
     risks += _data_risks(profile, needs_dict, economics, recommendation)
+    if be_fte is None and economics is not None:
+        steady = economics.get("break_even_fte_steady_team")
+        be_fte = steady if isinstance(steady, int | float) else None
     headline = _headline(
         recommendation, profile, by_key, be_fte, crossing, gap_names, domain_short, interim
     )
@@ -563,6 +571,36 @@ def _failure_mode_risks(profile: Profile, kpis: Any) -> list[Risk]:
     return risks
 
 
+def _lapsed(row: Mapping[str, Any]) -> bool:
+    """A site x module row with lapsed or missing training and under 90 % held or not yet due."""
+    overdue = float(row.get("overdue", 0) or 0) + float(row.get("never_completed", 0) or 0)
+    required = float(row.get("required", 0) or 0)
+    fine = float(row.get("current", 0) or 0) + float(row.get("not_yet_due", 0) or 0)
+    if required <= 0:
+        return overdue > 0 and float(row.get("coverage", 1) or 0) < 0.9
+    return overdue > 0 and fine / required < 0.9
+
+
+def low_retention_sites(needs: Any) -> list[str]:
+    """Sites whose 90-day retention is clearly below the team's: upper 95 % bound below it."""
+    data = _as_dict(needs) or {}
+    rows = [
+        r
+        for r in data.get("retention") or []
+        if r.get("cohort", "all") == "all" and abs(float(r.get("day", 0) or 0) - 90) < 0.5
+    ]
+    overall = next((r for r in rows if r.get("site") == "all"), None)
+    if overall is None or not isinstance(overall.get("estimate"), int | float):
+        return []
+    return sorted(
+        str(r["site"])
+        for r in rows
+        if r.get("site") not in (None, "all")
+        and isinstance(r.get("ci_high"), int | float)
+        and r["ci_high"] < overall["estimate"]
+    )
+
+
 def _data_risks(
     profile: Profile,
     needs: Mapping[str, Any] | None,
@@ -571,13 +609,9 @@ def _data_risks(
 ) -> list[Risk]:
     risks: list[Risk] = []
     if needs:
-        at_risk = [
-            r
-            for r in needs.get("retention") or []
-            if r.get("at_risk") and r.get("site") not in (None, "all")
-        ]
+        at_risk = low_retention_sites(needs)
         if at_risk:
-            sites = sorted({str(r["site"]) for r in at_risk})
+            sites = at_risk
             risks.append(
                 Risk(
                     "early_attrition",
@@ -589,14 +623,7 @@ def _data_risks(
                 )
             )
         rows = [c for c in needs.get("compliance") or [] if c.get("site") not in (None, "all")]
-        lapsed = sorted(
-            {
-                str(c["site"])
-                for c in rows
-                if float(c.get("overdue", 0) or 0) + float(c.get("never_completed", 0) or 0) > 0
-                and float(c.get("coverage", 1) or 0) < 0.9
-            }
-        )
+        lapsed = sorted({str(c["site"]) for c in rows if _lapsed(c)})
         if lapsed:
             risks.append(
                 Risk(

@@ -388,20 +388,117 @@ def default_baselines(profile: Profile) -> dict[str, Baseline]:
 def baselines_from_needs(needs: Any) -> dict[str, Baseline]:
     """Baselines from a needs-analysis result (a ``NeedsResult`` or its ``to_dict()``).
 
-    Reads the result's baseline accessors when it has them (``kpi_baselines()``), otherwise its
-    sections: ``retention`` (site ``all``, day 90), ``compliance`` (site ``all``), ``ramp`` and
-    ``metrics``. Entries may be plain numbers or mappings with ``value``, ``best_quartile``,
-    ``n_per_month``, ``sd``, ``ci_low``/``ci_high`` and ``source``.
+    Reads the result's ``baseline`` section (``retention_90d``, ``assessment_pass_rate``,
+    ``compliance_coverage``, ``compliance_on_time``, ``weeks_to_proficiency`` and each metric
+    with its ``<metric>_best_quartile``), and derives the best quartile where the needs result
+    has groups to compare:
+
+    * 90-day retention: upper quartile of the sites' Kaplan-Meier estimates;
+    * assessment pass rate: upper quartile of the pass shares of role x site x competency groups;
+    * ramp time: fastest quartile of role x site groups on the primary metric;
+    * compliance: none from the data (full coverage is the legal expectation, see the defaults).
+
+    The standard deviation of a metric between employees is recovered from its 95 % interval,
+    :math:`sd = (ci_{high} - ci_{low}) / (2 \\times 1.96) \\times \\sqrt{n}`.
     """
     if needs is None:
         return {}
-    accessor = getattr(needs, "kpi_baselines", None)
-    if callable(accessor):
-        return _coerce_baselines(accessor())
     data = needs.to_dict() if hasattr(needs, "to_dict") else dict(needs)
-    if isinstance(data.get("kpi_baselines"), Mapping):
-        return _coerce_baselines(data["kpi_baselines"])
-    return _coerce_baselines(_baselines_from_sections(data))
+    raw = data.get("baseline") or {}
+    out: dict[str, Any] = {}
+
+    def entry(name: str, **extra: Any) -> dict[str, Any] | None:
+        item = raw.get(name)
+        if not isinstance(item, Mapping) or not _finite(item.get("value")):
+            return None
+        n = item.get("n")
+        desc = str(item.get("description") or name.replace("_", " "))
+        return {
+            "value": float(item["value"]),
+            "ci_low": item.get("ci_low") if _finite(item.get("ci_low")) else None,
+            "ci_high": item.get("ci_high") if _finite(item.get("ci_high")) else None,
+            "source": f"prospect data: {desc}" + (f" (n = {n})" if n else ""),
+            "n": n,
+            **extra,
+        }
+
+    retention = entry("retention_90d")
+    if retention:
+        sites = [
+            float(r["estimate"])
+            for r in data.get("retention") or []
+            if r.get("site") not in (None, "all")
+            and r.get("cohort", "all") == "all"
+            and _near(r.get("day"), 90)
+            and _finite(r.get("estimate"))
+        ]
+        if len(sites) >= 2:
+            retention["best_quartile"] = _quantile(sites, 0.75)
+            retention["best_quartile_source"] = (
+                f"prospect data: upper quartile of the {len(sites)} sites' 90-day retention"
+            )
+        out["retention_90d"] = retention
+    passing = entry("assessment_pass_rate")
+    if passing:
+        groups = [
+            1 - float(g["share_below_pass"])
+            for g in data.get("gaps") or []
+            if _finite(g.get("share_below_pass")) and float(g.get("n") or 0) >= 5
+        ]
+        if len(groups) >= 4:
+            passing["best_quartile"] = _quantile(groups, 0.75)
+            passing["best_quartile_source"] = (
+                "prospect data: upper quartile of pass shares over"
+                f" {len(groups)} role x site x competency groups"
+            )
+        out["assessment_pass_rate"] = passing
+    coverage = entry("compliance_coverage")
+    if coverage:
+        coverage["n_per_month"] = coverage.pop("n", None)  # a census of certificates
+        out["compliance_coverage"] = coverage
+    on_time = entry("compliance_on_time")
+    if on_time:
+        n = on_time.pop("n", None)
+        on_time["n_per_month"] = float(n) / 12 if n else None  # annual renewals fall due
+        out["compliance_on_time"] = on_time
+    ramp = entry("weeks_to_proficiency")
+    if ramp:
+        rows = [r for r in data.get("ramp") or [] if _finite(r.get("weeks_to_proficiency"))]
+        metrics = [r.get("metric") for r in rows]
+        primary = "productivity" if "productivity" in metrics else (metrics[0] if metrics else None)
+        weeks = [
+            float(r["weeks_to_proficiency"])
+            for r in rows
+            if r.get("metric") == primary and float(r["weeks_to_proficiency"]) > 0
+        ]
+        if len(weeks) >= 2:
+            ramp["best_quartile"] = _quantile(weeks, 0.25)
+            ramp["best_quartile_source"] = (
+                f"prospect data: fastest quartile of {len(weeks)} role x site groups"
+            )
+        out["ramp_time"] = ramp
+    for metric in ("productivity", "error_rate", "csat"):
+        item = entry(metric)
+        if not item:
+            continue
+        best = raw.get(f"{metric}_best_quartile")
+        if isinstance(best, Mapping) and _finite(best.get("value")):
+            item["best_quartile"] = float(best["value"])
+            item["best_quartile_source"] = f"prospect data: {best.get('description', '')}"
+        n = item.get("n")
+        if item["ci_low"] is not None and item["ci_high"] is not None and n:
+            item["sd"] = (
+                (float(item["ci_high"]) - float(item["ci_low"])) / (2 * 1.96) * (float(n) ** 0.5)
+            )
+        item["n_per_month"] = n
+        out[metric] = item
+    for item in out.values():
+        item.pop("n", None)
+    return _coerce_baselines(out)
+
+
+def _finite(x: Any) -> bool:
+    return isinstance(x, int | float) and math.isfinite(float(x))
 
 
 def _coerce_baselines(raw: Mapping[str, Any]) -> dict[str, Baseline]:
@@ -429,7 +526,6 @@ def _coerce_baselines(raw: Mapping[str, Any]) -> dict[str, Baseline]:
             n_per_month=_opt_float(item.get("n_per_month")),
             sd=_opt_float(item.get("sd")),
             ci=ci,
-            unit=item.get("unit"),
         )
     return out
 
@@ -445,52 +541,6 @@ def _quantile(values: list[float], q: float) -> float:
     import numpy as np
 
     return float(np.quantile(np.asarray(values, dtype=float), q))
-
-
-def _baselines_from_sections(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Best effort from the ``to_dict()`` sections of a needs result."""
-    out: dict[str, Any] = {}
-    retention = [r for r in data.get("retention") or [] if _near(r.get("day"), 90)]
-    overall = [r for r in retention if r.get("site") == "all"]
-    if overall:
-        r = overall[0]
-        sites = [float(x["estimate"]) for x in retention if x.get("site") != "all"]
-        out["retention_90d"] = {
-            "value": r["estimate"],
-            "ci_low": r.get("ci_low"),
-            "ci_high": r.get("ci_high"),
-            "best_quartile": _quantile(sites, 0.75) if len(sites) >= 2 else None,
-            "best_quartile_source": "upper quartile of the sites' 90-day retention",
-            "source": "prospect data: Kaplan-Meier 90-day retention of hires (employees table)",
-        }
-    compliance = data.get("compliance") or []
-    rows = [c for c in compliance if c.get("site") == "all"] or compliance
-    if rows:
-        current = sum(float(c.get("current", 0)) for c in rows)
-        overdue = sum(float(c.get("overdue", 0)) for c in rows)
-        never = sum(float(c.get("never_completed", 0)) for c in rows)
-        required = current + overdue + never
-        if required > 0:
-            by_site: dict[str, list[float]] = {}
-            for c in compliance:
-                if c.get("site") not in (None, "all"):
-                    by_site.setdefault(str(c["site"]), []).append(float(c.get("coverage", 0)))
-            site_cov = [sum(v) / len(v) for v in by_site.values()]
-            out["compliance_coverage"] = {
-                "value": current / required,
-                "best_quartile": _quantile(site_cov, 0.75) if len(site_cov) >= 2 else None,
-                "best_quartile_source": "upper quartile of the sites' coverage",
-                "source": "prospect data: current / required modules (compliance table)",
-            }
-            done = current + overdue
-            if done > 0:
-                out["compliance_on_time"] = {
-                    "value": current / done,
-                    "n_per_month": done / 12,
-                    "source": "prospect data: modules renewed on time / modules completed"
-                    " (compliance table)",
-                }
-    return out
 
 
 def _near(day: Any, target: int) -> bool:

@@ -1,0 +1,47 @@
+"""Neutralise spreadsheet formulas in exported text (OWASP CSV-injection guidance).
+
+A cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return can be run
+as a formula by Excel, LibreOffice or Google Sheets. Every exporter (xlsx and CSV) passes text
+through :func:`spreadsheet_safe`, which prefixes such text with a single quote so that it is shown
+as text. Numbers stay numbers: only strings are changed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""Leading characters that make a spreadsheet treat a cell as a formula (OWASP)."""
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """Return ``value`` unchanged unless it is text that a spreadsheet would run as a formula.
+
+    Examples
+    --------
+    >>> spreadsheet_safe('=HYPERLINK("http://x","y")')
+    '\\'=HYPERLINK("http://x","y")'
+    >>> spreadsheet_safe(-3.5), spreadsheet_safe("Manila")
+    (-3.5, 'Manila')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell (and column name) neutralised, for CSV export."""
+    out = frame.copy()
+    out.columns = [spreadsheet_safe(str(c)) for c in out.columns]
+    for column in out.columns:
+        if out[column].dtype == object or str(out[column].dtype) in ("string", "str"):
+            out[column] = out[column].map(spreadsheet_safe)
+    return out
+
+
+def safe_csv(frame: pd.DataFrame) -> str:
+    """CSV text of ``frame`` with formulas neutralised (use with ``serialize.write_atomic``)."""
+    return safe_frame(frame).to_csv(index=False)
