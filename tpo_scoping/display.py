@@ -82,52 +82,123 @@ def say(text: str) -> None:
     """Display a line of markdown (a sentence that carries computed figures)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(text))
+    # A "$" would open LaTeX maths in JupyterLab and in nbconvert; amounts are plain dollars.
+    display(Markdown(text.replace("\\$", "$").replace("$", "\\$")))
+
+
+def as_frame(rows: Any, key: str = "name") -> Any:
+    """A DataFrame from a DataFrame, a list of dicts or dataclasses, or a dict of dicts.
+
+    A dict of dicts becomes one row per key, the key in column ``key``.
+
+    Examples
+    --------
+    >>> as_frame({"a": {"value": 1}}).to_dict("records")
+    [{'name': 'a', 'value': 1}]
+    """
+    import dataclasses
+
+    import pandas as pd
+
+    if isinstance(rows, pd.DataFrame):
+        return rows
+    if isinstance(rows, Mapping):
+        return pd.DataFrame([{key: k, **dict(v)} for k, v in rows.items()])
+    records = []
+    for row in rows:
+        if dataclasses.is_dataclass(row) and not isinstance(row, type):
+            records.append(dataclasses.asdict(row))
+        elif hasattr(row, "to_dict"):
+            records.append(row.to_dict())
+        else:
+            records.append(dict(row))
+    return pd.DataFrame(records)
 
 
 def table(
-    frame: Any,
+    rows: Any,
     *,
-    formats: Mapping[str, str] | None = None,
-    rename: Mapping[str, str] | None = None,
     columns: Sequence[str] | None = None,
-    index: bool = False,
+    rename: Mapping[str, str] | None = None,
+    formats: Mapping[str, Any] | None = None,
     caption: str = "",
 ) -> None:
-    """Display a DataFrame as a clean HTML table (no index, chosen columns, number formats).
+    """Display rows as a clean HTML table: chosen columns, plain headers, number formats.
 
     Parameters
     ----------
-    frame : DataFrame or list of dicts
-    formats : column -> format string (``"{:,.0f}"``) applied to that column
-    rename : column -> header shown
+    rows : DataFrame, list of dicts or dataclasses, or dict of dicts (see :func:`as_frame`)
     columns : which columns to show, in order (default all)
-    index : show the index
+    rename : column -> header shown
+    formats : column -> format string (``"{:,.0f}"``) or callable, applied to that column
     caption : a line above the table
     """
-    import pandas as pd
     from IPython.display import HTML, display
 
-    df = frame if isinstance(frame, pd.DataFrame) else pd.DataFrame(list(frame))
+    df = as_frame(rows)
     if columns is not None:
         df = df[[c for c in columns if c in df.columns]]
-    styler = df.style.format(na_rep="–", precision=2)
+    df = df.copy()
+    for col in df.columns:
+        if df[col].map(lambda v: isinstance(v, bool)).all():
+            df[col] = df[col].map({True: "yes", False: "no"})
+        elif df[col].map(lambda v: isinstance(v, list | tuple)).any():
+            df[col] = df[col].map(
+                lambda v: " – ".join(str(x) for x in v) if isinstance(v, list | tuple) else v
+            )
+    styler = df.style.format(na_rep="–", precision=2, thousands=",")
     if formats:
         styler = styler.format({k: v for k, v in formats.items() if k in df.columns}, na_rep="–")
     if rename:
         styler = styler.relabel_index([rename.get(c, c) for c in df.columns], axis="columns")
-    if not index:
-        styler = styler.hide(axis="index")
+    styler = styler.hide(axis="index")
     if caption:
         styler = styler.set_caption(caption)
     styler = styler.set_table_styles(
         [
             {"selector": "th", "props": "text-align: left; padding: 4px 10px;"},
-            {"selector": "td", "props": "text-align: left; padding: 4px 10px;"},
+            {
+                "selector": "td",
+                "props": "text-align: left; padding: 4px 10px; vertical-align: top;",
+            },
             {"selector": "caption", "props": "caption-side: top; text-align: left;"},
         ]
     )
     display(HTML(styler.to_html()))
+
+
+def bullets(items: Sequence[str], intro: str = "") -> None:
+    """Display a bulleted list (nothing when empty and no intro)."""
+    if not items and not intro:
+        return
+    lines = [intro, ""] if intro else []
+    lines += [f"* {item}" for item in items]
+    say("\n".join(lines))
+
+
+_TONES = {
+    "good": ("#e8f4ee", "#2e7d4f"),
+    "warn": ("#fdf3e1", "#b7791f"),
+    "bad": ("#fbe9e7", "#c0392b"),
+    "info": ("#e8f1f5", "#1f6f8b"),
+}
+
+
+def callout(text: str, tone: str = "info", title: str = "") -> None:
+    """Display a highlighted box: the one sentence the client should remember."""
+    import html
+
+    from IPython.display import HTML, display
+
+    background, border = _TONES.get(tone, _TONES["info"])
+    heading = f"<div style='font-weight:bold;margin-bottom:4px'>{html.escape(title)}</div>"
+    display(
+        HTML(
+            f"<div style='background:{background};border-left:5px solid {border};"
+            "padding:10px 14px;margin:8px 0;font-size:16px;line-height:1.5'>"
+            f"{heading if title else ''}{html.escape(text)}</div>"
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -154,11 +225,11 @@ def pct(value: float | None, digits: int = 0) -> str:
     Examples
     --------
     >>> pct(0.4249)
-    '42 %'
+    '42\xa0%'
     """
     if value is None or not math.isfinite(float(value)):
         return "n/a"
-    return f"{100 * float(value):.{digits}f} %"
+    return f"{100 * float(value):.{digits}f}\u00a0%"
 
 
 def number(value: float | None, digits: int = 0) -> str:
@@ -172,3 +243,307 @@ def number(value: float | None, digits: int = 0) -> str:
     if value is None or not math.isfinite(float(value)):
         return "n/a"
     return f"{float(value):,.{digits}f}"
+
+
+def value_with_unit(value: float | None, unit: str) -> str:
+    """A value in its unit: shares as percentages, money with a dollar sign.
+
+    Examples
+    --------
+    >>> value_with_unit(0.824, "share"), value_with_unit(19.5, "weeks")
+    ('82\xa0%', '19.5 weeks')
+    >>> value_with_unit(75, "USD/hour")
+    '$75/hour'
+
+    """
+    if value is None or not math.isfinite(float(value)):
+        return "n/a"
+    if unit in ("share", "proportion"):
+        return pct(value)
+    if unit.startswith("USD"):
+        rest = unit[3:]
+        return f"{money(value, 0 if abs(value) >= 100 else 2)}{rest}".replace(".00", "")
+    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}".strip()
+
+
+# --------------------------------------------------------------------------------------------
+# Presentation of package results (formatting only; the numbers come from the result)
+
+
+def profile_summary(profile: Any) -> None:
+    """The prospect as told on the call: sites, growth, compliance, training today, readiness."""
+    rows = [
+        {"": "Offshore team", "What we were told": f"{profile.total_fte} FTE"},
+        *(
+            {"": f"Site: {site.label}", "What we were told": f"{site.fte} FTE ({site.country})"}
+            for site in profile.sites
+        ),
+        {
+            "": "Hiring",
+            "What we were told": f"{number(profile.growth.hires_per_quarter)} hires per quarter",
+        },
+        {"": "Attrition", "What we were told": f"{pct(profile.growth.annual_attrition)} a year"},
+        {
+            "": "Compliance domains",
+            "What we were told": ", ".join(d.replace("_", " ") for d in profile.compliance_domains),
+        },
+        {
+            "": "Training today",
+            "What we were told": str(profile.current_training).replace("_", " "),
+        },
+        {"": "Internal L&D staff", "What we were told": number(profile.internal_ld_staff, 1)},
+    ]
+    readiness = profile.readiness.model_dump()
+    labels = {
+        "kpis_defined": "KPIs defined",
+        "processes_stable": "Processes stable",
+        "named_accountable_person": "Named accountable person",
+        "offshore_integrated": "Offshore staff treated as team members",
+    }
+    for key, label in labels.items():
+        if key in readiness:
+            rows.append({"": label, "What we were told": "yes" if readiness[key] else "no"})
+    table(rows, caption=profile.prospect)
+
+
+def verdict(fit: Any) -> None:
+    """The fit verdict: headline in a box, then the deciding reasons."""
+    tone = {"tpo": "good", "not_ready": "bad"}.get(str(fit.recommendation), "warn")
+    callout(fit.headline, tone=tone, title="Our recommendation")
+    if getattr(fit, "interim", None):
+        say(f"**In the meantime:** {fit.interim}.")
+    bullets(list(fit.reasons), intro="**Why:**")
+
+
+def kpi_summary(draft: Any) -> None:
+    """The drafted KPIs: baseline (and where it comes from), day-365 target, detectability."""
+    rows = []
+    for k in draft.kpis:
+        rows.append(
+            {
+                "KPI": k.name,
+                "Baseline today": value_with_unit(k.baseline, k.unit),
+                "Baseline from": "prospect's data" if not k.baseline_is_default else "benchmark",
+                "Target at day 365": value_with_unit(k.target, k.unit),
+                "Best quartile": value_with_unit(k.best_quartile, k.unit),
+                "Measurable each period": "yes" if k.detectable else "no",
+            }
+        )
+    table(rows)
+
+
+def economics_summary(result: Any) -> None:
+    """Plain sentences for the break-even result, with where each figure comes from."""
+    options = result.options
+    tpo = options["tpo"]
+    catalog = options["catalog_licensing"]
+    cheapest = options[result.cheapest_option]["label"]
+    lines = [
+        f"* Over **{result.horizon_months} months**, with the team growing from "
+        f"{number(result.team_fte_now)} to about {number(result.team_fte_end)} FTE on the "
+        "hiring and attrition you gave us, the cheapest option is **" + cheapest + "**.",
+        f"* Managed training (TPO) would cost **{money(tpo['total_cost'])}** in total, "
+        f"about {money(tpo['monthly_cost_per_fte'])} per FTE per month including the "
+        f"management time it saves or costs; catalog licensing would cost "
+        f"**{money(catalog['total_cost'])}**.",
+    ]
+    if result.break_even_fte is not None:
+        lines.append(
+            f"* **Break-even:** TPO and catalog licensing cost the same for a team of about "
+            f"**{number(result.break_even_fte)} FTE** (with your hiring and attrition)."
+        )
+    elif result.break_even_reason:
+        lines.append(f"* **Break-even:** {result.break_even_reason}.")
+    if result.crossing_month is not None:
+        lines.append(
+            f"* On your own growth path, TPO's monthly running cost drops below catalog "
+            f"licensing's in **month {result.crossing_month}**."
+        )
+    elif result.crossing_reason:
+        lines.append(f"* {result.crossing_reason}.")
+    saving = tpo.get("saving_vs_current_practice")
+    if saving is not None and math.isfinite(saving):
+        verb = "saves" if saving >= 0 else "costs"
+        lines.append(
+            f"* Compared with what you do today, TPO {verb} **{money(abs(saving))}** over "
+            "the period"
+            + (
+                f" and pays back in month {tpo['payback_month']}."
+                if tpo.get("payback_month")
+                else "."
+            )
+        )
+    if result.probability_tpo_cheaper is not None:
+        lines.append(
+            f"* Across {number(result.monte_carlo['n'])} simulated scenarios that vary every "
+            f"assumption within its plausible range, TPO is cheaper than catalog licensing in "
+            f"**{pct(result.probability_tpo_cheaper)}** of them."
+        )
+    say("\n".join(lines).replace("..", "."))
+
+
+def options_table(result: Any) -> None:
+    """Every option's cost over the horizon, cheapest first."""
+    rows = sorted(result.options.values(), key=lambda o: o["total_cost"])
+    table(
+        rows,
+        columns=[
+            "label",
+            "total_cost",
+            "direct_cost",
+            "hidden_cost",
+            "monthly_cost_per_fte",
+            "saving_vs_current_practice",
+            "payback_month",
+        ],
+        rename={
+            "label": "Option",
+            "total_cost": "Total cost",
+            "direct_cost": "Fees and content",
+            "hidden_cost": "Hidden cost (management time, slow ramp, turnover)",
+            "monthly_cost_per_fte": "Per FTE per month",
+            "saving_vs_current_practice": "Saving vs today",
+            "payback_month": "Pays back in month",
+        },
+        formats={
+            "total_cost": money,
+            "direct_cost": money,
+            "hidden_cost": money,
+            "monthly_cost_per_fte": money,
+            "saving_vs_current_practice": money,
+            "payback_month": lambda v: "–" if v is None or v != v else f"{int(v)}",
+        },
+    )
+
+
+def assumption_table(assumptions: Mapping[str, Mapping[str, Any]]) -> None:
+    """Every assumption of the economics with its value, plausible range and source."""
+    rows = []
+    for name, a in assumptions.items():
+        low, high = a.get("range", (None, None))
+        unit = str(a.get("unit", ""))
+        rows.append(
+            {
+                "Assumption": a.get("description") or name.replace("_", " "),
+                "Value": value_with_unit(a.get("value"), unit),
+                "Plausible range": f"{value_with_unit(low, unit)} to {value_with_unit(high, unit)}",
+                "Source": a.get("source", ""),
+                "Why this value": a.get("rationale", ""),
+                "Group": _label(str(a.get("group", ""))),
+            }
+        )
+    frame = as_frame(rows).sort_values(["Group", "Assumption"], kind="stable")
+    table(
+        frame,
+        columns=["Group", "Assumption", "Value", "Plausible range", "Source", "Why this value"],
+    )
+
+
+def _label(key: str) -> str:
+    """``tpo_pricing`` -> ``TPO pricing``: a data key as a heading."""
+    text = key.replace("_", " ").replace("tpo", "TPO").replace("lms", "LMS")
+    return text[:1].upper() + text[1:]
+
+
+def threshold_summary(thresholds: Sequence[Any], labels: Mapping[str, str] | None = None) -> None:
+    """'What would have to be true': each threshold as today's value against the tipping point."""
+    names = {
+        "tpo_fee_per_fte_tier1": "TPO fee per FTE per month",
+        "tpo_retainer_base_monthly": "TPO fixed monthly retainer",
+        "team_fte": "Team size",
+        "mgmt_hours_per_fte_month_informal": "Management hours per FTE per month today",
+        "hires_per_quarter": "Hires per quarter",
+        **(labels or {}),
+    }
+    rows = []
+    for t in thresholds:
+        if t.break_even_value is None:
+            tipping = t.reason or "no tipping point in the range searched"
+        else:
+            word = "below" if t.tpo_cheaper_when == "below" else "above"
+            tipping = (
+                f"TPO is cheaper while this stays {word} "
+                f"{value_with_unit(t.break_even_value, t.unit)}"
+            )
+        rows.append(
+            {
+                "Input": names.get(t.name, t.name.replace("_", " ")),
+                "Today": value_with_unit(t.current_value, t.unit),
+                "Tipping point": value_with_unit(t.break_even_value, t.unit),
+                "What it means": tipping,
+            }
+        )
+    table(rows)
+
+
+def sensitivity_summary(result: Any, top: int = 3) -> None:
+    """The assumptions that move the answer most, in words (from the one-at-a-time sensitivity)."""
+    rows = sorted(result.sensitivity, key=lambda r: r.get("rank", 0))[:top]
+    if not rows:
+        return
+    names = {n: str(a.get("description") or n).rstrip(".") for n, a in result.assumptions.items()}
+    lines = []
+    for row in rows:
+        unit = str(row.get("unit", ""))
+        span = (
+            f"from {value_with_unit(row['low_value'], unit)} to "
+            f"{value_with_unit(row['high_value'], unit)}"
+        )
+        if row.get("break_even_at_low") is not None and row.get("break_even_at_high") is not None:
+            effect = (
+                f"moves the break-even between {number(row['break_even_at_low'])} and "
+                f"{number(row['break_even_at_high'])} FTE"
+            )
+        else:
+            effect = (
+                f"moves TPO's saving against catalog licensing between "
+                f"{money(row.get('saving_vs_catalog_at_low'))} and "
+                f"{money(row.get('saving_vs_catalog_at_high'))}"
+            )
+        lines.append(f"* **{names.get(row['name'], row['name'])}**: {span} {effect}.")
+    say("\n".join(lines))
+
+
+def monte_carlo_summary(result: Any) -> None:
+    """What the simulation says, in words: how often TPO wins and the spread of the outcome."""
+    mc = result.monte_carlo
+    if not mc:
+        return
+    lines = [
+        f"* We drew **{number(mc['n'])} scenarios**, each picking every assumption at random within "
+        f"its plausible range, most often near our central value (seed {mc['seed']}).",
+    ]
+    if result.probability_tpo_cheaper is not None:
+        lines.append(
+            f"* TPO costs less than catalog licensing over the period in "
+            f"**{pct(result.probability_tpo_cheaper)}** of the scenarios."
+        )
+    saving = mc.get("saving_vs_catalog_percentiles") or {}
+    if saving:
+        lines.append(
+            f"* TPO's saving against catalog licensing: **{money(saving.get('p50'))}** in the "
+            f"middle scenario; 90\u00a0% of scenarios fall between {money(saving.get('p5'))} and "
+            f"{money(saving.get('p95'))}."
+        )
+    fte = mc.get("break_even_fte_percentiles") or {}
+    if fte and mc.get("share_tpo_cheaper_from_1_fte", 0) < 0.5:
+        lines.append(
+            f"* The break-even team size is {number(fte.get('p50'))} FTE in the middle "
+            f"scenario; 90\u00a0% of scenarios put it between {number(fte.get('p5'))} and "
+            f"{number(fte.get('p95'))} FTE."
+        )
+    elif fte:
+        lines.append(
+            f"* In {pct(mc.get('share_tpo_cheaper_from_1_fte'))} of the scenarios TPO is "
+            "cheaper at any team size, so there is no break-even to reach."
+        )
+    cheapest = mc.get("probability_cheapest") or {}
+    if cheapest:
+        best = max(cheapest, key=lambda k: cheapest[k])
+        label = result.options.get(best, {}).get("label", best)
+        lines.append(
+            f"* The option most often cheapest of all six: **{label}** "
+            f"({pct(cheapest[best])} of scenarios)."
+        )
+    say("\n".join(lines))
