@@ -1,0 +1,86 @@
+"""``tpo-scoping kpis PROFILE``: draft KPI targets with milestones and detectability."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tpo_scoping.cli._common import add_out, emit, parse_date
+
+
+def _ambition(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--ambition must be a number, got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"--ambition must be between 0 and 1, got {value:g}")
+    return value
+
+
+def add_parser(sub: Any) -> None:
+    parser = sub.add_parser(
+        "kpis", help="draft KPI baselines, targets, milestones and detectability"
+    )
+    parser.add_argument("profile", type=Path, help="profile YAML file")
+    parser.add_argument("--data", type=Path, help="performance data (default: the profile's)")
+    parser.add_argument("--as-of", help="date of the needs analysis, YYYY-MM-DD")
+    parser.add_argument(
+        "--ambition",
+        type=_ambition,
+        default=0.5,
+        help="share of the gap to the best quartile to close in a year (0-1, default 0.5)",
+    )
+    parser.add_argument("--cadence", choices=("monthly", "quarterly"), default="monthly")
+    parser.add_argument(
+        "--format", choices=("table", "json", "xlsx"), default="table", help="output format"
+    )
+    add_out(parser)
+    parser.set_defaults(run=run)
+
+
+def _table(result: dict[str, Any]) -> str:
+    lines = [
+        f"{'KPI':34} {'baseline':>10} {'target':>10} {'MDC':>10}  detectable",
+    ]
+    for k in result["kpis"]:
+        unit = k["unit"]
+
+        def level(v: Any, unit: str = unit) -> str:
+            if v is None:
+                return "-"
+            return f"{v * 100:.1f}%" if unit == "share" else f"{v:.3g}"
+
+        flag = {True: "yes", False: "NO", None: "hold"}[k["detectable"]]
+        default = " (default)" if k["baseline_is_default"] else ""
+        lines.append(
+            f"{k['name'][:34]:34} {level(k['baseline']):>10} {level(k['target']):>10}"
+            f" {level(k['min_detectable_change']):>10}  {flag}{default}"
+        )
+    lines += ["", *result["notes"]]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tpo_scoping.kpis import draft_kpis
+    from tpo_scoping.profile import load_profile
+    from tpo_scoping.scope import analyse, load_data
+
+    profile = load_profile(args.profile)
+    as_of = parse_date(args.as_of) if args.as_of else None
+    needs = analyse(load_data(args.data, profile), profile, as_of)
+    draft = draft_kpis(profile, needs, ambition=args.ambition, cadence=args.cadence)
+    if args.format == "xlsx":
+        from tpo_scoping.errors import InputError
+        from tpo_scoping.report import kpis_to_xlsx
+        from tpo_scoping.serialize import write_atomic
+
+        if not args.out:
+            raise InputError("--out: xlsx output is binary; give a file with --out FILE")
+        write_atomic(args.out, kpis_to_xlsx(draft))
+        print(f"wrote {args.out}", file=sys.stderr)
+        return 0
+    emit(draft.to_dict(), args, _table)
+    return 0
