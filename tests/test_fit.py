@@ -1,0 +1,156 @@
+"""Fit verdict: the sample prospects, the seed's criteria, and the three failure modes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SAMPLES
+from tpo_scoping.fit import fit_verdict, material_gaps
+from tpo_scoping.profile import load_profile, parse_profile
+from tpo_scoping.sample import SCENARIOS
+
+READY = "readiness: {kpis_defined: true, processes_stable: true,"
+READY += " named_accountable_person: true, offshore_integrated: true}\n"
+
+
+def _profile(fte: int, hires: float = 0, domains: str = "[general]", extra: str = "") -> object:
+    return parse_profile(
+        f"prospect: Test\nsites: [{{country: PH, fte: {fte}}}]\n"
+        f"growth: {{hires_per_quarter: {hires}, annual_attrition: 0.2}}\n"
+        f"compliance_domains: {domains}\n{READY}{extra}"
+    )
+
+
+def _gap(competency: str, site: str, diff: float, p_adj: float = 0.001) -> dict[str, object]:
+    return {"role": "agent", "site": site, "competency": competency, "mean": 70.0,
+            "ci_high": 74.0, "gap": 10.0 - 9.9, "site_diff": diff, "site_p_adj": p_adj}
+
+
+@pytest.fixture(scope="module")
+def sample_results() -> dict[str, tuple[object, object, object]]:
+    from tpo_scoping.economics import break_even
+    from tpo_scoping.scope import analyse, load_data
+
+    out = {}
+    for key in SCENARIOS:
+        profile = load_profile(SAMPLES / key / "profile.yaml")
+        needs = analyse(load_data(None, profile), profile, None)
+        out[key] = (profile, break_even(profile, simulations=0, sensitivity=False), needs)
+    return out
+
+
+@pytest.mark.parametrize("key", sorted(SCENARIOS))
+def test_each_sample_gets_its_expected_verdict_with_reasons(sample_results, key: str) -> None:
+    profile, economics, needs = sample_results[key]
+    expected = SCENARIOS[key].expected_fit
+    for verdict in (fit_verdict(profile), fit_verdict(profile, economics, needs)):
+        assert verdict.recommendation == expected, verdict.reasons
+        assert verdict.reasons and all(r.strip() for r in verdict.reasons)
+        assert verdict.headline.endswith(".") and ". " not in verdict.headline[:-1]
+        assert {"scale", "scaling", "compliance", "no_ld", "small_simple"} <= {
+            c.key for c in verdict.criteria
+        }
+
+
+def test_tpo_reasons_cite_the_criteria_that_hold(sample_results) -> None:
+    profile, economics, needs = sample_results["growing_healthcare"]
+    verdict = fit_verdict(profile, economics, needs)
+    text = " ".join(verdict.reasons)
+    assert "20 hires" in text and "HIPAA" in text and "no internal L&D staff" in text
+    met = {c.key for c in verdict.criteria if c.met}
+    assert {"scale", "scaling", "compliance", "no_ld"} <= met
+
+
+def test_fifty_fte_threshold_and_premature_threshold() -> None:
+    assert fit_verdict(_profile(60, 12)).recommendation == "tpo"
+    assert fit_verdict(_profile(60, 0, extra="internal_ld_staff: 2\n")).recommendation != "tpo"
+    assert fit_verdict(_profile(15)).recommendation == "catalog_licensing"
+    # Scaling fast in a regulated domain from 25 FTE crosses 50 within the year.
+    assert fit_verdict(_profile(25, 15, "[healthcare]")).recommendation == "tpo"
+
+
+def test_break_even_crossing_on_the_growth_path_counts_as_scale() -> None:
+    profile = _profile(30, 12)
+    below = {"break_even_fte": 45.0, "crossing_month": None, "horizon_months": 36}
+    crossed = {"break_even_fte": 45.0, "crossing_month": 9, "horizon_months": 36}
+    assert fit_verdict(profile, crossed).criteria[0].met is True
+    assert "month 9" in fit_verdict(profile, crossed).criteria[0].detail
+    assert fit_verdict(_profile(30, 2), below).criteria[0].met is False
+
+
+def test_custom_course_development_for_stable_mid_size_team_with_specific_gaps() -> None:
+    profile = _profile(35, 2, extra="internal_ld_staff: 1\n")
+    needs = {"gaps": [_gap("claims_coding", "Manila", -12), _gap("escalations", "Manila", -8)]}
+    verdict = fit_verdict(profile, None, needs)
+    assert verdict.recommendation == "custom_course_development"
+    assert "claims coding" in verdict.headline
+    # The same team with no material gap: catalog content is enough.
+    noise = {"gaps": [_gap("claims_coding", "Manila", -3), _gap("escalations", "Manila", -9, 0.4)]}
+    assert fit_verdict(profile, None, noise).recommendation == "catalog_licensing"
+    # A fast-growing team with the same gaps is a managed-service case instead.
+    assert fit_verdict(_profile(35, 20), None, needs).recommendation == "tpo"
+
+
+def test_small_team_with_complex_needs_is_custom_not_catalog() -> None:
+    profile = _profile(15, 1, "[healthcare]")
+    needs = {"gaps": [_gap("hipaa_privacy", "Manila", -14)]}
+    assert fit_verdict(profile, None, needs).recommendation == "custom_course_development"
+
+
+def test_material_gaps_rules() -> None:
+    rows = [
+        _gap("a", "X", -6, 0.01),  # counts: 6 points, significant
+        _gap("b", "X", -4, 0.001),  # too small
+        _gap("c", "X", -9, 0.2),  # not significant
+        {"competency": "d", "site": "Y", "mean": 62.0, "gap": 18.0, "ci_high": 66.0},
+    ]
+    found = {g["competency"] for g in material_gaps({"gaps": rows})}
+    assert found == {"a", "d"}
+
+
+@pytest.mark.parametrize(
+    ("flag", "risk"),
+    [
+        ("named_accountable_person", "no_accountable_person"),
+        ("kpis_defined", "kpis_not_set"),
+        ("offshore_integrated", "integration_problem"),
+    ],
+)
+def test_each_failure_mode_raises_its_risk(flag: str, risk: str) -> None:
+    good = _profile(80, 20, "[healthcare]")
+    bad = good.model_copy(
+        update={"readiness": good.readiness.model_copy(update={flag: False})}
+    )
+    risks_good = {r.key: r for r in fit_verdict(good).risks}
+    risks_bad = {r.key: r for r in fit_verdict(bad).risks}
+    assert risks_good[risk].severity == "low"
+    assert risks_bad[risk].severity == "high"
+    assert risks_bad[risk].failure_mode and risks_bad[risk].mitigation
+    others = {k for k, r in risks_bad.items() if r.severity == "high" and r.failure_mode}
+    assert others == {risk}
+
+
+def test_not_ready_when_kpis_or_processes_missing_even_at_scale() -> None:
+    big = _profile(200, 20, "[payments]")
+    for flag in ("kpis_defined", "processes_stable"):
+        p = big.model_copy(update={"readiness": big.readiness.model_copy(update={flag: False})})
+        verdict = fit_verdict(p)
+        assert verdict.recommendation == "not_ready"
+        assert verdict.interim and "catalog" in verdict.interim
+        assert any("likely fit" in r for r in verdict.reasons)
+
+
+def test_undetectable_kpis_raise_kpi_risk_to_medium() -> None:
+    from tpo_scoping.kpis import draft_kpis
+
+    profile = _profile(20, 3)
+    kpis = draft_kpis(profile)
+    assert any(k.detectable is False for k in kpis)
+    risk = {r.key: r for r in fit_verdict(profile, kpis=kpis).risks}["kpis_not_set"]
+    assert risk.severity == "medium"
+
+
+def test_to_dict_has_the_json_keys() -> None:
+    data = fit_verdict(_profile(60, 12)).to_dict()
+    assert {"recommendation", "headline", "reasons", "risks"} <= set(data)
+    assert all({"risk", "severity", "mitigation"} <= set(r) for r in data["risks"])
