@@ -207,6 +207,31 @@ def _kind(name: str, data: bytes) -> str:
     return "csv"
 
 
+MAX_COLUMNS = 1_000
+"""Widest CSV accepted: pandas spends about half a millisecond per column, so a header of
+hundreds of thousands of fields would stall the loader for minutes."""
+
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _from_wide_unicode(name: str, data: bytes) -> bytes:
+    """UTF-16/32 text with a BOM (Excel's "Unicode Text") re-encoded as UTF-8; else unchanged."""
+    for bom, codec in _WIDE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec).encode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(
+                    f"the file starts like {codec.upper()} text but is not", name
+                ) from None
+    return data
+
+
 def _decode_check(name: str, data: bytes) -> str:
     """Pick an encoding: UTF-8 (BOM or not), else cp1252, else Latin-1; refuse binary data."""
     head = data[:65536]
@@ -239,6 +264,7 @@ def sniff_delimiter(header_line: str) -> str:
 
 
 def _read_csv(name: str, data: bytes, table: str, max_rows: int) -> RawTable | None:
+    data = _from_wide_unicode(name, data)
     if not data.strip():
         raise InputError("the file is empty", name)
     encoding = _decode_check(name, data)
@@ -247,6 +273,12 @@ def _read_csv(name: str, data: bytes, table: str, max_rows: int) -> RawTable | N
     text_head = data[:65536].decode(encoding, errors="replace").lstrip("\ufeff")
     first = next((line for line in text_head.splitlines() if line.strip()), "")
     sep = sniff_delimiter(first)
+    if first.count(sep) >= MAX_COLUMNS:
+        raise InputError(
+            f"the header has more than {MAX_COLUMNS:,} columns;"
+            " export only the columns of the table",
+            name,
+        )
     try:
         frame = pd.read_csv(
             io.BytesIO(data),
