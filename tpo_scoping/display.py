@@ -511,7 +511,8 @@ def monte_carlo_summary(result: Any) -> None:
     if not mc:
         return
     lines = [
-        f"* We drew **{number(mc['n'])} scenarios**, each picking every assumption at random within "
+        f"* We drew **{number(mc['n'])} scenarios**, each picking every assumption at random"
+        " within "
         f"its plausible range, most often near our central value (seed {mc['seed']}).",
     ]
     if result.probability_tpo_cheaper is not None:
@@ -547,3 +548,139 @@ def monte_carlo_summary(result: Any) -> None:
             f"({pct(cheapest[best])} of scenarios)."
         )
     say("\n".join(lines))
+
+
+# --------------------------------------------------------------------------------------------
+# Training needs analysis
+
+
+def quality_summary(quality: Any) -> None:
+    """Rows read, kept and dropped per table, the main reasons, and the notes of the reader."""
+    q = quality.to_dict() if hasattr(quality, "to_dict") else dict(quality)
+    rows = []
+    for name, read in q.get("rows_read", {}).items():
+        used = q.get("rows_used", {}).get(name, 0)
+        missing = q.get("missing", {}).get(name, {})
+        worst = max(missing.items(), key=lambda kv: kv[1], default=(None, 0.0))
+        rows.append(
+            {
+                "Table": name,
+                "Rows received": read,
+                "Rows used": used,
+                "Rows set aside": read - used,
+                "Most often empty": f"{worst[0]} ({pct(worst[1])})"
+                if worst[0] and worst[1]
+                else "–",
+            }
+        )
+    table(rows)
+    reasons = q.get("dropped_by_reason") or {}
+    flat = []
+    for name, counts in reasons.items():
+        for reason, count in dict(counts).items():
+            flat.append(f"{name}: {count} row(s) set aside because {reason}")
+    bullets(flat + list(q.get("notes", [])))
+
+
+def priorities_table(needs: Any, top: int = 8) -> None:
+    """The top training priorities, each in one plain sentence with its evidence."""
+    rows = [
+        {"Rank": p.get("rank"), "Priority": p.get("summary", "")}
+        for p in sorted(needs.priorities, key=lambda p: p.get("rank", 0))[:top]
+    ]
+    if rows:
+        table(rows)
+    else:
+        say("*No competency gaps could be measured: the data has no assessments.*")
+
+
+def ramp_table(needs: Any) -> None:
+    """Weeks to proficiency per role and site on the main performance measure, with 95 % CI."""
+    if needs.ramp is None or needs.ramp.empty:
+        say("*Ramp time could not be measured: the data has no performance metrics by month.*")
+        return
+    metric = needs.ramp_for(str(needs.ramp["role"].iloc[0]))["metric"]
+    frame = needs.ramp[needs.ramp["metric"] == metric]
+    rows = [
+        {
+            "Role": str(r.role).replace("_", " "),
+            "Site": r.site,
+            "Weeks to proficiency": number(r.weeks_to_proficiency, 1),
+            "95 % range": f"{number(r.ci_low, 1)} to {number(r.ci_high, 1)}",
+            "New hires observed": int(r.n),
+        }
+        for r in frame.itertuples()
+    ]
+    table(rows, caption=f"Measured on {metric.replace('_', ' ')}")
+
+
+def retention_table(needs: Any, days: Sequence[int] = (30, 90, 180, 365)) -> None:
+    """Share of new hires still employed after 30/90/180/365 days, per site, with 95 % CI."""
+    frame = needs.retention
+    if frame is None or frame.empty:
+        say("*Retention could not be measured: the data has no hire dates.*")
+        return
+    frame = frame[(frame["cohort"] == "all") & frame["day"].isin(list(days))]
+    rows: dict[str, dict[str, Any]] = {}
+    for r in frame.itertuples():
+        row = rows.setdefault(
+            r.site, {"Site": "All sites" if r.site == "all" else r.site, "New hires": int(r.n)}
+        )
+        has_ci = math.isfinite(r.ci_low) and math.isfinite(r.ci_high)
+        ci = f" ({pct(r.ci_low)}–{pct(r.ci_high)})" if has_ci else ""
+        row[f"Day {r.day}"] = f"{pct(r.estimate)}{ci}"
+    table(list(rows.values()))
+    test = needs.logrank or {}
+    if test.get("p_value") is not None and len(test.get("groups", [])) > 1:
+        verdict = (
+            "a real difference between sites, unlikely to be chance"
+            if test["p_value"] < 0.05
+            else "no difference between sites that we can tell from chance"
+        )
+        say(f"Comparing the sites' curves (log-rank test, p = {test['p_value']:.3f}): {verdict}.")
+
+
+def compliance_table(needs: Any) -> None:
+    """Certificate coverage per site and required module: current, lapsing, overdue, missing."""
+    frame = needs.compliance
+    if frame is None or frame.empty:
+        say("*Compliance could not be checked: the data has no compliance records.*")
+        return
+    rows = [
+        {
+            "Site": "All sites" if r.site == "all" else r.site,
+            "Module": "All modules" if r.module == "all" else str(r.module).replace("_", " "),
+            "Required": int(r.required),
+            "Current": int(r.current),
+            "Expiring in 90 days": int(r.expiring_30 + r.expiring_60 + r.expiring_90),
+            "Overdue": int(r.overdue),
+            "Never completed": int(r.never_completed),
+            "Coverage": pct(r.coverage),
+        }
+        for r in frame.itertuples()
+    ]
+    table(rows)
+
+
+def impact_summary(needs: Any) -> None:
+    """Each course's estimated effect (difference-in-differences), with its assumptions."""
+    if not needs.impact:
+        say(
+            "*Training impact could not be estimated: the data has no training records "
+            "with performance before and after.*"
+        )
+        return
+    rows = [
+        {
+            "Course": str(i["course"]).replace("_", " "),
+            "Measure": str(i["metric"]).replace("_", " "),
+            "Trained / compared": f"{i['n_trained']} / {i['n_control']}",
+            "Estimated effect": (
+                f"{i['did']:+.3g} ({i['did_ci_low']:+.3g} to {i['did_ci_high']:+.3g})"
+            ),
+            "Clear effect?": "yes" if i["did_p_value"] < 0.05 else "not distinguishable from zero",
+        }
+        for i in needs.impact
+    ]
+    table(rows)
+    bullets(list(needs.impact[0]["assumptions"]), intro="This estimate holds if:")

@@ -99,7 +99,8 @@ class NotebookFailure(Exception):
     """A cell raised while a notebook ran.
 
     ``cell`` is the cell's 1-based position in the notebook as stored (markdown cells count, so
-    it matches what a consultant sees when scrolling); ``section`` is the nearest section heading
+    it matches what a consultant sees when scrolling); ``first_line`` is the line that raised (or
+    the cell's first line of code); ``section`` is the nearest section heading
     (``##`` or deeper) above it.
     ``bad_input`` is true when the cell raised :class:`~tpo_scoping.errors.InputError`, i.e. the
     prospect's profile or data is at fault rather than the notebook.
@@ -267,7 +268,9 @@ def execute_notebook(
             kernel_manager_class=_quiet_kernel_manager(),
         )
     except PapermillExecutionError as exc:
-        raise _failure(path, exc.source, exc.ename, exc.evalue, executed_path) from None
+        raise _failure(
+            path, exc.source, exc.ename, exc.evalue, executed_path, exc.traceback
+        ) from None
     except CellTimeoutError:
         raise _failure(
             path, "", "CellTimeoutError", f"a cell ran longer than {timeout} s", executed_path
@@ -301,8 +304,30 @@ def _quiet_kernel_manager() -> type:
     return QuietKernelManager
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _failing_line(source: str, traceback: Sequence[str] | None) -> str:
+    """The line that raised (IPython marks it ``---->`` in the cell's frame), else the first
+    line of code in the cell."""
+    for frame in traceback or []:
+        for line in _ANSI.sub("", frame).splitlines():
+            match = re.match(r"^-+>\s*\d+\s?(.*)$", line)
+            if match and match.group(1).strip():
+                return match.group(1).strip()
+    for line in (source or "").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line.strip()
+    return ""
+
+
 def _failure(
-    path: Path, source: str, ename: str, evalue: str, executed: Path | None
+    path: Path,
+    source: str,
+    ename: str,
+    evalue: str,
+    executed: Path | None,
+    traceback: Sequence[str] | None = None,
 ) -> NotebookFailure:
     import nbformat
 
@@ -318,7 +343,7 @@ def _failure(
         elif cell.source.strip() == (source or "").strip():
             cell_number, section = i, heading
             break
-    first_line = next((ln.strip() for ln in (source or "").splitlines() if ln.strip()), "")
+    first_line = _failing_line(source, traceback)
     if len(first_line) > 80:
         first_line = first_line[:77] + "..."
     evalue = " ".join(str(evalue).split())
@@ -505,3 +530,62 @@ def run_notebooks(
         )
         runs.append(NotebookRun(path.stem, executed, html_path, seconds))
     return runs
+
+
+# --------------------------------------------------------------------------------------------
+# The parameters cell's values, as the package's objects
+
+
+def load_inputs(
+    profile_path: str | Path,
+    data_path: str | Path | None = None,
+    as_of: dt.date | str | None = None,
+    *,
+    require_data: bool = False,
+) -> tuple[Any, Any, dt.date | None]:
+    """The prospect's profile, performance data and analysis date from a notebook's parameters.
+
+    ``data_path=None`` means the folder or workbook named in the profile's ``data.path``;
+    ``as_of=None`` leaves the date to each analysis (the latest date in the data).
+
+    Returns
+    -------
+    (Profile, PerformanceData or None, date or None)
+
+    Raises
+    ------
+    InputError
+        For a bad profile, data or date, or (``require_data=True``) when there is no data.
+
+    Examples
+    --------
+    >>> profile, data, as_of = load_inputs("sample_data/not_ready/profile.yaml")  # doctest: +SKIP
+    """
+    from tpo_scoping.profile import load_profile
+    from tpo_scoping.scope import load_data
+
+    profile = load_profile(profile_path)
+    date = None
+    if as_of is not None and as_of != "":
+        if isinstance(as_of, dt.date):
+            date = as_of
+        else:
+            try:
+                date = dt.date.fromisoformat(str(as_of))
+            except ValueError:
+                raise InputError(
+                    [Problem("as_of", f"'{as_of}' is not a YYYY-MM-DD date")]
+                ) from None
+    data = load_data(str(data_path) if data_path is not None else None, profile)
+    if data is None and require_data:
+        raise InputError(
+            [
+                Problem(
+                    "data_path",
+                    "this notebook needs the prospect's performance data: set data_path, or"
+                    " data.path in the profile",
+                )
+            ],
+            source=str(profile_path),
+        )
+    return profile, data, date
