@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -108,14 +109,16 @@ def test_lower_is_better_and_hold() -> None:
 
 
 def test_milestones_lag_then_saturate_to_target() -> None:
-    draft = draft_kpis(_profile(), baselines={"retention_90d": {"value": 0.8, "best_quartile": 0.9}})
+    draft = draft_kpis(
+        _profile(), baselines={"retention_90d": {"value": 0.8, "best_quartile": 0.9}}
+    )
     kpi = draft.get("retention_90d")
     days = [m.day for m in kpi.milestones]
     values = [m.value for m in kpi.milestones]
     assert days == [30, 60, 90, 180, 365]
     assert values[:3] == [0.8, 0.8, 0.8]  # 90-day retention cannot move before day 90
     assert values[-1] == pytest.approx(kpi.target)
-    assert all(b >= a for a, b in zip(values, values[1:], strict=False))
+    assert all(b >= a for a, b in itertools.pairwise(values))
     pass_rate = draft.get("assessment_pass_rate")
     steps = [m.value - pass_rate.baseline for m in pass_rate.milestones]
     assert steps[0] > 0 and steps[1] - steps[0] > (steps[-1] - steps[-2]) / 185 * 30
