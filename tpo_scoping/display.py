@@ -684,3 +684,83 @@ def impact_summary(needs: Any) -> None:
     ]
     table(rows)
     bullets(list(needs.impact[0]["assumptions"]), intro="This estimate holds if:")
+
+
+# --------------------------------------------------------------------------------------------
+# KPI targets and engagement brief
+
+
+def kpi_targets(draft: Any) -> None:
+    """Each KPI's path: baseline, the 30/60/90/180/365-day milestones and the day-365 target."""
+    rows = []
+    for k in draft.kpis:
+        row = {"KPI": k.name, "Baseline": value_with_unit(k.baseline, k.unit)}
+        for m in k.milestones:
+            row[f"Day {m.day}"] = value_with_unit(m.value, k.unit)
+        row["How the target is set"] = k.target_rule
+        rows.append(row)
+    table(rows)
+
+
+def kpi_detectability(draft: Any) -> None:
+    """Whether each target is measurable at the prospect's size, and what to do when it is not."""
+    rows = [
+        {
+            "KPI": k.name,
+            "Observations per period": number(k.n_per_period, 0),
+            "Smallest change we could detect": value_with_unit(k.min_detectable_change, k.unit)
+            if k.min_detectable_change is not None
+            else "too few observations",
+            "Measurable each period": "yes" if k.detectable else "no",
+            "What it means": k.detectability_note,
+        }
+        for k in draft.kpis
+    ]
+    table(rows)
+
+
+def kpi_definitions(draft: Any) -> None:
+    """How each KPI is computed, from which data, and who owns it."""
+    table(
+        draft.kpis,
+        columns=["name", "definition", "data_source", "owner"],
+        rename={
+            "name": "KPI",
+            "definition": "Definition",
+            "data_source": "Data",
+            "owner": "Owner",
+        },
+    )
+
+
+def plan_summary(plan: Any) -> None:
+    """The engagement plan as a table with plain week numbers."""
+    frame = plan.table()
+    table(
+        frame,
+        columns=["Workstream", "Activity", "Start week", "End week", "Owner"],
+        formats={"Start week": "{:.0f}", "End week": "{:.0f}"},
+    )
+    notes = list(plan.notes)
+    if plan.go_live_week is not None:
+        notes.insert(0, f"Managed training goes live in week {plan.go_live_week}.")
+    bullets(notes)
+
+
+def clauses(clause_set: Any) -> None:
+    """The draft contract clauses, numbered, with the draft notice first."""
+    lines = [f"*{clause_set.notice}*", ""]
+    for c in clause_set.clauses:
+        lines += [f"**{c.number}. {c.title}**", "", c.text, ""]
+    say("\n".join(lines))
+
+
+def files(paths: Sequence[Any]) -> None:
+    """List written files with their sizes."""
+    from pathlib import Path
+
+    items = [
+        f"`{Path(p).name}` ({Path(p).stat().st_size / 1024:,.0f} KB), in `{Path(p).parent}`"
+        for p in paths
+    ]
+    bullets(items, intro="Written:")

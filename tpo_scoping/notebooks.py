@@ -589,3 +589,44 @@ def load_inputs(
             source=str(profile_path),
         )
     return profile, data, date
+
+
+def write_brief(
+    scope: Any, output_dir: str | Path, formats: Sequence[str] = ("html", "xlsx")
+) -> list[Path]:
+    """Write the engagement brief of a :class:`~tpo_scoping.scope.Scope` into ``output_dir``.
+
+    ``html`` is the self-contained brief (:func:`tpo_scoping.report.html.render_html`), ``xlsx``
+    its tables (:func:`tpo_scoping.report.xlsx.render_xlsx`), ``pdf`` the printed brief (needs
+    Chromium). Files are named ``engagement_brief.<format>``.
+
+    Examples
+    --------
+    >>> write_brief(build_scope("profile.yaml"), "out")  # doctest: +SKIP
+    [PosixPath('out/engagement_brief.html'), PosixPath('out/engagement_brief.xlsx')]
+    """
+    from tpo_scoping.serialize import write_atomic
+
+    folder = Path(output_dir)
+    written = []
+    for fmt in formats:
+        if fmt == "html":
+            from tpo_scoping.report.html import render_html
+
+            payload: str | bytes = render_html(scope)
+        elif fmt == "xlsx":
+            from tpo_scoping.report.xlsx import render_xlsx
+
+            payload = render_xlsx(scope)
+        elif fmt == "pdf":
+            from tpo_scoping.report.pdf import render_pdf
+
+            payload = render_pdf(scope)
+        else:
+            raise InputError(
+                [Problem("formats", f"unknown brief format '{fmt}' (html, xlsx, pdf)")]
+            )
+        path = write_atomic(folder / f"engagement_brief.{fmt}", payload)
+        path.chmod(0o644)
+        written.append(path)
+    return written
