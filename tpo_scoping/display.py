@@ -751,7 +751,7 @@ def clauses(clause_set: Any) -> None:
     """The draft contract clauses, numbered, with the draft notice first."""
     lines = [f"*{clause_set.notice}*", ""]
     for c in clause_set.clauses:
-        lines += [f"**{c.number}. {c.title}**", "", c.text, ""]
+        lines += [f"**{c.number}. {c.title}**", "", c.text.strip().replace("\n", "\n\n"), ""]
     say("\n".join(lines))
 
 
@@ -759,8 +759,5 @@ def files(paths: Sequence[Any]) -> None:
     """List written files with their sizes."""
     from pathlib import Path
 
-    items = [
-        f"`{Path(p).name}` ({Path(p).stat().st_size / 1024:,.0f} KB), in `{Path(p).parent}`"
-        for p in paths
-    ]
+    items = [f"`{Path(p).name}` ({Path(p).stat().st_size / 1024:,.0f} KB)" for p in paths]
     bullets(items, intro="Written:")
