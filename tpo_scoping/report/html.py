@@ -22,12 +22,14 @@ def _level(value: Any, unit: str) -> str:
         return "–"
     if unit == "share":
         return f"{value * 100:.1f} %"
+    if unit == "score 1-5":
+        return f"{value:.2f} / 5"
     return f"{value:.3g} {unit}"
 
 
 def _change(value: Any, unit: str) -> str:
     if value is None:
-        return "none possible"
+        return "beyond reach"
     if unit == "share":
         return f"{value * 100:.1f} pts"
     return f"{value:.3g} {unit}"
