@@ -266,7 +266,7 @@ def cohens_h(p1: float, p2: float) -> float:
     Examples
     --------
     >>> round(cohens_h(0.80, 0.90), 4)
-    0.2837
+    0.2838
     """
     return 2 * math.asin(math.sqrt(p2)) - 2 * math.asin(math.sqrt(p1))
 
