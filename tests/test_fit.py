@@ -22,8 +22,16 @@ def _profile(fte: int, hires: float = 0, domains: str = "[general]", extra: str 
 
 
 def _gap(competency: str, site: str, diff: float, p_adj: float = 0.001) -> dict[str, object]:
-    return {"role": "agent", "site": site, "competency": competency, "mean": 70.0,
-            "ci_high": 74.0, "gap": 10.0 - 9.9, "site_diff": diff, "site_p_adj": p_adj}
+    return {
+        "role": "agent",
+        "site": site,
+        "competency": competency,
+        "mean": 70.0,
+        "ci_high": 74.0,
+        "gap": 10.0 - 9.9,
+        "site_diff": diff,
+        "site_p_adj": p_adj,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -118,9 +126,7 @@ def test_material_gaps_rules() -> None:
 )
 def test_each_failure_mode_raises_its_risk(flag: str, risk: str) -> None:
     good = _profile(80, 20, "[healthcare]")
-    bad = good.model_copy(
-        update={"readiness": good.readiness.model_copy(update={flag: False})}
-    )
+    bad = good.model_copy(update={"readiness": good.readiness.model_copy(update={flag: False})})
     risks_good = {r.key: r for r in fit_verdict(good).risks}
     risks_bad = {r.key: r for r in fit_verdict(bad).risks}
     assert risks_good[risk].severity == "low"
