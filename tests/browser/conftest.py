@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-PAGE_TIMEOUT_MS = 60_000
+PAGE_TIMEOUT_MS = 90_000
 
 pytestmark = pytest.mark.browser
 

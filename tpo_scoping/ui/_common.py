@@ -505,7 +505,7 @@ class AppShell(widgets.VBox):
         self.status = MessageBox()
         super().__init__([widgets.HTML(TABLE_CSS), *children, self.status], **kwargs)
         self.add_class("tpo-app")
-        self.controls: dict[str, widgets.Widget] = {}
+        self.controls: dict[str, widgets.Widget] = getattr(self, "controls", {})
         install_server_log()
 
     def refresh(self) -> None:  # pragma: no cover - each app overrides it
@@ -538,3 +538,34 @@ class AppShell(widgets.VBox):
                 loop.call_later(0.01, self._first_refresh)
                 return
         self._first_refresh()
+
+
+class ChartSlot(widgets.VBox):
+    """One altair chart that renders offline and updates in place.
+
+    The first chart creates an ``alt.JupyterChart`` with the vega bundle served from the
+    installed package (``JupyterChart.enable_offline``); later charts replace its spec, which is
+    cheaper for the page than a new widget.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("tpo-chart")
+        self.widget: Any = None
+
+    def show(self, chart: Any) -> None:
+        import altair as alt
+
+        if self.widget is None:
+            from tpo_scoping.charts import enable_offline
+
+            enable_offline()
+            alt.JupyterChart.enable_offline()
+            self.widget = alt.JupyterChart(chart)
+            self.children = [self.widget]
+        else:
+            self.widget.chart = chart
+
+    def clear(self) -> None:
+        self.widget = None
+        self.children = []

@@ -1,0 +1,83 @@
+"""The public break-even calculator in headless Chromium, in workbench and public mode."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+from tests.browser.conftest import Page, VoilaServer, assert_clean, open_app
+
+APP = "/voila/render/breakeven.ipynb"
+
+
+def field(page: Page, label: str):  # type: ignore[no-untyped-def]
+    return page.locator(f".tpo-field:has-text('{label}') input").first
+
+
+def answer(page: Page) -> str:
+    return page.inner_text(".tpo-answer-box")
+
+
+def commit(page: Page, label: str, text: str) -> None:
+    box = field(page, label)
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_calculator_answers_and_updates(page: Page, voila_server: VoilaServer) -> None:
+    open_app(page, voila_server, APP)
+    page.wait_for_selector(".tpo-answer")
+    # The chart renders offline (vega from the package, not a CDN).
+    page.wait_for_selector(".tpo-chart svg, .tpo-chart canvas", state="attached")
+    assert_clean(page)
+    page.screenshot_to("breakeven")
+    before = answer(page)
+    commit(page, "Offshore team today", "300")
+    page.wait_for_function(
+        "b => document.querySelector('.tpo-answer-box').innerText !== b", arg=before
+    )
+    assert "from 300 to about" in answer(page)
+
+    commit(page, "Offshore team today", "three hundred")
+    page.wait_for_selector(".tpo-field .tpo-msg-error")
+    assert "is not a number" in page.inner_text(".tpo-field .tpo-msg-error")
+    assert "Fix the highlighted answer" in answer(page)
+    assert_clean(page)
+    page.screenshot_to("breakeven_bad_input")
+
+
+def test_public_link_prefills_the_answers(page: Page, public_server: VoilaServer) -> None:
+    # Public mode serves the calculator whatever the path asks for.
+    query = "fte=120&hires=15&attrition=25&domain=healthcare&training=lms_only"
+    open_app(page, public_server, f"/voila/render/kpi_drafter.ipynb?{query}")
+    page.wait_for_selector(".tpo-answer")
+    assert page.locator(".tpo-breakeven").count() == 1
+    assert page.locator(".tpo-kpi-table").count() == 0
+    assert field(page, "Offshore team today").input_value() == "120"
+    assert field(page, "New hires per quarter").input_value() == "15"
+    assert field(page, "People leaving per year").input_value() == "25"
+    assert "from 120 to about" in answer(page)
+    assert page.locator("select").first.input_value() == "Healthcare (HIPAA)"
+    assert_clean(page)
+    page.screenshot_to("breakeven_prefilled")
+
+
+HOSTILE = (
+    "fte=<script>document.body.innerHTML='pwned'</script>&hires=1e999"
+    "&attrition=999999999999999999999&domain=<img src=x onerror=alert(1)>&training=../../etc"
+    "&%%%&&=;;" + "x" * 500
+)
+
+
+def test_hostile_link_is_handled(page: Page, voila_server: VoilaServer) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_app(page, voila_server, APP + "?" + urllib.parse.quote(HOSTILE, safe="=&"))
+    page.wait_for_selector(".tpo-answer")
+    assert "pwned" not in page.inner_text("body") and dialogs == []
+    assert field(page, "Offshore team today").input_value() == "50"
+    assert field(page, "New hires per quarter").input_value() == "20"
+    warning = page.inner_text(".tpo-msg-warning")
+    for key in ("fte", "hires", "attrition", "domain", "training"):
+        assert f"The link's {key} value was ignored" in warning
+    assert_clean(page)
+    page.screenshot_to("breakeven_hostile_link")

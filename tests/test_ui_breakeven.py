@@ -1,0 +1,115 @@
+"""The public break-even calculator, driven through its controls without a browser."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pytest
+
+from tpo_scoping.economics import break_even
+from tpo_scoping.profile import parse_profile
+from tpo_scoping.ui._common import money
+from tpo_scoping.ui.breakeven_calculator import BreakEvenCalculator
+
+
+def walk(widget: widgets.Widget) -> list[widgets.Widget]:
+    out = [widget]
+    for child in getattr(widget, "children", ()):
+        out.extend(walk(child))
+    return out
+
+
+@pytest.fixture
+def app() -> BreakEvenCalculator:
+    calculator = BreakEvenCalculator(chart=False)
+    calculator.start(query="")
+    return calculator
+
+
+def test_answer_matches_the_library_for_the_same_team(app: BreakEvenCalculator) -> None:
+    app.controls["fte"].type("120")
+    app.controls["hires"].type("15")
+    app.controls["attrition"].type("25%")
+    app.controls["domain"].value = "healthcare"
+    profile = parse_profile(
+        "prospect: Your team\nsites: [{country: PH, fte: 120}]\n"
+        "growth: {hires_per_quarter: 15, annual_attrition: 0.25}\n"
+        "compliance_domains: [healthcare]\ncurrent_training: manager_walkthroughs\n"
+    )
+    expected = break_even(profile, simulations=0, sensitivity=False).to_dict()
+    got = app.result.to_dict()
+    for option in ("tpo", "catalog_licensing"):
+        assert got["options"][option]["total_cost"] == pytest.approx(
+            expected["options"][option]["total_cost"]
+        )
+        assert money(expected["options"][option]["total_cost"]) in app.answer.value
+    assert got["cheapest_option"] == expected["cheapest_option"]
+
+
+def test_every_input_moves_the_answer(app: BreakEvenCalculator) -> None:
+    seen = {app.answer.value}
+    for name, text in (("fte", "300"), ("hires", "60"), ("attrition", "60")):
+        app.controls[name].type(text)
+        seen.add(app.answer.value)
+    for name, value in (("domain", "payments"), ("training", "lms_only")):
+        app.controls[name].value = value
+        seen.add(app.answer.value)
+    assert len(seen) == 6
+    assert app.revision >= 5
+
+
+def test_a_bigger_team_costs_more_in_total(app: BreakEvenCalculator) -> None:
+    app.controls["fte"].type("40")
+    small = app.result.options["tpo"]["total_cost"]
+    app.controls["fte"].type("400")
+    assert app.result.options["tpo"]["total_cost"] > small
+
+
+def test_bad_input_shows_a_message_and_freezes_the_answer(app: BreakEvenCalculator) -> None:
+    before = app.result
+    app.controls["fte"].type("lots")
+    assert "Offshore team today" in app.controls["fte"].message.text
+    assert "Fix the highlighted answer" in app.answer.value
+    assert app.result is before
+    app.controls["fte"].type("80")
+    assert app.controls["fte"].message.text == "" and app.result.team_fte_now == 80
+
+
+def test_prefill_from_the_link(app: BreakEvenCalculator) -> None:
+    problems = app.prefill("fte=75&hires=12&attrition=40&domain=payments&training=lms_only")
+    assert problems == []
+    c = app.controls
+    assert (c["fte"].value, c["hires"].value) == (75, 12)
+    assert c["attrition"].value == pytest.approx(0.40)
+    assert (c["domain"].value, c["training"].value) == ("payments", "lms_only")
+    assert app.result.team_fte_now == 75
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "fte=<script>alert(1)</script>",
+        "fte=1e309&hires=-5&attrition=nan",
+        "fte=99999999999999999999",
+        "domain=<img src=x onerror=alert(1)>&training=../../etc/passwd",
+        "%%%&&&===;;",
+        "fte=" + "9" * 10_000,
+        "fte=50&fte=<script>",
+        "training=lms_only%00&hires=%F0%9F%92%A5",
+    ],
+)
+def test_hostile_links_are_refused_politely(app: BreakEvenCalculator, query: str) -> None:
+    defaults = {k: c.value for k, c in app.controls.items()}
+    app.prefill(query)
+    for key, value in defaults.items():
+        if key == "fte" and query.startswith("fte=50"):
+            continue
+        assert app.controls[key].value == value
+    assert "<script" not in app.query_message.value and "<img" not in app.query_message.value
+    assert app.status.text == ""
+    assert app.result is not None
+
+
+def test_no_upload_and_no_file_access(app: BreakEvenCalculator) -> None:
+    kinds = {type(w) for w in walk(app)}
+    assert widgets.FileUpload not in kinds
+    assert not any("download" in w.value for w in walk(app) if isinstance(w, widgets.HTML))
