@@ -236,7 +236,8 @@ def load_profile(path: str | Path) -> Profile:
     path = Path(path)
     source = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # bounded: /dev/zero or a FIFO must not hang us
+            raw = handle.read(MAX_PROFILE_BYTES + 1)
     except FileNotFoundError:
         raise InputError("file not found", source=source) from None
     except IsADirectoryError:

@@ -132,9 +132,12 @@ def gather_files(
         return files, str(path)
     _check_size(str(path), path.stat().st_size, max_bytes)
     try:
-        return {str(path): path.read_bytes()}, str(path)
+        with path.open("rb") as handle:  # bounded: /dev/zero or a FIFO reports size 0
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", str(path)) from None
+    _check_size(str(path), len(data), max_bytes)
+    return {str(path): data}, str(path)
 
 
 def _check_size(name: str, size: int, max_bytes: int) -> None:
