@@ -101,18 +101,30 @@ def dumps(obj: Any, indent: int | None = 2) -> str:
 def write_atomic(path: str | Path, data: bytes | str) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder, then rename.
 
-    A crash mid-write leaves either the old file or none, never a truncated one.
+    A crash mid-write leaves either the old file or none, never a truncated one. A path that
+    cannot be written (a folder, a missing permission, a full disk) raises
+    :class:`~tpo_scoping.errors.InputError` naming it.
     """
+    from tpo_scoping.errors import InputError
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise InputError("is a folder; give a file name to write", str(path))
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write here ({exc.strerror or exc})", str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write here ({exc.strerror or exc})", str(path)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
