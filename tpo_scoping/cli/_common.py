@@ -14,6 +14,10 @@ from tpo_scoping.serialize import dumps, write_atomic
 
 T = TypeVar("T")
 
+EARLIEST_YEAR = 1950
+LATEST_YEAR = 2200
+"""Dates given on the command line must fall in these years (pandas holds dates up to 2262)."""
+
 
 def add_format(parser: argparse.ArgumentParser, choices: Iterable[str] = ("table", "json")) -> None:
     choices = list(choices)
@@ -44,9 +48,15 @@ def emit(result: Any, args: argparse.Namespace, table: Callable[[Any], str] | No
 def parse_date(value: str, option: str = "--as-of") -> dt.date:
     """Parse YYYY-MM-DD or raise an :class:`InputError` naming the option."""
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise InputError(f"{option}: '{value}' is not a date in YYYY-MM-DD form") from None
+    if not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
+        raise InputError(
+            f"{option}: {value} is outside the years {EARLIEST_YEAR}-{LATEST_YEAR} an analysis"
+            " can speak for"
+        )
+    return date
 
 
 def positive_int(name: str, low: int, high: int) -> Callable[[str], int]:
