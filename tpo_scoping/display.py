@@ -271,6 +271,15 @@ def value_with_unit(value: float | None, unit: str) -> str:
 # Presentation of package results (formatting only; the numbers come from the result)
 
 
+_TRAINING = {
+    "manager_walkthroughs": "managers walk new hires through the work",
+    "lms_only": "a learning platform (LMS) without a training owner",
+    "internal_ld": "an internal training (L&D) team",
+    "adhoc_vendor": "ad-hoc training vendors",
+    "catalog_licensing": "a licensed course catalog",
+}
+
+
 def profile_summary(profile: Any) -> None:
     """The prospect as told on the call: sites, growth, compliance, training today, readiness."""
     rows = [
@@ -281,7 +290,8 @@ def profile_summary(profile: Any) -> None:
         ),
         {
             "": "Hiring",
-            "What we were told": f"{number(profile.growth.hires_per_quarter)} hires per quarter",
+            "What we were told": f"{number(profile.growth.hires_per_quarter)} hire"
+            f"{'' if profile.growth.hires_per_quarter == 1 else 's'} per quarter",
         },
         {"": "Attrition", "What we were told": f"{pct(profile.growth.annual_attrition)} a year"},
         {
@@ -290,9 +300,14 @@ def profile_summary(profile: Any) -> None:
         },
         {
             "": "Training today",
-            "What we were told": str(profile.current_training).replace("_", " "),
+            "What we were told": _TRAINING.get(
+                str(profile.current_training), str(profile.current_training).replace("_", " ")
+            ),
         },
-        {"": "Internal L&D staff", "What we were told": number(profile.internal_ld_staff, 1)},
+        {
+            "": "Internal L&D staff",
+            "What we were told": f"{float(profile.internal_ld_staff):g}",
+        },
     ]
     readiness = profile.readiness.model_dump()
     labels = {
@@ -604,7 +619,7 @@ def ramp_table(needs: Any) -> None:
     rows = [
         {
             "Role": str(r.role).replace("_", " "),
-            "Site": r.site,
+            "Site": "All sites" if r.site == "all" else r.site,
             "Weeks to proficiency": number(r.weeks_to_proficiency, 1),
             "95 % range": f"{number(r.ci_low, 1)} to {number(r.ci_high, 1)}",
             "New hires observed": int(r.n),
