@@ -178,9 +178,15 @@ def load_performance_data(
         )
         if name == "employees":
             if frame.empty:
+                read = report.rows_read[name]
                 raise InputError(
-                    f"no usable employee rows ({report.rows_read[name]} read);"
-                    " see the problems per row with --format json",
+                    "no data rows under the header"
+                    if read == 0
+                    else f"none of the {read} employee rows is usable: "
+                    + "; ".join(
+                        f"row {i['row']}, column {i['column']}: {i['problem']}"
+                        for i in report.issues[:5]
+                    ),
                     raw.source,
                 )
             employee_ids = pd.Index(frame["employee_id"])

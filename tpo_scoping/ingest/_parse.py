@@ -175,9 +175,32 @@ def parse_dates(raw: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series
             if rivals:
                 note = "read as day-first (DD/MM/YYYY): every day in the column is 12 or less"
         if count < len(values):
-            # Fill values another unambiguous layout reads (e.g. ISO dates mixed in).
+            # Mixed layouts in one column (e.g. ISO dates and DD/MM/YYYY): fill the rest with
+            # the unambiguous layouts, plus one numeric order (never both day- and month-first).
+            numeric = family if family in ("dayfirst", "monthfirst") else None
+            if numeric is None:
+                rest = parsed_u.isna()
+                reach = {
+                    fam: max(
+                        (
+                            int(results[f][rest].notna().sum())
+                            for f, fa in DATE_FORMATS
+                            if fa == fam and f in results
+                        ),
+                        default=0,
+                    )
+                    for fam in ("dayfirst", "monthfirst")
+                }
+                if reach["dayfirst"] or reach["monthfirst"]:
+                    numeric = (
+                        "monthfirst" if reach["monthfirst"] > reach["dayfirst"] else "dayfirst"
+                    )
+                    if reach["monthfirst"] == reach["dayfirst"] and dayfirst is None:
+                        note = (
+                            "read as day-first (DD/MM/YYYY): every day in the column is 12 or less"
+                        )
             for fmt2, family2 in DATE_FORMATS:
-                if family2 in ("iso", "text") and fmt2 in results and fmt2 != fmt:
+                if fmt2 in results and fmt2 != fmt and family2 in ("iso", "text", numeric):
                     parsed_u = parsed_u.fillna(results[fmt2])
             parsed_u = parsed_u.fillna(_excel_serials(values))
     parsed_u = pd.to_datetime(parsed_u).dt.normalize()
@@ -262,7 +285,7 @@ class _Rows:
         texts = problem.reindex(rows) if isinstance(problem, pd.Series) else [problem] * len(rows)
         for row, text in zip(rows, texts, strict=True):
             self.report.add(self.table, int(row), column, str(text))
-        self.frame = self.frame.loc[~mask.to_numpy()]
+        self.frame = self.frame.loc[~mask.to_numpy()].copy()
 
 
 def _quoted(raw: pd.Series, template: str) -> pd.Series:
@@ -282,12 +305,12 @@ def parse_table(
     """Canonical, typed rows of one table; every dropped row is recorded in ``report``."""
     name = spec.name
     frame = pd.DataFrame({c: raw.frame[h] for c, h in mapping.items()}, index=raw.frame.index)
-    frame = frame.dropna(how="all")
     report.rows_read[name] = len(frame)
     report.missing[name] = {
         c: float(frame[c].isna().mean()) if len(frame) else 0.0 for c in frame.columns
     }
     rows = _Rows(name, frame, report)
+    rows.drop(frame.isna().all(axis=1), "", "empty row")
     today = pd.Timestamp(reference_date)
     for col in spec.columns:
         if col.name not in rows.frame.columns:
@@ -364,7 +387,8 @@ def parse_table(
         rows.drop(
             ~known,
             "employee_id",
-            _quoted(rows.frame["employee_id"], "employee ID {}") + " is not in the employees table",
+            _quoted(rows.frame["employee_id"], "unknown employee ID {}")
+            + " (not in the employees table)",
         )
     keys = [k for k in _DUPLICATE_KEYS[name] if k in rows.frame.columns]
     dup = rows.frame.duplicated(keys, keep="first")
