@@ -111,7 +111,11 @@ def gather_files(
             raise InputError("no files were given")
         return files, "upload"
     path = Path(source)
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except OSError as exc:  # a name too long for the file system, a loop of links
+        raise InputError(f"cannot open ({exc.strerror})", str(path)[:200]) from None
+    if not exists:
         raise InputError("file or folder not found", str(path))
     if path.is_dir():
         candidates = sorted(
