@@ -158,11 +158,14 @@ def test_failing_cell_is_named(tmp_path: Path) -> None:
     assert failure.notebook == "02_fails.ipynb"
     assert failure.cell == 5  # title, parameters, heading, x = 1, then this one
     assert failure.section == "Retention curves"
-    assert failure.first_line == "y = x + 1"
+    assert (
+        failure.first_line == "raise ValueError('the curve is upside down')"
+    )  # the line that raised
     assert failure.ename == "ValueError"
     assert not failure.bad_input
     assert str(failure) == (
-        "02_fails.ipynb: cell 5 (section 'Retention curves'): `y = x + 1` raised ValueError:"
+        "02_fails.ipynb: cell 5 (section 'Retention curves'):"
+        " `raise ValueError('the curve is upside down')` raised ValueError:"
         " the curve is upside down"
     )
     assert (tmp_path / "out" / "02_fails.ipynb").exists()
@@ -187,8 +190,8 @@ def test_cli_failing_cell_exit_codes(cli, tmp_path: Path) -> None:
     assert result.code == 2
     assert "[1/3] 01_ok.ipynb: done" in result.err
     assert (
-        "error: 02_bad_input.ipynb: cell 3: `from tpo_scoping.errors import InputError` raised"
-        " InputError: employees.csv: row 3: hire_date is empty"
+        "error: 02_bad_input.ipynb: cell 3: `raise InputError('employees.csv: row 3: hire_date is"
+        " empty')` raised InputError: employees.csv: row 3: hire_date is empty"
     ) in result.err
     assert "Traceback" not in result.err
     assert "03_not_reached" not in result.err
