@@ -240,9 +240,9 @@ class BreakEvenCalculator(AppShell):
             for key, labels in (("domain", DOMAIN_LABELS), ("training", TRAINING_LABELS)):
                 if key not in params:
                     continue
-                value = params[key].strip()
-                if value in labels:
-                    self.controls[key].value = value
+                choice = params[key].strip()
+                if choice in labels:
+                    self.controls[key].value = choice
                 else:
                     problems.append(
                         f"The link's {key} value was ignored: it is not one of the choices."

@@ -92,21 +92,9 @@ def kpi_table_html(draft: Any) -> str:
 
 def kpis_xlsx_bytes(draft: Any) -> bytes:
     """The KPI table as an xlsx workbook, built in memory."""
-    try:
-        from tpo_scoping.report import kpis_to_xlsx
-    except ImportError:
-        kpis_to_xlsx = None
-    if kpis_to_xlsx is not None:
-        return bytes(kpis_to_xlsx(draft))
-    import io
+    from tpo_scoping.report import kpis_to_xlsx
 
-    import pandas as pd
-
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        draft.table().to_excel(writer, sheet_name="KPIs", index=False)
-        pd.DataFrame({"note": draft.notes}).to_excel(writer, sheet_name="Notes", index=False)
-    return buffer.getvalue()
+    return bytes(kpis_to_xlsx(draft))
 
 
 def read_profile_upload(value: Any) -> Any:

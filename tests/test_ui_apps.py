@@ -1,0 +1,140 @@
+"""Scoping calculator and needs-analysis app, driven through their controls without a browser."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import openpyxl
+import pytest
+import yaml
+
+from tests.conftest import SAMPLES
+from tests.test_ui_kpi_drafter import upload_value
+from tpo_scoping.economics import break_even
+from tpo_scoping.fit import fit_verdict
+from tpo_scoping.profile import load_profile, parse_profile
+from tpo_scoping.ui.needs_app import NeedsApp
+from tpo_scoping.ui.scoping_calculator import ScopingCalculator
+
+SAMPLE = SAMPLES / "growing_healthcare"
+
+
+def link_bytes(html: str) -> bytes:
+    return base64.b64decode(html.split("base64,", 1)[1].split('"', 1)[0])
+
+
+@pytest.fixture(scope="module")
+def scoping() -> ScopingCalculator:
+    app = ScopingCalculator(charts=False, with_needs=False)
+    app.launch()
+    return app
+
+
+def test_scoping_shows_the_sample_and_its_verdict(scoping: ScopingCalculator) -> None:
+    sample = load_profile(SAMPLE / "profile.yaml")
+    assert scoping.ready and scoping.status.text == ""
+    assert scoping.scope.profile.total_fte == sample.total_fte
+    expected = fit_verdict(sample, break_even(sample, simulations=0, sensitivity=False))
+    assert scoping.scope.fit.recommendation == expected.recommendation
+    assert scoping.scope.fit.label in scoping.verdict.value
+
+
+def test_scoping_inputs_flow_into_the_profile(scoping: ScopingCalculator) -> None:
+    c = scoping.controls
+    c["hires"].type("45")
+    c["readiness"]["kpis_defined"].value = False
+    c["domains"]["payments"].value = True
+    row = c["sites"].add_site("IN", "Pune", 120)
+    try:
+        p = scoping.scope.profile
+        assert p.growth.hires_per_quarter == 45
+        assert not p.readiness.kpis_defined
+        assert "payments" in p.compliance_domains
+        assert p.total_fte == load_profile(SAMPLE / "profile.yaml").total_fte + 120
+        tpo = scoping.scope.break_even.options["tpo"]["total_cost"]
+        row.fte.type("400")
+        assert scoping.scope.break_even.options["tpo"]["total_cost"] > tpo
+    finally:
+        c["sites"].remove_site(row)
+        c["domains"]["payments"].value = False
+        c["readiness"]["kpis_defined"].value = True
+
+
+def test_scoping_assumption_override_reaches_the_economics(scoping: ScopingCalculator) -> None:
+    field = scoping.controls["assumptions"]["tpo_fee_per_fte_tier1"]
+    before = scoping.scope.break_even.options["tpo"]["total_cost"]
+    field.set(field.value * 2)
+    try:
+        assert scoping.scope.profile.assumptions["tpo_fee_per_fte_tier1"] == field.value
+        assert scoping.scope.break_even.options["tpo"]["total_cost"] > before
+    finally:
+        field.set(field.value / 2)
+
+
+def test_scoping_bad_input_is_explained(scoping: ScopingCalculator) -> None:
+    before = scoping.scope
+    row = scoping.controls["sites"].rows[0]
+    row.country.value = "XX"
+    assert "not an ISO 3166-1 alpha-2 country code" in scoping.profile_message.text
+    assert "Fix the input" in scoping.verdict.value and scoping.scope is before
+    row.country.value = "PH"
+    assert scoping.profile_message.text == "" and scoping.scope is not before
+
+
+def test_scoping_save_and_load_round_trip(scoping: ScopingCalculator) -> None:
+    scoping.controls["save_profile"].click()
+    saved = link_bytes(scoping.downloads.value)
+    assert parse_profile(saved) == scoping.scope.profile.model_copy(update={"data": None})
+    other = yaml.safe_load(saved)
+    other["prospect"] = "Round Trip Ltd"
+    other["sites"][0]["fte"] = 77
+    scoping.controls["profile_upload"].value = upload_value(
+        "p.yaml", yaml.safe_dump(other).encode()
+    )
+    assert scoping.scope.profile.prospect == "Round Trip Ltd"
+    assert scoping.controls["sites"].rows[0].fte.value == 77
+    scoping.controls["profile_upload"].value = upload_value("bad.yaml", b"prospect: [unclosed")
+    assert "not valid YAML" in scoping.file_message.text
+
+
+def test_scoping_brief_downloads(scoping: ScopingCalculator) -> None:
+    scoping.controls["brief_xlsx"].click()
+    book = openpyxl.load_workbook(io.BytesIO(link_bytes(scoping.downloads.value)))
+    assert len(book.sheetnames) >= 2
+    scoping.controls["brief_html"].click()
+    page = link_bytes(scoping.downloads.value).decode()
+    assert scoping.scope.profile.prospect in page and "<script src=" not in page
+
+
+def test_needs_app_analyses_uploaded_files_in_memory(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    app = NeedsApp(charts=False)
+    app.launch()
+    files = {p.name: p.read_bytes() for p in sorted((SAMPLE / "data").glob("*.csv"))}
+    value = sum((upload_value(name, data) for name, data in files.items()), ())
+    app.controls["upload"].value = value
+    assert app.result is not None, app.upload_message.text
+    assert app.controls["upload"].value == ()
+    # The sample plants a Manila HIPAA-privacy gap; it must head the priorities shown.
+    first = app.priorities.value.split("<li>")[1].lower()
+    assert "manila" in first and "hipaa" in first
+    assert list(tmp_path.iterdir()) == []  # nothing written
+    app.controls["export"].click()
+    book = openpyxl.load_workbook(io.BytesIO(link_bytes(app.download.value)))
+    assert {"priorities", "gaps", "retention", "compliance"} <= set(book.sheetnames)
+
+
+@pytest.mark.parametrize(
+    ("files", "fragment"),
+    [
+        ({"employees.csv": b"x" * (2 * 1024 * 1024 + 1)}, "the limit is 2 MB"),
+        ({"malware.exe": b"MZ"}, "only .xlsx workbooks and .csv files"),
+        ({"employees.csv": b"garbage,,,\n1,2"}, "no column for employees.employee_id"),
+    ],
+)
+def test_needs_app_refuses_bad_uploads(files: dict, fragment: str) -> None:
+    app = NeedsApp(charts=False, max_bytes=2 * 1024 * 1024)
+    app.analyse(files)
+    assert fragment in app.upload_message.text
+    assert app.result is None and app.status.text == ""
