@@ -201,7 +201,7 @@ def pseudonymise_report(
         [*found_names, *map(str, names)],
         pseudonymiser or Pseudonymiser(),
     )
-    return _walk(to_jsonable(report, digits=None), replacer, key="")
+    return _walk(to_jsonable(report), replacer, key="")
 
 
 def _walk(obj: Any, replacer: _Replacer, key: str) -> Any:
