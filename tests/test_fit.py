@@ -160,3 +160,17 @@ def test_to_dict_has_the_json_keys() -> None:
     data = fit_verdict(_profile(60, 12)).to_dict()
     assert {"recommendation", "headline", "reasons", "risks"} <= set(data)
     assert all({"risk", "severity", "mitigation"} <= set(r) for r in data["risks"])
+
+
+def test_headline_never_quotes_a_break_even_the_growth_plan_does_not_have(sample_results) -> None:
+    """The headline and the economics agree on which break-even they speak of."""
+    for profile, economics, needs in sample_results.values():
+        verdict = fit_verdict(profile, economics, needs)
+        facts = economics.to_dict()
+        if facts["break_even_fte"] is None:
+            assert "past the break-even" not in verdict.headline
+            if verdict.recommendation == "tpo":
+                steady = facts["break_even_fte_steady_team"]
+                assert f"would break even at about {steady:.0f} FTE" in verdict.headline
+        else:
+            assert "from any starting size" not in verdict.headline

@@ -421,11 +421,17 @@ def fit_verdict(
 
     risks = _failure_mode_risks(profile, kpis)
     risks += _data_risks(profile, needs_dict, economics, recommendation)
-    if be_fte is None and economics is not None:
-        steady = economics.get("break_even_fte_steady_team")
-        be_fte = steady if isinstance(steady, int | float) else None
+    steady_be = economics.get("break_even_fte_steady_team") if economics is not None else None
     headline = _headline(
-        recommendation, profile, by_key, be_fte, crossing, gap_names, domain_short, interim
+        recommendation,
+        profile,
+        by_key,
+        be_fte,
+        crossing,
+        gap_names,
+        domain_short,
+        interim,
+        steady_be if isinstance(steady_be, int | float) else None,
     )
     return FitVerdict(recommendation, headline, reasons, risks, criteria, interim)
 
@@ -661,7 +667,14 @@ def _headline(
     gaps: list[str],
     domains: list[str],
     interim: str | None,
+    steady_be: float | None = None,
 ) -> str:
+    """One sentence for the call.
+
+    ``be_fte`` is the break-even starting team size on the prospect's own growth plan;
+    ``steady_be`` the break-even of a team without growth, quoted only as context when the growth
+    plan has no break-even (TPO already cheaper at any size), so the two are never confused.
+    """
     fte = profile.total_fte
     hires = profile.growth.hires_per_quarter
     if recommendation == "not_ready":
@@ -685,6 +698,11 @@ def _headline(
                 text += f", past the break-even of {float(be_fte):.0f} FTE"
             elif crossing is not None:
                 text += f", crossing the break-even in month {int(crossing)}"
+        elif steady_be is not None:
+            text += (
+                "; on this growth plan TPO costs less than catalog licensing from any starting size"
+                f" (a team that did not grow would break even at about {steady_be:.0f} FTE)"
+            )
         return text + "."
     if recommendation == "catalog_licensing":
         if fte < 20:
