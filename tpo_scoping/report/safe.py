@@ -43,5 +43,11 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def safe_csv(frame: pd.DataFrame) -> str:
-    """CSV text of ``frame`` with formulas neutralised (use with ``serialize.write_atomic``)."""
-    return safe_frame(frame).to_csv(index=False)
+    """CSV text of ``frame`` with formulas neutralised (use with ``serialize.write_atomic``).
+
+    Every text field is quoted: pandas leaves a field holding a bare carriage return unquoted,
+    and a spreadsheet would start a new row there, with the rest of the text as a formula.
+    """
+    import csv
+
+    return safe_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)
