@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,7 +54,7 @@ def resolve_mapping(
     Returns the mapping and the headers left unused. Raises :class:`InputError` naming the file
     when a required column has no header or an explicit mapping names a header that is absent.
     """
-    headers = list(raw.frame.columns)
+    headers = list(raw.columns)
     by_norm: dict[str, str] = {}
     for h in headers:
         by_norm.setdefault(normalise(h), h)
@@ -143,12 +145,19 @@ def parse_dates(raw: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series
     >>> [str(x.date()) if pd.notna(x) else None for x in s]
     ['2025-01-31', '2025-02-01', None]
     """
-    text = raw.astype("string").str.strip()
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    values = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    parsed, _, note = _parse_date_codes(raw, dayfirst)
+    return pd.Series(parsed, index=raw.index), note
+
+
+def _parse_date_codes(
+    raw: pd.Series, dayfirst: bool | None
+) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """Parsed dates, the mask of empty cells, and a note (see :func:`parse_dates`)."""
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    values = pd.Series([str(u).strip() for u in uniques], dtype=object)
     note = None
     if len(values) == 0:
-        return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"), None
+        return np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]"), codes < 0, None
     scores: list[tuple[int, int, str, str]] = []
     results: dict[str, pd.Series] = {}
     for order, (fmt, family) in enumerate(DATE_FORMATS):
@@ -207,7 +216,7 @@ def parse_dates(raw: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series
     out = np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]")
     ok = codes >= 0
     out[ok] = parsed_u.to_numpy(dtype="datetime64[ns]")[codes[ok]]
-    return pd.Series(out, index=raw.index), note
+    return out, ~ok, note
 
 
 def _excel_serials(values: pd.Series) -> pd.Series:
@@ -230,14 +239,13 @@ def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> values.tolist()[:3], bool(percent.iloc[0]), bool(values.isna().iloc[3])
     ([85.0, 72.5, 1234.5], True, True)
     """
-    text = raw.astype("string").str.strip()
-    fast = pd.to_numeric(text, errors="coerce").astype(float)
+    fast = pd.to_numeric(raw, errors="coerce").astype(float)
     percent = pd.Series(False, index=raw.index)
-    slow = fast.isna() & text.notna()
+    slow = fast.isna() & raw.notna()
     if not slow.any():
         return fast, percent
-    t = text[slow]
-    pct = t.str.endswith("%").fillna(False).astype(bool)
+    t = raw[slow].astype(str).str.strip()
+    pct = t.str.endswith("%").astype(bool)
     t = t.str.rstrip("%").str.replace(r"[\s\u00a0']", "", regex=True)
     commas = t.str.count(",")
     dots = t.str.count(r"\.")
@@ -269,27 +277,98 @@ _DUPLICATE_KEYS = {
 }
 
 
-class _Rows:
-    """Drops rows of one table, recording one issue per dropped row."""
+class _Checks:
+    """Row checks of one table over whole columns: the first problem of a row drops it."""
 
-    def __init__(self, table: str, frame: pd.DataFrame, report: QualityReport) -> None:
+    def __init__(self, table: str, index: np.ndarray, report: QualityReport) -> None:
         self.table = table
-        self.frame = frame
+        self.index = index
+        self.keep = np.ones(len(index), dtype=bool)
         self.report = report
 
-    def drop(self, mask: pd.Series, column: str, problem: str | pd.Series) -> None:
-        mask = mask.fillna(False).astype(bool)
-        if not mask.any():
+    def fail(self, mask: np.ndarray, column: str, problem: str | _Quoted) -> None:
+        new = np.asarray(mask, dtype=bool) & self.keep
+        if not new.any():
             return
-        rows = self.frame.index[mask.to_numpy()]
-        texts = problem.reindex(rows) if isinstance(problem, pd.Series) else [problem] * len(rows)
-        for row, text in zip(rows, texts, strict=True):
-            self.report.add(self.table, int(row), column, str(text))
-        self.frame = self.frame.loc[~mask.to_numpy()].copy()
+        positions = np.flatnonzero(new)
+        texts = (
+            problem.texts(positions) if isinstance(problem, _Quoted) else [problem] * len(positions)
+        )
+        for row, text in zip(self.index[positions], texts, strict=True):
+            self.report.add(self.table, int(row), column, text)
+        self.keep[new] = False
 
 
-def _quoted(raw: pd.Series, template: str) -> pd.Series:
-    return template.replace("{}", "'") + raw.astype(str).str.slice(0, 40) + "'"
+@dataclass
+class _Quoted:
+    """A problem text quoting the offending value, built only for the rows dropped."""
+
+    values: pd.Series
+    prefix: str
+    suffix: str = ""
+
+    def texts(self, positions: np.ndarray) -> list[str]:
+        shown = self.values.iloc[positions].astype(str).str.slice(0, 40)
+        return [f"{self.prefix} '{v}'{self.suffix}" for v in shown]
+
+
+def _quoted(raw: pd.Series, template: str, suffix: str = "") -> _Quoted:
+    return _Quoted(raw, template.replace(" {}", ""), suffix)
+
+
+@dataclass
+class _Mapped:
+    """A text column cleaned once per distinct value."""
+
+    values: np.ndarray
+    """Cleaned strings (None where empty)."""
+    empty: np.ndarray
+    codes: np.ndarray
+    """Integer code per row of the cleaned value (-1 where empty)."""
+    uniques: np.ndarray
+    """The distinct cleaned values, indexed by code."""
+
+
+def _map_unique(values: pd.Series | np.ndarray, fn: Any) -> _Mapped:
+    """``fn`` applied once per distinct value (columns repeat a few values many times)."""
+    raw_codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    mapped = np.array([fn(u) for u in uniques], dtype=object)
+    # Two raw spellings may clean to one value (" E1" and "E1"): re-code the cleaned values.
+    factorized, clean_uniques = pd.factorize(mapped)
+    clean_codes = np.where(mapped == "", -1, factorized)
+    ok = raw_codes >= 0
+    row_codes = np.full(len(raw_codes), -1, dtype=np.int64)
+    row_codes[ok] = clean_codes[raw_codes[ok]]
+    out = np.full(len(raw_codes), None, dtype=object)
+    out[ok] = mapped[raw_codes[ok]]
+    return _Mapped(out, row_codes < 0, row_codes, np.asarray(clean_uniques, dtype=object))
+
+
+def _key_codes(values: np.ndarray, mapped: _Mapped | None) -> np.ndarray:
+    """Small integer codes of a key column (cleaned text codes, or factorized values)."""
+    if mapped is not None:
+        return mapped.codes
+    plain = values.view(np.int64) if values.dtype.kind == "M" else values
+    return np.asarray(pd.factorize(plain)[0], dtype=np.int64)
+
+
+def _duplicated(columns: list[np.ndarray]) -> np.ndarray:
+    """Rows whose combination of key codes appeared on an earlier row."""
+    if not columns or len(columns[0]) == 0:
+        return np.zeros(0 if not columns else len(columns[0]), dtype=bool)
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:
+        col = col - col.min()
+        key = pd.factorize(key * (int(col.max()) + 1) + col)[0].astype(np.int64)
+    return pd.Series(key).duplicated(keep="first").to_numpy()
+
+
+def _clean_text(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+def _clean_country(value: Any) -> str:
+    return " ".join(str(value).split()).upper()
 
 
 def parse_table(
@@ -302,106 +381,137 @@ def parse_table(
     reference_date: date,
     dayfirst: bool | None,
 ) -> pd.DataFrame:
-    """Canonical, typed rows of one table; every dropped row is recorded in ``report``."""
+    """Canonical, typed rows of one table; every dropped row is recorded in ``report``.
+
+    Every column is parsed whole first; then the checks run in a fixed order (empty row,
+    missing values, unreadable values, impossible values, cross-column rules, unknown IDs,
+    duplicates) and each dropped row is recorded once, with its first problem.
+    """
     name = spec.name
-    frame = pd.DataFrame({c: raw.frame[h] for c, h in mapping.items()}, index=raw.frame.index)
-    report.rows_read[name] = len(frame)
-    report.missing[name] = {
-        c: float(frame[c].isna().mean()) if len(frame) else 0.0 for c in frame.columns
-    }
-    rows = _Rows(name, frame, report)
-    rows.drop(frame.isna().all(axis=1), "", "empty row")
-    today = pd.Timestamp(reference_date)
-    for col in spec.columns:
-        if col.name not in rows.frame.columns:
-            continue
-        values = rows.frame[col.name]
-        if not col.nullable:
-            rows.drop(values.isna(), col.name, f"missing {col.name}")
-            values = rows.frame[col.name]
+    numeric = {h for c, h in mapping.items() if spec.column(c).kind == "number"}
+    cells = raw.load(list(dict.fromkeys(mapping.values())), numeric)
+    n = len(cells)
+    report.rows_read[name] = n
+    today = pd.Timestamp(reference_date).to_datetime64()
+    parsed: dict[str, np.ndarray] = {}
+    empty: dict[str, np.ndarray] = {}
+    text_codes: dict[str, _Mapped] = {}
+    problems: list[tuple[str, np.ndarray, str | _Quoted]] = []
+    for canonical, header in mapping.items():
+        col = spec.column(canonical)
+        values = cells[header]
         if col.kind in ("id", "text", "country"):
-            text = values.astype("string").str.strip().str.replace(r"\s+", " ", regex=True)
-            if col.kind == "country":
-                text = text.str.upper()
-            if not col.nullable:
-                rows.drop(text.eq("").fillna(False), col.name, f"missing {col.name}")
-                text = text.loc[rows.frame.index]
-            rows.frame[col.name] = text.astype(object).where(text.notna(), None)
+            clean = _clean_country if col.kind == "country" else _clean_text
+            mapped = _map_unique(values, clean)
+            parsed[canonical], empty[canonical] = mapped.values, mapped.empty
+            text_codes[canonical] = mapped
         elif col.kind == "date":
-            parsed, note = parse_dates(values, dayfirst)
+            dates, blank, note = _parse_date_codes(values, dayfirst)
             if note:
-                report.notes.append(f"{raw.source}, column '{mapping[col.name]}': {note}")
-            bad = parsed.isna() & values.notna()
-            rows.drop(bad, col.name, _quoted(values, "unparseable date {}"))
-            parsed = parsed.loc[rows.frame.index]
-            values = values.loc[rows.frame.index]
-            rows.drop(parsed < EARLIEST_DATE, col.name, _quoted(values, "implausible date {}"))
-            parsed = parsed.loc[rows.frame.index]
-            values = values.loc[rows.frame.index]
-            if col.name in _EVENT_DATES:
-                rows.drop(
-                    parsed > today,
-                    col.name,
-                    _quoted(values, "future date {}") + f" (after {today.date()})",
+                report.notes.append(f"{raw.source}, column '{header}': {note}")
+            parsed[canonical], empty[canonical] = dates, blank
+            unread = np.isnat(dates) & ~blank
+            problems.append((canonical, unread, _quoted(values, "unparseable date {}")))
+            with np.errstate(invalid="ignore"):
+                problems.append(
+                    (
+                        canonical,
+                        dates < EARLIEST_DATE.to_datetime64(),
+                        _quoted(values, "implausible date {}"),
+                    )
                 )
-                parsed = parsed.loc[rows.frame.index]
-            rows.frame[col.name] = parsed
-        elif col.kind == "number":
+                if canonical in _EVENT_DATES:
+                    problems.append(
+                        (
+                            canonical,
+                            dates > today,
+                            _quoted(values, "future date {}", f" (after {reference_date})"),
+                        )
+                    )
+        else:
             number, percent = parse_numbers(values)
-            rows.drop(number.isna(), col.name, _quoted(values, "not a number {}"))
-            number = number.loc[rows.frame.index]
-            percent = percent.loc[rows.frame.index]
-            values = values.loc[rows.frame.index]
-            rows.drop(~np.isfinite(number), col.name, _quoted(values, "not a finite number {}"))
-            number, percent = number.loc[rows.frame.index], percent.loc[rows.frame.index]
-            values = values.loc[rows.frame.index]
+            blank = values.isna().to_numpy()
+            numbers = number.to_numpy(dtype=float)
+            unread = np.isnan(numbers) & ~blank
+            problems.append((canonical, unread, _quoted(values, "not a number {}")))
+            problems.append(
+                (canonical, np.isinf(numbers), _quoted(values, "not a finite number {}"))
+            )
             if name == "assessments":
-                if len(number) and not percent.any() and number.max() <= 1 and number.max() > 0:
-                    number = number * 100
+                finite = numbers[np.isfinite(numbers)]
+                if len(finite) and not percent.any() and 0 < finite.max() <= 1:
+                    numbers = numbers * 100
                     report.notes.append(
                         f"{raw.source}: scores are all between 0 and 1; read as fractions and"
                         " multiplied by 100"
                     )
-                rows.drop(
-                    (number < 0) | (number > 100),
-                    col.name,
-                    _quoted(values, "impossible score {}") + " (scores run from 0 to 100)",
+                with np.errstate(invalid="ignore"):
+                    out_of_range = (numbers < 0) | (numbers > 100)
+                problems.append(
+                    (
+                        canonical,
+                        out_of_range,
+                        _quoted(values, "impossible score {}", " (scores run from 0 to 100)"),
+                    )
                 )
             else:
-                number = number.where(~percent, number / 100)
-            rows.frame[col.name] = number.loc[rows.frame.index].astype(float)
-    frame = rows.frame
-    if name == "employees" and "exit_date" in frame.columns:
-        rows.drop(
-            frame["exit_date"] < frame["hire_date"], "exit_date", "exit date before hire date"
-        )
-    if name == "compliance" and "expires_on" in rows.frame.columns:
-        f = rows.frame
-        rows.drop(
-            f["expires_on"] < f["completed_on"], "expires_on", "expiry date before completion"
-        )
+                pct = percent.to_numpy()
+                numbers = np.where(pct, numbers / 100, numbers)
+            parsed[canonical], empty[canonical] = numbers, blank
+    report.missing[name] = {c: float(empty[c].mean()) if n else 0.0 for c in mapping}
+    checks = _Checks(name, cells.index.to_numpy(), report)
+    checks.fail(np.logical_and.reduce([empty[c] for c in mapping]), "", "empty row")
+    for col in spec.columns:
+        if col.name in mapping and not col.nullable:
+            checks.fail(empty[col.name], col.name, f"missing {col.name}")
+    for canonical, mask, problem in problems:
+        checks.fail(mask, canonical, problem)
+    if name == "employees" and "exit_date" in parsed:
+        with np.errstate(invalid="ignore"):
+            checks.fail(
+                parsed["exit_date"] < parsed["hire_date"], "exit_date", "exit date before hire date"
+            )
+    if name == "compliance" and "expires_on" in parsed:
+        with np.errstate(invalid="ignore"):
+            checks.fail(
+                parsed["expires_on"] < parsed["completed_on"],
+                "expires_on",
+                "expiry date before completion",
+            )
     if name == "metrics":
-        rows.frame["metric"] = rows.frame["metric"].map(normalise)
+        metric = text_codes["metric"]
+        # Code -1 (empty) picks the appended None.
+        names = np.array([*(normalise(u) for u in metric.uniques), None], dtype=object)
+        parsed["metric"] = names[metric.codes]
     if name != "employees" and employee_ids is not None:
-        known = rows.frame["employee_id"].isin(employee_ids)
-        rows.drop(
-            ~known,
+        ids = pd.Series(parsed["employee_id"])
+        id_codes = text_codes["employee_id"]
+        known = np.append(employee_ids.get_indexer(id_codes.uniques) >= 0, True)
+        checks.fail(
+            ~known[id_codes.codes],
             "employee_id",
-            _quoted(rows.frame["employee_id"], "unknown employee ID {}")
-            + " (not in the employees table)",
+            _quoted(ids, "unknown employee ID {}", " (not in the employees table)"),
         )
-    keys = [k for k in _DUPLICATE_KEYS[name] if k in rows.frame.columns]
-    dup = rows.frame.duplicated(keys, keep="first")
+    frame = pd.DataFrame(parsed, index=cells.index)
+    keys = [k for k in _DUPLICATE_KEYS[name] if k in frame.columns]
+    kept_at = np.flatnonzero(checks.keep)
+    dup = _duplicated([_key_codes(parsed[k], text_codes.get(k))[kept_at] for k in keys])
+    kept = frame.iloc[kept_at]
     if dup.any():
-        order = pd.Series(rows.frame.index, index=rows.frame.index)
-        first_row = order.groupby([rows.frame[k] for k in keys], dropna=False, sort=False)
-        first_row = first_row.transform("first")[dup]
+        order = pd.Series(kept.index, index=kept.index)
+        first_row = order.groupby([kept[k] for k in keys], dropna=False, sort=False)
+        firsts = first_row.transform("first").to_numpy()[dup]
         label = "duplicate employee ID" if name == "employees" else "duplicate row"
-        msg = pd.Series(
-            [f"{label} (first seen at row {r}, which is kept)" for r in first_row],
-            index=first_row.index,
-        )
-        rows.drop(dup, ",".join(keys) if name != "employees" else "employee_id", msg)
-    frame = rows.frame
+        column = "employee_id" if name == "employees" else ",".join(keys)
+        positions = kept_at[dup]
+        for pos, first in zip(positions, firsts, strict=True):
+            report.add(
+                name,
+                int(checks.index[pos]),
+                column,
+                f"{label} (first seen at row {first}, which is kept)",
+            )
+        checks.keep[positions] = False
+    frame = frame[checks.keep]
     report.rows_used[name] = len(frame)
     return frame.reset_index(drop=True)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -65,14 +66,63 @@ TABLE_ALIASES: dict[str, tuple[str, ...]] = {
 """File-name stems and sheet names recognised for each canonical table (after normalising)."""
 
 
+_NA_VALUES = ["", "NA", "N/A", "n/a", "NULL", "null", "None", "NaN", "nan", "-", "#N/A"]
+
+
 @dataclass
 class RawTable:
-    """One table as read: strings with the prospect's headers, and its origin."""
+    """One table as read: the prospect's headers, its origin, and its cells.
+
+    A workbook sheet arrives whole (strings). A CSV is read in two steps: the header first, so
+    the columns can be mapped, then only the mapped columns, with numbers left to pandas' fast
+    parser (:meth:`load`).
+    """
 
     table: str
     source: str
-    frame: pd.DataFrame
-    """Strings; the index is the row number in the file or sheet (the header is row 1)."""
+    frame: pd.DataFrame | None = None
+    """Cells; the index is the row number in the file or sheet (the header is row 1)."""
+    columns: list[str] = field(default_factory=list)
+    csv: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.frame is not None and not self.columns:
+            self.columns = [str(c) for c in self.frame.columns]
+
+    def load(self, headers: list[str], numeric: set[str] = frozenset()) -> pd.DataFrame:  # type: ignore[assignment]
+        """The cells of ``headers``: text, except ``numeric`` columns of a CSV (parsed)."""
+        if self.frame is not None:
+            return self.frame[headers]
+        assert self.csv is not None
+        raw_names = self.csv["raw_names"]
+        positions = [self.columns.index(h) for h in headers]
+        usecols = None if self.csv.get("all_columns") else sorted(set(positions))
+        dtype = {
+            raw_names[i]: str for i, h in zip(positions, headers, strict=True) if h not in numeric
+        }
+        try:
+            frame = pd.read_csv(
+                io.BytesIO(self.csv["data"]),
+                sep=self.csv["sep"],
+                encoding=self.csv["encoding"],
+                usecols=usecols,
+                dtype=dtype,
+                skipinitialspace=True,
+                skip_blank_lines=True,
+                keep_default_na=False,
+                na_values=_NA_VALUES,
+                low_memory=False,
+            )
+        except pd.errors.ParserError as exc:
+            raise InputError(
+                f"not a readable CSV table ({_parser_message(exc)})", self.source
+            ) from None
+        except (pd.errors.EmptyDataError, UnicodeDecodeError):  # pragma: no cover - checked
+            raise InputError("cannot read the table", self.source) from None
+        frame = frame.iloc[:, [frame.columns.get_loc(raw_names[i]) for i in positions]]
+        frame.columns = headers
+        frame.index = pd.RangeIndex(2, len(frame) + 2)
+        return frame
 
 
 def normalise(name: str) -> str:
@@ -287,15 +337,14 @@ def _read_csv(name: str, data: bytes, table: str, max_rows: int) -> RawTable | N
             name,
         )
     try:
-        frame = pd.read_csv(
+        header = pd.read_csv(
             io.BytesIO(data),
             sep=sep,
             dtype=str,
             encoding=encoding,
             skipinitialspace=True,
             skip_blank_lines=True,
-            keep_default_na=False,
-            na_values=["", "NA", "N/A", "n/a", "NULL", "null", "None", "NaN", "nan", "-", "#N/A"],
+            nrows=0,
         )
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty", name) from None
@@ -303,9 +352,40 @@ def _read_csv(name: str, data: bytes, table: str, max_rows: int) -> RawTable | N
         raise InputError(f"not a readable CSV table ({_parser_message(exc)})", name) from None
     except UnicodeDecodeError:  # pragma: no cover - _decode_check picked a working codec
         raise InputError("cannot decode the text; save it as UTF-8", name) from None
-    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
-    return RawTable(table, name, frame)
+    raw_names = list(header.columns)
+    columns = [str(c).strip().lstrip("\ufeff") for c in raw_names]
+    quoted = b'"' in data
+    if not quoted:
+        _check_field_counts(name, data, sep, len(raw_names))
+    spec: dict[str, Any] = {"data": data, "sep": sep, "encoding": encoding, "raw_names": raw_names}
+    # With quotes a separator may sit inside a field: then read every column, so that pandas'
+    # own tokenizer reports rows with too many fields.
+    spec["all_columns"] = quoted
+    return RawTable(table, name, None, columns, spec)
+
+
+def _check_field_counts(name: str, data: bytes, sep: str, n_fields: int) -> None:
+    """Refuse a row with more fields than the header (a shifted row), naming the line.
+
+    Vectorised over the bytes: separator positions are counted between newlines. Only valid
+    without quotes, where every separator byte separates fields.
+    """
+    import numpy as np
+
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(buffer == 10)
+    if len(ends) == 0 or ends[-1] != len(buffer) - 1:
+        ends = np.append(ends, len(buffer))
+    seps = np.flatnonzero(buffer == ord(sep))
+    per_line = np.diff(np.concatenate([[0], np.searchsorted(seps, ends)]))
+    over = np.flatnonzero(per_line > n_fields - 1)
+    if len(over):
+        line = int(over[0]) + 1
+        raise InputError(
+            f"not a readable CSV table (row {line} has {int(per_line[over[0]]) + 1} fields"
+            f" where the header has {n_fields})",
+            name,
+        )
 
 
 def _parser_message(exc: Exception) -> str:

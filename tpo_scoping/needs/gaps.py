@@ -79,12 +79,33 @@ def competency_gaps(
     """
     from scipy import stats
 
-    active = employees[active_at(employees, as_of)]
-    taken = assessments[assessments["assessed_on"] <= as_of]
-    latest = taken.sort_values("assessed_on", kind="stable").drop_duplicates(
-        ["employee_id", "competency"], keep="last"
+    from tpo_scoping.needs._keys import codes, employee_positions
+
+    is_active = active_at(employees, as_of).to_numpy()
+    active = employees[is_active]
+    pos = employee_positions(assessments, employees)
+    when = assessments["assessed_on"].to_numpy(dtype="datetime64[ns]")
+    use = (pos >= 0) & (when <= as_of.to_datetime64())
+    use[use] = is_active[pos[use]]
+    pos, when = pos[use], when[use]
+    comp_code, comps = codes(assessments["competency"].to_numpy()[use])
+    # The latest score per employee and competency: sort by (key, date), keep each key's last.
+    key = pos * max(len(comps), 1) + comp_code
+    order = np.lexsort((when.view(np.int64), key))
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = key[order][1:] != key[order][:-1]
+    pick = np.flatnonzero(use)[order[last]]
+    pos = pos[order[last]]
+    scores = pd.DataFrame(
+        {
+            "employee_id": assessments["employee_id"].to_numpy()[pick],
+            "competency": comps[comp_code[order[last]]],
+            "score": assessments["score"].to_numpy(dtype=float)[pick],
+            "assessed_on": assessments["assessed_on"].to_numpy()[pick],
+            "role": employees["role"].to_numpy()[pos],
+            "site": employees["site"].to_numpy()[pos],
+        }
     )
-    scores = latest.merge(active[["employee_id", "role", "site"]], on="employee_id", how="inner")
     if scores.empty:
         return GapAnalysis(pd.DataFrame(columns=GAP_COLUMNS), _empty_tests(), scores)
     scores["below"] = scores["score"] < settings.pass_mark
@@ -154,11 +175,26 @@ def site_differences(scores: pd.DataFrame, settings: NeedsSettings) -> pd.DataFr
 
     if scores["site"].nunique() < 2:
         return _empty_tests()
-    s = scores.assign(sq=scores["score"] ** 2)
-    by_site = s.groupby(["competency", "site"]).agg(
-        n=("score", "size"), total=("score", "sum"), sq=("sq", "sum")
+    from tpo_scoping.needs._keys import codes, group_sums
+
+    comp_code, comps = codes(scores["competency"])
+    site_code, sites = codes(scores["site"])
+    n_s = len(sites)
+    value = scores["score"].to_numpy(dtype=float)
+    cnt, tot, sq = group_sums(comp_code * n_s + site_code, len(comps) * n_s, value)
+    present = cnt > 0
+    by_site = pd.DataFrame(
+        {"n": cnt, "total": tot, "sq": sq},
+        index=pd.MultiIndex.from_product([comps, sites], names=["competency", "site"]),
+    )[present]
+    overall = pd.DataFrame(
+        {
+            "n": cnt.reshape(-1, n_s).sum(axis=1),
+            "total": tot.reshape(-1, n_s).sum(axis=1),
+            "sq": sq.reshape(-1, n_s).sum(axis=1),
+        },
+        index=pd.Index(comps, name="competency"),
     )
-    overall = by_site.groupby(level="competency").sum()
     all_n = overall["n"].reindex(by_site.index, level="competency").to_numpy()
     all_total = overall["total"].reindex(by_site.index, level="competency").to_numpy()
     all_sq = overall["sq"].reindex(by_site.index, level="competency").to_numpy()

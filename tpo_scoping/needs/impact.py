@@ -62,38 +62,61 @@ def training_impact(
         return []
     from scipy import stats
 
+    from tpo_scoping.needs._keys import codes, employee_positions
+
     window = settings.impact_window_months
-    months = metrics["period"].dt.to_period("M")
-    m = metrics.assign(month=months)
+    pos = employee_positions(metrics, employees)
+    period = metrics["period"].to_numpy(dtype="datetime64[ns]")
+    metric_code, metric_names = codes(metrics["metric"])
+    use = (pos >= 0) & np.isin(metric_names, list(METRIC_DIRECTIONS))[metric_code]
     if as_of is not None:
-        m = m[m["period"] <= as_of]
-    m = m[m["metric"].isin(list(METRIC_DIRECTIONS))]
+        use &= period <= as_of.to_datetime64()
+    pos, metric_code = pos[use], metric_code[use]
+    month = _months(period[use])
+    value = metrics["value"].to_numpy(dtype=float)[use]
+    hire = employees["hire_date"].to_numpy(dtype="datetime64[ns]")
+    n_emp = len(employees)
+    role = employees.set_index("employee_id")["role"]
     out: list[dict[str, Any]] = []
     for course, taken in training.groupby("course", sort=True):
         first = taken.sort_values("completed_on").drop_duplicates("employee_id")
         if len(first) < settings.impact_min_trained:
             continue
-        done = first.set_index("employee_id")["completed_on"]
-        event = done.median()
-        event_month = event.to_period("M")
-        trained_month = done.dt.to_period("M")
-        hire = employees.set_index("employee_id")["hire_date"]
-        min_tenure = (done - hire.reindex(done.index)).min()
-        eligible_controls = hire[(hire <= event - min_tenure) & ~hire.index.isin(done.index)]
-        role = employees.set_index("employee_id")["role"]
-        for metric, series in m.groupby("metric", sort=True):
-            per = series[series["employee_id"].isin(done.index.union(eligible_controls.index))]
-            if per.empty:
+        trained_pos = employee_positions(first, employees)
+        done = first["completed_on"].to_numpy(dtype="datetime64[ns]")[trained_pos >= 0]
+        trained_pos = trained_pos[trained_pos >= 0]
+        event = pd.Series(done).median().to_datetime64()
+        min_tenure = (done - hire[trained_pos]).min()
+        # Reference month per employee: their own completion month, or the course's median
+        # completion month for eligible untrained colleagues; -1 marks everyone else.
+        ref = np.full(n_emp, -1, dtype=np.int64)
+        eligible = hire <= event - min_tenure
+        ref[eligible] = _months(np.array([event]))[0]
+        ref[trained_pos] = _months(done)
+        trained = np.zeros(n_emp, dtype=bool)
+        trained[trained_pos] = True
+        for mi in np.argsort(metric_names):
+            metric = str(metric_names[mi])
+            sel = (metric_code == mi) & (ref[pos] >= 0)
+            if not sel.any():
                 continue
-            ref = per["employee_id"].map(trained_month).fillna(event_month)
-            offset = _month_diff(per["month"], ref)
-            before = per[(offset >= -window) & (offset <= -1)]
-            after = per[(offset >= 1) & (offset <= window)]
-            b = before.groupby("employee_id")["value"].mean()
-            a = after.groupby("employee_id")["value"].mean()
-            both = pd.concat([b.rename("before"), a.rename("after")], axis=1).dropna()
+            who, offset, v = pos[sel], month[sel] - ref[pos[sel]], value[sel]
+            before_sel = (offset >= -window) & (offset <= -1)
+            after_sel = (offset >= 1) & (offset <= window)
+            b_n = np.bincount(who[before_sel], minlength=n_emp)
+            b_sum = np.bincount(who[before_sel], weights=v[before_sel], minlength=n_emp)
+            a_n = np.bincount(who[after_sel], minlength=n_emp)
+            a_sum = np.bincount(who[after_sel], weights=v[after_sel], minlength=n_emp)
+            both_idx = np.flatnonzero((b_n > 0) & (a_n > 0))
+            both = pd.DataFrame(
+                {
+                    "before": b_sum[both_idx] / b_n[both_idx],
+                    "after": a_sum[both_idx] / a_n[both_idx],
+                    "trained": trained[both_idx],
+                },
+                index=pd.Index(employees["employee_id"].to_numpy()[both_idx], name="employee_id"),
+            )
             both["change"] = both["after"] - both["before"]
-            both["trained"] = both.index.isin(done.index)
             trainees = both[both["trained"]]
             if len(trainees) < settings.impact_min_trained:
                 continue
@@ -109,8 +132,8 @@ def training_impact(
                 "before": float(trainees["before"].mean()),
                 "after": float(trainees["after"].mean()),
                 "change": mean_change,
-                "change_ci_low": mean_change - tcrit * se,
-                "change_ci_high": mean_change + tcrit * se,
+                "change_ci_low": float(mean_change - tcrit * se),
+                "change_ci_high": float(mean_change + tcrit * se),
                 "did": math.nan,
                 "did_ci_low": math.nan,
                 "did_ci_high": math.nan,
@@ -125,10 +148,9 @@ def training_impact(
     return out
 
 
-def _month_diff(month: pd.Series, ref: pd.Series) -> np.ndarray:
-    a = month.dt.year.to_numpy() * 12 + month.dt.month.to_numpy()
-    b = ref.dt.year.to_numpy() * 12 + ref.dt.month.to_numpy()
-    return a - b
+def _months(dates: np.ndarray) -> np.ndarray:
+    """Calendar months since 1970 of datetime64 values (so month differences are integers)."""
+    return np.asarray(dates, dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
 
 
 def _did(both: pd.DataFrame, role: pd.Series, settings: NeedsSettings) -> dict[str, float]:

@@ -108,54 +108,93 @@ def ramp_times(
     >>> 9 < float(row["weeks_to_proficiency"].iloc[0]) < 15  # planted: 12 weeks
     True
     """
-    m = metrics[metrics["metric"].isin(list(METRIC_DIRECTIONS))]
+    from tpo_scoping.needs._keys import codes, employee_positions, group_sums
+
+    empty = RampAnalysis(pd.DataFrame(columns=RAMP_COLUMNS), pd.DataFrame())
+    metric_code, metric_names = codes(metrics["metric"])
+    known = np.isin(metric_names, list(METRIC_DIRECTIONS))
+    pos = employee_positions(metrics, employees)
+    period = metrics["period"].to_numpy(dtype="datetime64[ns]")
+    keep = known[metric_code] & (pos >= 0)
     if as_of is not None:
-        m = m[m["period"] <= as_of]
-    m = m.merge(employees[["employee_id", "role", "site", "hire_date"]], on="employee_id")
-    tenure = (m["period"] - m["hire_date"]).dt.days.to_numpy() / 7.0
-    keep = (tenure >= 0) & (tenure <= settings.ramp_max_weeks)
-    m = m.loc[keep, ["employee_id", "role", "site", "metric", "value"]]
-    m["bin"] = np.floor(tenure[keep] / settings.ramp_bin_weeks).astype(int)
-    if m.empty:
-        return RampAnalysis(pd.DataFrame(columns=RAMP_COLUMNS), pd.DataFrame())
-    m["sq"] = m["value"] ** 2
-    per_site = (
-        m.groupby(["role", "site", "metric", "bin"], sort=True)
-        .agg(n=("value", "size"), total=("value", "sum"), sq=("sq", "sum"))
-        .reset_index()
+        keep &= period <= as_of.to_datetime64()
+    pos, period, metric_code = pos[keep], period[keep], metric_code[keep]
+    value = metrics["value"].to_numpy(dtype=float)[keep]
+    hire = employees["hire_date"].to_numpy(dtype="datetime64[ns]")[pos]
+    tenure = (period - hire) / np.timedelta64(7, "D")
+    ok = (tenure >= 0) & (tenure <= settings.ramp_max_weeks)
+    pos, metric_code, value, tenure = pos[ok], metric_code[ok], value[ok], tenure[ok]
+    if len(value) == 0:
+        return empty
+    role_code, roles = codes(employees["role"])
+    site_code, sites = codes(employees["site"])
+    n_bins = int(settings.ramp_max_weeks // settings.ramp_bin_weeks) + 1
+    b = np.floor(tenure / settings.ramp_bin_weeks).astype(np.int64)
+    r, st = role_code[pos], site_code[pos]
+    n_r, n_s, n_m = len(roles), len(sites), len(metric_names)
+    # Groups: (role, site, metric) for each site, plus (role, "all", metric): site index n_s.
+    group_site = (
+        (r * (n_s + 1) + st) * n_m + metric_code,
+        (r * (n_s + 1) + n_s) * n_m + metric_code,
     )
-    pooled = per_site.groupby(["role", "metric", "bin"], sort=True)[["n", "total", "sq"]].sum()
-    pooled = pooled.reset_index().assign(site="all")
-    bins = pd.concat([per_site, pooled], ignore_index=True)
-    people = m.groupby(["role", "site", "metric"])["employee_id"].nunique()
-    people_all = m.groupby(["role", "metric"])["employee_id"].nunique()
+    n_groups = n_r * (n_s + 1) * n_m
+    stats_n = np.zeros(n_groups * n_bins)
+    stats_total = np.zeros(n_groups * n_bins)
+    stats_sq = np.zeros(n_groups * n_bins)
+    people = np.zeros(n_groups, dtype=np.int64)
+    for group in group_site:
+        n, total, sq = group_sums(group * n_bins + b, n_groups * n_bins, value)
+        stats_n += n
+        stats_total += total
+        stats_sq += sq
+        pairs = np.unique(group * len(employees) + pos)
+        people += np.bincount(pairs // len(employees), minlength=n_groups)
+    grid_n = stats_n.reshape(n_groups, n_bins)
+    grid_total = stats_total.reshape(n_groups, n_bins)
+    grid_sq = stats_sq.reshape(n_groups, n_bins)
+    role_sites = {ri: np.unique(st[r == ri]) for ri in range(n_r)}
     rows = []
     curves = []
-    for (role, site, metric), group in bins.groupby(["role", "site", "metric"], sort=True):
-        n_people = int(
-            people_all.get((role, metric), 0)
-            if site == "all"
-            else people.get((role, site, metric), 0)
-        )
-        if (
-            site != "all"
-            and bins[(bins["role"] == role) & (bins["site"] != "all")]["site"].nunique() == 1
-        ):
+    for g in np.flatnonzero(grid_n.sum(axis=1) > 0):
+        ri, rest = divmod(int(g), (n_s + 1) * n_m)
+        si, mi = divmod(rest, n_m)
+        if si < n_s and len(role_sites[ri]) == 1:
             continue  # a role at one site only: its "all" row says the same
+        role, site, metric = roles[ri], ("all" if si == n_s else sites[si]), metric_names[mi]
+        filled = np.flatnonzero(grid_n[g] > 0)
+        group = pd.DataFrame(
+            {
+                "bin": filled,
+                "n": grid_n[g, filled],
+                "total": grid_total[g, filled],
+                "sq": grid_sq[g, filled],
+            }
+        )
         fit = _fit_group(group, METRIC_DIRECTIONS[metric], settings)
-        rows.append({"role": role, "site": site, "metric": metric, "n": n_people, **fit["row"]})
+        rows.append(
+            {"role": role, "site": site, "metric": metric, "n": int(people[g]), **fit["row"]}
+        )
         curve = group[["bin", "n"]].copy()
+        curve["n"] = curve["n"].astype(int)
         curve["tenure_weeks"] = (curve["bin"] + 0.5) * settings.ramp_bin_weeks
         curve["observed"] = group["total"].to_numpy() / group["n"].to_numpy()
         curve["fitted"] = fit["fitted"]
         curves.append(curve.assign(role=role, site=site, metric=metric).drop(columns="bin"))
     ramp = pd.DataFrame(rows, columns=RAMP_COLUMNS)
+    ramp = ramp.sort_values(["role", "site", "metric"], key=_all_last, kind="stable")
     curve_frame = (
         pd.concat(curves, ignore_index=True)
         if curves
         else pd.DataFrame(columns=["role", "site", "metric", "tenure_weeks", "observed", "n"])
     )
-    return RampAnalysis(ramp, curve_frame)
+    return RampAnalysis(ramp.reset_index(drop=True), curve_frame)
+
+
+def _all_last(column: pd.Series) -> pd.Series:
+    """Sort key: alphabetical, with the pooled ``"all"`` rows after the sites."""
+    if column.name == "site":
+        return column.map(lambda v: (v == "all", v))
+    return column
 
 
 def _fit_group(group: pd.DataFrame, direction: int, settings: NeedsSettings) -> dict:
