@@ -23,7 +23,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -242,10 +244,15 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 def _validate(tables: dict[str, pd.DataFrame]) -> None:
     """Check the parsed tables against the contract's pandera schemas (a guard against bugs)."""
+    for name, frame in tables.items():
+        if len(frame) > 2_000:
+            # The row checks above already enforce the contract; a sample keeps this guard cheap.
+            frame = frame.sample(2_000, random_state=0)
+        _schema(name).validate(frame)
+
+
+@cache
+def _schema(name: str) -> Any:
     from tpo_scoping.data_contract import pandera_schema
 
-    for name, frame in tables.items():
-        if len(frame) > 20_000:
-            # The row checks above already enforce the contract; a sample keeps this guard cheap.
-            frame = frame.sample(20_000, random_state=0)
-        pandera_schema(name).validate(frame)
+    return pandera_schema(name)

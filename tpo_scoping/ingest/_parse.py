@@ -357,9 +357,15 @@ def _duplicated(columns: list[np.ndarray]) -> np.ndarray:
     if not columns or len(columns[0]) == 0:
         return np.zeros(0 if not columns else len(columns[0]), dtype=bool)
     key = np.zeros(len(columns[0]), dtype=np.int64)
+    span = 1
     for col in columns:
         col = col - col.min()
-        key = pd.factorize(key * (int(col.max()) + 1) + col)[0].astype(np.int64)
+        width = int(col.max()) + 1
+        if span * width >= 2**62:  # re-code before the combined key could overflow
+            key = np.asarray(pd.factorize(key)[0], dtype=np.int64)
+            span = int(key.max()) + 1
+        key = key * width + col
+        span *= width
     return pd.Series(key).duplicated(keep="first").to_numpy()
 
 

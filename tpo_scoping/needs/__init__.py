@@ -32,6 +32,7 @@ import pandas as pd
 
 from tpo_scoping.data_contract import METRIC_DIRECTIONS
 from tpo_scoping.errors import InputError
+from tpo_scoping.needs._keys import employee_positions
 from tpo_scoping.needs.settings import NeedsSettings
 
 if TYPE_CHECKING:
@@ -218,8 +219,13 @@ def analyse_needs(
         gaps, site_tests, scores = pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
         notes.append("no assessments: competency gaps need the assessments table")
 
+    metric_positions = None
     if data.has("metrics"):
-        ramp_result = ramp_times(tables["metrics"], employees, settings, stamp)
+        # Row position of each metric's employee, shared by ramp, impact and baselines.
+        metric_positions = employee_positions(tables["metrics"], employees)
+        ramp_result = ramp_times(
+            tables["metrics"], employees, settings, stamp, positions=metric_positions
+        )
         ramp, ramp_curves = ramp_result.ramp, ramp_result.curves
     else:
         ramp, ramp_curves = pd.DataFrame(), pd.DataFrame()
@@ -238,7 +244,14 @@ def analyse_needs(
 
     impact = None
     if data.has("training") and data.has("metrics"):
-        impact = training_impact(tables["training"], tables["metrics"], employees, settings, stamp)
+        impact = training_impact(
+            tables["training"],
+            tables["metrics"],
+            employees,
+            settings,
+            stamp,
+            positions=metric_positions,
+        )
 
     priorities = _priorities(gaps, comp.coverage, settings, need_summary)
     result = NeedsResult(
@@ -259,7 +272,9 @@ def analyse_needs(
         notes=notes,
         compliance_domains=comp.domains,
     )
-    result.baseline = _baseline(result, scores, tables.get("metrics"), employees, stamp, settings)
+    result.baseline = _baseline(
+        result, scores, tables.get("metrics"), employees, stamp, settings, metric_positions
+    )
     return result
 
 
@@ -324,6 +339,7 @@ def _baseline(
     employees: pd.DataFrame,
     as_of: pd.Timestamp,
     settings: NeedsSettings,
+    metric_positions: np.ndarray | None = None,
 ) -> dict[str, BaselineValue]:
     from scipy import stats
 
@@ -380,7 +396,7 @@ def _baseline(
                 n=len(weeks),
             )
     if metrics is not None and len(metrics):
-        out.update(_metric_levels(metrics, employees, as_of, settings))
+        out.update(_metric_levels(metrics, employees, as_of, settings, metric_positions))
     return out
 
 
@@ -395,7 +411,11 @@ def _wilson(successes: int, n: int, z: float) -> tuple[float, float]:
 
 
 def _metric_levels(
-    metrics: pd.DataFrame, employees: pd.DataFrame, as_of: pd.Timestamp, settings: NeedsSettings
+    metrics: pd.DataFrame,
+    employees: pd.DataFrame,
+    as_of: pd.Timestamp,
+    settings: NeedsSettings,
+    positions: np.ndarray | None = None,
 ) -> dict[str, BaselineValue]:
     """Current level and best-quartile level of each metric among active employees.
 
@@ -405,14 +425,14 @@ def _metric_levels(
     """
     from scipy import stats
 
+    from tpo_scoping.needs._keys import employee_positions
     from tpo_scoping.needs.gaps import active_at
 
-    active = set(employees.loc[active_at(employees, as_of), "employee_id"])
-    recent = metrics[
-        (metrics["period"] <= as_of)
-        & (metrics["period"] > as_of - pd.DateOffset(months=3))
-        & metrics["employee_id"].isin(active)
-    ]
+    pos = employee_positions(metrics, employees) if positions is None else positions
+    active = np.append(active_at(employees, as_of).to_numpy(), False)  # -1 (unknown) -> False
+    period = metrics["period"].to_numpy(dtype="datetime64[ns]")
+    start = (as_of - pd.DateOffset(months=3)).to_datetime64()
+    recent = metrics[(period <= as_of.to_datetime64()) & (period > start) & active[pos]]
     out: dict[str, BaselineValue] = {}
     for metric, frame in recent.groupby("metric", sort=True):
         per_person = frame.groupby("employee_id")["value"].mean()

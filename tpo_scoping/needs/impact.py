@@ -29,6 +29,7 @@ def training_impact(
     employees: pd.DataFrame,
     settings: NeedsSettings,
     as_of: pd.Timestamp | None = None,
+    positions: np.ndarray | None = None,
 ) -> list[dict[str, Any]]:
     """Before/after change of each metric around each course, and a difference-in-differences.
 
@@ -65,7 +66,7 @@ def training_impact(
     from tpo_scoping.needs._keys import codes, employee_positions
 
     window = settings.impact_window_months
-    pos = employee_positions(metrics, employees)
+    pos = employee_positions(metrics, employees) if positions is None else positions
     period = metrics["period"].to_numpy(dtype="datetime64[ns]")
     metric_code, metric_names = codes(metrics["metric"])
     use = (pos >= 0) & np.isin(metric_names, list(METRIC_DIRECTIONS))[metric_code]

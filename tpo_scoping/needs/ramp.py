@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,6 +79,7 @@ def ramp_times(
     employees: pd.DataFrame,
     settings: NeedsSettings,
     as_of: pd.Timestamp | None = None,
+    positions: np.ndarray | None = None,
 ) -> RampAnalysis:
     """Fit a learning curve per role × site × metric and report weeks to proficiency with a CI.
 
@@ -113,7 +113,7 @@ def ramp_times(
     empty = RampAnalysis(pd.DataFrame(columns=RAMP_COLUMNS), pd.DataFrame())
     metric_code, metric_names = codes(metrics["metric"])
     known = np.isin(metric_names, list(METRIC_DIRECTIONS))
-    pos = employee_positions(metrics, employees)
+    pos = employee_positions(metrics, employees) if positions is None else positions
     period = metrics["period"].to_numpy(dtype="datetime64[ns]")
     keep = known[metric_code] & (pos >= 0)
     if as_of is not None:
@@ -141,14 +141,14 @@ def ramp_times(
     stats_n = np.zeros(n_groups * n_bins)
     stats_total = np.zeros(n_groups * n_bins)
     stats_sq = np.zeros(n_groups * n_bins)
-    people = np.zeros(n_groups, dtype=np.int64)
+    seen = np.zeros((n_groups, len(employees)), dtype=bool)
     for group in group_site:
         n, total, sq = group_sums(group * n_bins + b, n_groups * n_bins, value)
         stats_n += n
         stats_total += total
         stats_sq += sq
-        pairs = np.unique(group * len(employees) + pos)
-        people += np.bincount(pairs // len(employees), minlength=n_groups)
+        seen[group, pos] = True
+    people = seen.sum(axis=1)
     grid_n = stats_n.reshape(n_groups, n_bins)
     grid_total = stats_total.reshape(n_groups, n_bins)
     grid_sq = stats_sq.reshape(n_groups, n_bins)
@@ -198,7 +198,7 @@ def _all_last(column: pd.Series) -> pd.Series:
 
 
 def _fit_group(group: pd.DataFrame, direction: int, settings: NeedsSettings) -> dict:
-    from scipy import optimize, stats
+    from scipy import stats
 
     n = group["n"].to_numpy(dtype=float)
     mean = group["total"].to_numpy() / n
@@ -229,27 +229,10 @@ def _fit_group(group: pd.DataFrame, direction: int, settings: NeedsSettings) -> 
         else 0.0
     )
     var = np.full(len(n), pooled if pooled > 0 and math.isfinite(pooled) else 1.0)
-    sigma = np.sqrt(var / n)
-    late = t >= np.quantile(t, 0.75)
-    plateau0 = float(np.average(mean[late], weights=n[late]))
-    early = t <= np.quantile(t, 0.15)
-    excess0 = float(np.average(mean[early], weights=n[early])) - plateau0
-    scale = max(abs(plateau0), abs(excess0), 1e-9)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", optimize.OptimizeWarning)
-            params, cov = optimize.curve_fit(
-                learning_curve,
-                t,
-                mean,
-                p0=[plateau0, excess0 if excess0 else -0.1 * scale, 10.0],
-                sigma=sigma,
-                absolute_sigma=False,
-                bounds=([-np.inf, -np.inf, 0.1], [np.inf, np.inf, 1000.0]),
-                maxfev=5000,
-            )
-    except (RuntimeError, ValueError):
+    fit = fit_learning_curve(t, mean, n / var)
+    if fit is None:
         return {"row": {**empty, "note": "learning curve did not converge"}, "fitted": nothing}
+    params, cov = fit
     plateau, excess, tau = (float(x) for x in params)
     share = settings.proficiency_share
     weeks = weeks_to_share(plateau, excess, tau, share, direction)
@@ -280,3 +263,66 @@ def _fit_group(group: pd.DataFrame, direction: int, settings: NeedsSettings) -> 
     if tau > 0.9 * t.max():
         row["note"] = "plateau not reached within the observed tenure; treat as a lower bound"
     return {"row": row, "fitted": fitted}
+
+
+def fit_learning_curve(
+    t: np.ndarray, y: np.ndarray, weight: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Weighted least-squares fit of ``y = plateau + excess · exp(-t/τ)``.
+
+    Variable projection: for a fixed ``τ`` the model is linear in ``(plateau, excess)``, solved
+    exactly; ``τ`` is found on a log-spaced grid (0.1 to 1,000 weeks), then refined with a
+    bounded scalar search. The covariance is ``s² (JᵀWJ)⁻¹`` with ``s²`` the weighted residual
+    variance (as ``scipy.optimize.curve_fit`` with ``absolute_sigma=False``).
+
+    Returns ``(params, cov)`` with params ``(plateau, excess, tau)``, or None when degenerate.
+
+    Examples
+    --------
+    >>> t = np.arange(0, 60, 2.0)
+    >>> params, _ = fit_learning_curve(t, learning_curve(t, 60, -30, 7.5), np.ones_like(t))
+    >>> np.round(params, 6).tolist()
+    [60.0, -30.0, 7.5]
+    """
+    from scipy import optimize
+
+    def solve(log_taus: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Closed-form weighted least squares of (plateau, excess) for each τ; SSE too."""
+        x = np.exp(-t[None, :] / np.exp(log_taus)[:, None])
+        sw, sy = weight.sum(), weight @ y
+        sx, sxx, sxy = x @ weight, (x * x) @ weight, x @ (weight * y)
+        det = sw * sxx - sx * sx
+        with np.errstate(divide="ignore", invalid="ignore"):
+            excess = (sw * sxy - sx * sy) / det
+            plateau = (sy - excess * sx) / sw
+        resid = y[None, :] - plateau[:, None] - excess[:, None] * x
+        sse = (resid * resid) @ weight
+        return np.where(np.isfinite(sse), sse, np.inf), plateau, excess
+
+    grid = np.linspace(math.log(0.1), math.log(1000.0), 80)
+    losses = solve(grid)[0]
+    best = int(np.argmin(losses))
+    low, high = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
+    found = optimize.minimize_scalar(
+        lambda g: float(solve(np.array([g]))[0][0]),
+        bounds=(low, high),
+        method="bounded",
+        options={"xatol": 1e-9},
+    )
+    log_tau = float(found.x) if found.fun <= losses[best] else float(grid[best])
+    sse_a, plateau_a, excess_a = solve(np.array([log_tau]))
+    sse, plateau, excess = float(sse_a[0]), float(plateau_a[0]), float(excess_a[0])
+    if not (math.isfinite(sse) and math.isfinite(plateau) and math.isfinite(excess)):
+        return None
+    tau = math.exp(log_tau)
+    x = np.exp(-t / tau)
+    jac = np.column_stack([np.ones_like(t), x, excess * x * t / tau**2])
+    dof = len(t) - 3
+    if dof <= 0:
+        return None
+    info = jac.T @ (jac * weight[:, None])
+    try:
+        cov = np.linalg.inv(info) * (sse / dof)
+    except np.linalg.LinAlgError:
+        return None
+    return np.array([plateau, excess, tau]), cov
