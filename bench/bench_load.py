@@ -1,0 +1,263 @@
+"""Load test: concurrent sessions of the public calculator, driven from a second process.
+
+This script starts ``tpo-scoping serve --public`` as a subprocess on a free loopback port, then
+opens N pages at once in headless Chromium (Playwright, one browser, one context per session).
+Each session must render the calculator (``.tpo-ready``), show an answer, and answer a changed
+input. The pages are then closed the way a person closes a tab (``beforeunload`` runs, which
+asks Voilà to shut the kernel down), and the kernel processes under the server are counted until
+they are gone. Memory is the summed resident memory of the server and its kernels at the peak.
+
+Steps: the required 20 sessions, then larger batches (``--probe``) until a batch fails or the
+step budget runs out; the largest batch that fully succeeded is "max concurrent sessions".
+Everything is bounded in count and time (per-page timeout, overall deadline), so it stops by
+itself. Run with ``make bench`` or ``make soak`` (``bench/run.py --only load``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _report import emit, row
+
+ROOT = Path(__file__).resolve().parent.parent
+MEMORY_BUDGET_MB = 8_000
+"""Stated budget for 20 sessions: server plus 20 kernels (about 250 MB each) with room."""
+PAGE_TIMEOUT_S = 240
+RECLAIM_TIMEOUT_S = 90
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def children(pid: int) -> list[int]:
+    """All descendant process ids of ``pid`` (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry.name)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    out, frontier = [], [pid]
+    while frontier:
+        current = frontier.pop()
+        kids = [p for p, parent in parents.items() if parent == current]
+        out += kids
+        frontier += kids
+    return out
+
+
+def kernels(pid: int) -> list[int]:
+    found = []
+    for child in children(pid):
+        try:
+            cmd = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"ipykernel" in cmd:
+            found.append(child)
+    return found
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+class Server:
+    def __init__(self, log: Path) -> None:
+        self.port = free_port()
+        script = Path(sys.executable).parent / "tpo-scoping"
+        self._log = open(log, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [str(script), "serve", "--public", "--pool-size=0", f"--port={self.port}"],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            cwd=str(ROOT),
+        )
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url("/voila/static/voila.js"), timeout=2).close()
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("the server did not start")
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+
+async def session(browser: Any, url: str, index: int) -> dict[str, Any]:
+    """One person: open, see an answer, change the team size, see the new answer, leave."""
+    start = time.monotonic()
+    context = await browser.new_context()
+    page = await context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_S * 1000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        await page.goto(url, wait_until="domcontentloaded")
+        await page.wait_for_selector(".tpo-ready", state="attached")
+        await page.wait_for_selector(".tpo-answer-box .tpo-answer")
+        first = time.monotonic() - start
+        before = await page.inner_text(".tpo-answer-box")
+        box = page.locator("input.tpo-number, .tpo-number input").first
+        await box.fill(str(60 + index))
+        await box.press("Enter")
+        await page.wait_for_function(
+            "b => document.querySelector('.tpo-answer-box').innerText !== b", arg=before
+        )
+        ok = "TPO" in await page.inner_text(".tpo-answer-box") and not errors
+        return {"ok": ok, "first_answer_s": first, "errors": errors, "page": page, "ctx": context}
+    except Exception as exc:  # a bench reports failures; it never raises
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:200], "ctx": context}
+
+
+async def batch(server: Server, n: int) -> dict[str, Any]:
+    from playwright.async_api import async_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
+        )
+        peak = {"mb": 0.0, "kernels": 0}
+        done = asyncio.Event()
+
+        async def watch() -> None:
+            while not done.is_set():
+                pids = [server.proc.pid, *children(server.proc.pid)]
+                peak["mb"] = max(peak["mb"], rss_mb(pids))
+                peak["kernels"] = max(peak["kernels"], len(kernels(server.proc.pid)))
+                await asyncio.sleep(0.5)
+
+        watcher = asyncio.create_task(watch())
+        start = time.monotonic()
+        results = await asyncio.gather(*(session(browser, server.url("/"), i) for i in range(n)))
+        elapsed = time.monotonic() - start
+        done.set()
+        await watcher
+        for r in results:  # leave like a person: beforeunload asks Voilà to shut the kernel
+            if "page" in r:
+                await r["page"].close(run_before_unload=True)
+            await r["ctx"].close()
+        await browser.close()
+    deadline = time.monotonic() + RECLAIM_TIMEOUT_S
+    while kernels(server.proc.pid) and time.monotonic() < deadline:
+        time.sleep(1)
+    left = len(kernels(server.proc.pid))
+    firsts = sorted(r["first_answer_s"] for r in results if r.get("ok"))
+    return {
+        "n": n,
+        "ok": sum(1 for r in results if r.get("ok")),
+        "errors": [r.get("error") or r.get("errors") for r in results if not r.get("ok")][:3],
+        "elapsed_s": elapsed,
+        "p95_first_answer_s": firsts[int(0.95 * (len(firsts) - 1))] if firsts else None,
+        "peak_mb": peak["mb"],
+        "peak_kernels": peak["kernels"],
+        "kernels_left": left,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--probe", type=int, nargs="*", default=[30, 40])
+    parser.add_argument("--deadline", type=float, default=1500, help="overall budget, seconds")
+    args = parser.parse_args()
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_load_{os.getpid()}.log"
+    server = Server(log)
+    rows = []
+    started = time.monotonic()
+    try:
+        first = asyncio.run(batch(server, args.sessions))
+        print(first, file=sys.stderr)
+        n = args.sessions
+        rows += [
+            row(
+                f"load: sessions answering of {n}",
+                first["ok"],
+                "sessions",
+                f"= {n}",
+                first["ok"] == n,
+                errors=first["errors"],
+            ),
+            row(
+                f"load: {n} sessions, slowest first answer (p95)",
+                first["p95_first_answer_s"],
+                "s",
+                "< 240",
+                (first["p95_first_answer_s"] or 1e9) < PAGE_TIMEOUT_S,
+            ),
+            row(
+                f"load: {n} sessions, peak memory (server + kernels)",
+                round(first["peak_mb"]),
+                "MB",
+                f"< {MEMORY_BUDGET_MB}",
+                first["peak_mb"] < MEMORY_BUDGET_MB,
+            ),
+            row(
+                f"load: kernels left {RECLAIM_TIMEOUT_S} s after {n} pages closed",
+                first["kernels_left"],
+                "kernels",
+                "= 0",
+                first["kernels_left"] == 0,
+                peak_kernels=first["peak_kernels"],
+            ),
+        ]
+        best = n if first["ok"] == n else 0
+        for size in args.probe:
+            if best < n or time.monotonic() - started > args.deadline:
+                break
+            result = asyncio.run(batch(server, size))
+            print(result, file=sys.stderr)
+            if result["ok"] != size:
+                break
+            best = size
+        rows.append(
+            row(
+                "load: largest batch of concurrent sessions all answering",
+                best,
+                "sessions",
+                f">= {n}",
+                best >= n,
+            )
+        )
+    finally:
+        server.stop()
+    emit(rows)
+
+
+if __name__ == "__main__":
+    main()
