@@ -71,7 +71,7 @@ def files() -> dict[str, bytes]:
             *GOOD,
             "E030,Typed Wrong,Manila,PH,agent,banana,",
             "E031,Numbers As Site,12345,99,agent,2024-01-01,yesterday",
-            "\"[1,2]\",\"{'a': 1}\",True,None,agent,45000,",
+            '"[1,2]","{\'a\': 1}",True,None,agent,45000,',
         ).encode(),
         "huge_string.csv": employees(
             *GOOD, "E040," + "x" * 1_000_000 + ",Manila,PH,agent,2024-01-08,"
@@ -95,23 +95,23 @@ def files() -> dict[str, bytes]:
             "E054,<script>alert(1)</script>,<img src=x onerror=alert(1)>,PH,agent,2024-01-08,",
         ).encode(),
         "assessments_negative_nan.csv": (
-            "employee_id,competency,score,assessed_on\n"
-            "E001,reconciliation,-5,2024-03-01\n"
-            "E002,reconciliation,NaN,2024-03-01\n"
-            "E003,reconciliation,inf,2024-03-01\n"
-            "E001,reconciliation,1e308,2024-03-02\n"
-            "E002,reconciliation,-0,2024-03-02\n"
-            "E999,reconciliation,70,2024-03-02\n"
-        ).encode(),
+            b"employee_id,competency,score,assessed_on\n"
+            b"E001,reconciliation,-5,2024-03-01\n"
+            b"E002,reconciliation,NaN,2024-03-01\n"
+            b"E003,reconciliation,inf,2024-03-01\n"
+            b"E001,reconciliation,1e308,2024-03-02\n"
+            b"E002,reconciliation,-0,2024-03-02\n"
+            b"E999,reconciliation,70,2024-03-02\n"
+        ),
         "metrics_extreme.csv": (
-            "employee_id,period,metric,value\n"
-            "E001,2024-03,productivity,1e308\n"
-            "E001,2024-04,productivity,1e308\n"
-            "E002,2024-03,productivity,-1e308\n"
-            "E002,2024-04,productivity,-inf\n"
-            "E003,2024-03,productivity,NaN\n"
-            "E003,2024-04,productivity,-12\n"
-        ).encode(),
+            b"employee_id,period,metric,value\n"
+            b"E001,2024-03,productivity,1e308\n"
+            b"E001,2024-04,productivity,1e308\n"
+            b"E002,2024-03,productivity,-1e308\n"
+            b"E002,2024-04,productivity,-inf\n"
+            b"E003,2024-03,productivity,NaN\n"
+            b"E003,2024-04,productivity,-12\n"
+        ),
         "only_delimiters.csv": b",,,,,,\n,,,,,,\n;;;;\n",
         "binary_with_csv_name.csv": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
         "old_xls.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
