@@ -525,17 +525,23 @@ class AppShell(widgets.VBox):
             self.ready = True
             self.add_class("tpo-ready")
 
-    def launch(self, deferred: bool | None = None) -> None:
-        """Compute the first results: now (tests, preheated kernels) or right after the page."""
+    def launch(self, deferred: bool | None = None, delay: float = 0.5) -> None:
+        """Compute the first results: now (tests, preheated kernels) or right after the page.
+
+        Deferred work is scheduled on the kernel's event loop ``delay`` seconds after the
+        notebook finishes, which leaves the page time to connect and draw the widgets before
+        the kernel gets busy. (A background thread would free the kernel entirely, but widget
+        updates from threads proved unreliable in Voilà.)
+        """
         if deferred is None:
             deferred = not is_preheated()
         if deferred:
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
-                deferred = False
+                deferred = False  # plain Python (tests): compute now
             else:
-                loop.call_later(0.01, self._first_refresh)
+                loop.call_later(delay, self._first_refresh)
                 return
         self._first_refresh()
 
