@@ -14,7 +14,8 @@ from scipy import stats
 
 from tpo_scoping.ingest import from_frames
 from tpo_scoping.needs import NeedsSettings, analyse_needs
-from tpo_scoping.needs.ramp import learning_curve, weeks_to_share
+from tpo_scoping.needs.gaps import holm
+from tpo_scoping.needs.ramp import fit_learning_curve, learning_curve, weeks_to_share
 from tpo_scoping.needs.retention import durations, kaplan_meier, logrank_test
 from tpo_scoping.sample import SCENARIOS, _hazards, generate, scaled
 
@@ -133,6 +134,29 @@ def test_weeks_to_share_algebra() -> None:
     assert learning_curve(np.array([error_weeks]), 0.02, 0.10, tau)[0] == pytest.approx(0.02 / 0.9)
     assert weeks_to_share(60, 5, tau, 0.9, +1) != weeks_to_share(60, 5, tau, 0.9, +1)  # NaN
     assert weeks_to_share(60, -3, tau, 0.9, +1) == 0.0  # starts within 90 %
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_learning_curve_fit_matches_scipy_curve_fit(seed: int) -> None:
+    from scipy.optimize import curve_fit
+
+    rng = np.random.default_rng(seed)
+    t = np.arange(1, 100, 2.0)
+    n = rng.integers(3, 40, len(t)).astype(float)
+    y = learning_curve(t, 50, -22, 9.0) + rng.normal(0, 2.5, len(t)) / np.sqrt(n)
+    ours, ours_cov = fit_learning_curve(t, y, n / 6.25)
+    theirs, theirs_cov = curve_fit(
+        learning_curve, t, y, p0=[45, -20, 5], sigma=2.5 / np.sqrt(n), absolute_sigma=False
+    )
+    assert ours == pytest.approx(theirs, rel=1e-5)
+    assert ours_cov == pytest.approx(theirs_cov, rel=1e-3)
+
+
+def test_holm_matches_statsmodels() -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.random.default_rng(4).uniform(0, 0.2, 25)
+    assert holm(p) == pytest.approx(multipletests(p, method="holm")[1])
 
 
 def test_ramp_recovers_planted_weeks(multicountry) -> None:

@@ -212,7 +212,9 @@ def _parse_date_codes(
                 if fmt2 in results and fmt2 != fmt and family2 in ("iso", "text", numeric):
                     parsed_u = parsed_u.fillna(results[fmt2])
             parsed_u = parsed_u.fillna(_excel_serials(values))
-    parsed_u = pd.to_datetime(parsed_u).dt.normalize()
+    if parsed_u.dtype.kind != "M":
+        parsed_u = pd.to_datetime(parsed_u)
+    parsed_u = parsed_u.dt.normalize()
     out = np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]")
     ok = codes >= 0
     out[ok] = parsed_u.to_numpy(dtype="datetime64[ns]")[codes[ok]]

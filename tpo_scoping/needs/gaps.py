@@ -171,7 +171,6 @@ def site_differences(scores: pd.DataFrame, settings: NeedsSettings) -> pd.DataFr
     ``s_pooled² = ((n1-1)s1² + (n2-1)s2²) / (n1+n2-2)``.
     """
     from scipy import stats
-    from statsmodels.stats.multitest import multipletests
 
     if scores["site"].nunique() < 2:
         return _empty_tests()
@@ -227,10 +226,29 @@ def site_differences(scores: pd.DataFrame, settings: NeedsSettings) -> pd.DataFr
     testable = (n1 >= 2) & (n2 >= 2) & np.isfinite(p)
     p_adj = np.full(len(p), np.nan)
     if testable.any():
-        p_adj[testable] = multipletests(p[testable], alpha=settings.alpha, method="holm")[1]
+        p_adj[testable] = holm(p[testable])
     out["p_adj"] = p_adj
     out["significant"] = np.nan_to_num(p_adj, nan=1.0) < settings.alpha
     return out.sort_values("p_adj", kind="stable").reset_index(drop=True)
+
+
+def holm(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjusted p-values (the same as statsmodels' ``multipletests(..., "holm")``).
+
+    With the ``m`` p-values sorted ascending, ``p_adj(i) = max_{j ≤ i} min(1, (m − j + 1) p(j))``.
+
+    Examples
+    --------
+    >>> holm(np.array([0.01, 0.04, 0.03])).round(3).tolist()
+    [0.03, 0.06, 0.06]
+    """
+    p = np.asarray(p, dtype=float)
+    order = np.argsort(p, kind="stable")
+    m = len(p)
+    stepped = np.minimum(1.0, (m - np.arange(m)) * p[order])
+    adjusted = np.empty(m)
+    adjusted[order] = np.maximum.accumulate(stepped)
+    return adjusted
 
 
 def need_summary(row: pd.Series, settings: NeedsSettings) -> str:
