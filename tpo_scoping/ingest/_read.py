@@ -373,7 +373,8 @@ def _check_field_counts(name: str, data: bytes, sep: str, n_fields: int) -> None
     import numpy as np
 
     buffer = np.frombuffer(data, dtype=np.uint8)
-    ends = np.flatnonzero(buffer == 10)
+    newline = 10 if b"\n" in data else 13  # old Mac files end lines with a lone CR
+    ends = np.flatnonzero(buffer == newline)
     if len(ends) == 0 or ends[-1] != len(buffer) - 1:
         ends = np.append(ends, len(buffer))
     seps = np.flatnonzero(buffer == ord(sep))

@@ -79,10 +79,9 @@ def competency_gaps(
     """
     from scipy import stats
 
-    from tpo_scoping.needs._keys import codes, employee_positions
+    from tpo_scoping.needs._keys import codes, employee_positions, group_sums
 
     is_active = active_at(employees, as_of).to_numpy()
-    active = employees[is_active]
     pos = employee_positions(assessments, employees)
     when = assessments["assessed_on"].to_numpy(dtype="datetime64[ns]")
     use = (pos >= 0) & (when <= as_of.to_datetime64())
@@ -108,20 +107,44 @@ def competency_gaps(
     )
     if scores.empty:
         return GapAnalysis(pd.DataFrame(columns=GAP_COLUMNS), _empty_tests(), scores)
-    scores["below"] = scores["score"] < settings.pass_mark
-    keys = ["role", "site", "competency"]
-    grouped = scores.groupby(keys, sort=True)
-    cells = grouped["score"].agg(n="size", mean="mean", sd="std").reset_index()
-    cells["share_below_pass"] = grouped["below"].mean().to_numpy()
-    n = cells["n"].to_numpy(dtype=float)
-    se = cells["sd"].to_numpy() / np.sqrt(n)
-    ok = n >= max(2, settings.min_group_size)
-    tcrit = np.full(len(n), np.nan)
-    tcrit[ok] = stats.t.ppf(0.5 + settings.confidence / 2, n[ok] - 1)
+    # Cells by integer keys (role, site from the employees table; competency codes).
+    role_of, roles = codes(employees["role"])
+    site_of, sites = codes(employees["site"])
+    n_r, n_s, n_c = len(roles), len(sites), len(comps)
+    cell = (role_of[pos] * n_s + site_of[pos]) * n_c + comp_code[order[last]]
+    score = scores["score"].to_numpy(dtype=float)
+    count, total, squares = group_sums(cell, n_r * n_s * n_c, score)
+    below = np.bincount(cell, weights=score < settings.pass_mark, minlength=n_r * n_s * n_c)
+    present = np.flatnonzero(count > 0)
+    ri, rest = np.divmod(present, n_s * n_c)
+    si, ci = np.divmod(rest, n_c)
+    n = count[present]
+    mean = total[present] / n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = np.maximum(squares[present] - n * mean**2, 0) / (n - 1)
+    sd = np.where(n > 1, np.sqrt(var), np.nan)
+    headcount = np.bincount(role_of[is_active] * n_s + site_of[is_active], minlength=n_r * n_s)[
+        ri * n_s + si
+    ]
+    cells = pd.DataFrame(
+        {
+            "role": roles[ri],
+            "site": sites[si],
+            "competency": comps[ci],
+            "n": n.astype(int),
+            "mean": mean,
+            "sd": sd,
+            "share_below_pass": below[present] / n,
+            "headcount": headcount,
+        }
+    ).sort_values(["role", "site", "competency"], kind="stable")
+    se = cells["sd"].to_numpy() / np.sqrt(cells["n"].to_numpy(dtype=float))
+    n_cells = cells["n"].to_numpy(dtype=float)
+    ok = n_cells >= max(2, settings.min_group_size)
+    tcrit = np.full(len(n_cells), np.nan)
+    tcrit[ok] = stats.t.ppf(0.5 + settings.confidence / 2, n_cells[ok] - 1)
     cells["ci_low"] = cells["mean"] - tcrit * se
     cells["ci_high"] = cells["mean"] + tcrit * se
-    headcount = active.groupby(["role", "site"]).size().rename("headcount").reset_index()
-    cells = cells.merge(headcount, on=["role", "site"], how="left")
     cells["below_pass"] = cells["share_below_pass"] * cells["headcount"]
     cells["gap"] = settings.target_proficiency - cells["mean"]
     weights = {c: settings.weight_for(c) for c in cells["competency"].unique()}
