@@ -102,7 +102,7 @@ def run_in_process(capsys: pytest.CaptureFixture[str], argv: list[str]) -> CliRe
 
 
 @settings(
-    max_examples=300,
+    max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -250,14 +250,14 @@ def test_random_bytes(payload: bytes, name: str) -> None:
     outcome({name: payload}, label=None)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(min_size=30, max_size=3000))
 def test_random_bytes_after_a_valid_header(tail: bytes) -> None:
     outcome({"employees.csv": (",".join(HEADER) + "\n").encode() + tail})
 
 
 @settings(
-    max_examples=80,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -279,7 +279,7 @@ METRIC_VALUES = st.one_of(
 )
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(METRIC_VALUES, min_size=1, max_size=12),
     st.lists(METRIC_VALUES, min_size=1, max_size=12),
