@@ -150,3 +150,15 @@ def test_charts_are_aggregated_and_render(written) -> None:
     heat = charts["gap_heatmap"].to_dict()
     (rows,) = [v for k, v in heat["datasets"].items()]
     assert len(rows) == len(result.gaps)
+
+
+def test_employees_only_gives_retention_and_no_invented_compliance() -> None:
+    data = load_performance_data(Path(__file__).parent / "data" / "roster_bom_tab.csv")
+    result = analyse_needs(data)
+    assert result.retention_at("all", 30)["n"] == 3
+    # Without completion records nobody can be called overdue.
+    assert result.compliance.empty and not result.priorities
+    assert any("no compliance table" in note for note in result.notes)
+    assert result.gaps.empty and result.ramp.empty and result.impact is None
+    payload = json.loads(dumps(result))
+    assert payload["compliance"] == [] and "impact" not in payload

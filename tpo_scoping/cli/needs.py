@@ -69,6 +69,12 @@ def _today() -> Any:
     return dt.date.today()
 
 
+def _ci(low: Any, high: Any, spec: str = ".1f") -> str:
+    if _fmt(low, spec) == "–" and _fmt(high, spec) == "–":
+        return "–"
+    return f"{_fmt(low, spec)}–{_fmt(high, spec)}"
+
+
 def _fmt(value: Any, spec: str = ".1f") -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
@@ -89,7 +95,7 @@ def render_table(result: Any) -> str:
         lines += ["", "Ramp time (weeks to 90 % of tenured performance)"]
         lines.append(f"  {'role':<24}{'site':<14}{'metric':<14}{'weeks':>7}  {'CI':<15}{'n':>5}")
         for _, r in result.ramp.iterrows():
-            ci = f"{_fmt(r['ci_low'])}–{_fmt(r['ci_high'])}"
+            ci = _ci(r["ci_low"], r["ci_high"])
             lines.append(
                 f"  {r['role']:<24}{r['site']:<14}{r['metric']:<14}"
                 f"{_fmt(r['weeks_to_proficiency']):>7}  {ci:<15}{int(r['n']):>5}"
@@ -99,7 +105,7 @@ def render_table(result: Any) -> str:
         rows = result.retention[result.retention["cohort"] == "all"]
         lines.append(f"  {'site':<16}{'day':>5}{'retained':>10}  {'CI':<14}{'at risk':>8}")
         for _, r in rows.iterrows():
-            ci = f"{_fmt(r['ci_low'], '.0%')}–{_fmt(r['ci_high'], '.0%')}"
+            ci = _ci(r["ci_low"], r["ci_high"], ".0%")
             lines.append(
                 f"  {r['site']:<16}{int(r['day']):>5}{_fmt(r['estimate'], '.0%'):>10}"
                 f"  {ci:<14}{int(r['at_risk']):>8}"

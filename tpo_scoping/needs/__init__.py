@@ -193,7 +193,7 @@ def analyse_needs(
     -------
     NeedsResult
     """
-    from tpo_scoping.needs.compliance import compliance_coverage
+    from tpo_scoping.needs.compliance import ComplianceAnalysis, compliance_coverage
     from tpo_scoping.needs.gaps import competency_gaps, need_summary
     from tpo_scoping.needs.impact import training_impact
     from tpo_scoping.needs.ramp import ramp_times
@@ -234,13 +234,19 @@ def analyse_needs(
     kept = retention(employees, stamp, settings)
 
     domains = list(profile.compliance_domains) if profile is not None else None
-    comp = compliance_coverage(
-        employees, tables.get("compliance"), stamp, settings, domains=domains
-    )
-    if comp.inferred_domains:
-        notes.append(
-            "compliance domains inferred from the modules in the data: " + ", ".join(comp.domains)
+    if data.has("compliance"):
+        comp = compliance_coverage(
+            employees, tables.get("compliance"), stamp, settings, domains=domains
         )
+        if comp.inferred_domains:
+            notes.append(
+                "compliance domains inferred from the modules in the data: "
+                + ", ".join(comp.domains)
+            )
+    else:
+        # Without completion records nobody can be called overdue: report nothing, say why.
+        comp = ComplianceAnalysis(pd.DataFrame(), pd.DataFrame(), domains or [], False)
+        notes.append("no compliance table: coverage needs completion records")
 
     impact = None
     if data.has("training") and data.has("metrics"):
