@@ -70,3 +70,25 @@ def test_public_mode_reaches_nothing_else(public_server: VoilaServer) -> None:
         assert status(public_server.url(path)) in {403, 404}
     for path in ("/voila/api/contents/", "/voila/static/../../../../pyproject.toml"):
         assert status(public_server.url(path)) >= 400
+
+
+def _kernel_count(server: VoilaServer) -> int:
+    import psutil
+
+    children = psutil.Process(server.proc.pid).children(recursive=True)
+    return sum(1 for c in children if "ipykernel" in " ".join(c.cmdline()))
+
+
+def test_closing_the_tab_shuts_its_kernel_down(page: Page, public_server: VoilaServer) -> None:
+    """The page's beforeunload shutdown request is honoured, not refused for a missing _xsrf."""
+    import time
+
+    before = _kernel_count(public_server)
+    open_app(page, public_server, "/")
+    assert _kernel_count(public_server) == before + 1
+    page.close(run_before_unload=True)
+    deadline = time.monotonic() + 30
+    while _kernel_count(public_server) > before and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _kernel_count(public_server) == before
+    assert "_xsrf" not in public_server.log()

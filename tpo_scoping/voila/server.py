@@ -26,6 +26,9 @@ PUBLIC_NOTEBOOK = "breakeven.ipynb"
 
 LANDING_NOTEBOOK = "index.ipynb"
 
+PUBLIC_CULL_IDLE_SECONDS = 300
+"""Idle kernels of the public calculator are culled after 5 minutes (15 in workbench mode)."""
+
 
 def voila_argv(
     apps_dir: str | Path,
@@ -48,6 +51,9 @@ def voila_argv(
     apps = Path(apps_dir).resolve()
     target = apps / PUBLIC_NOTEBOOK if public else apps
     argv = [str(target), f"--port={port}", f"--Voila.ip={ip}", f"--Voila.log_level={log_level}"]
+    if public:
+        # Public visitors leave tabs open and walk away: reclaim their kernels sooner.
+        argv.append(f"--MappingKernelManager.cull_idle_timeout={PUBLIC_CULL_IDLE_SECONDS}")
     if token is not None:
         argv.append(f"--token={token}")
     if pool_size is not None:
@@ -87,7 +93,7 @@ def make_app_class() -> Any:
             return [str(CONFIG_DIR)]
 
         def init_handlers(self) -> list[Any]:
-            handlers = list(super().init_handlers())
+            handlers = [_with_page_close_shutdown(h) for h in super().init_handlers()]
             if self.notebook_path:
                 return handlers
             root = self.server_url
@@ -101,6 +107,29 @@ def make_app_class() -> Any:
             return kept
 
     return WorkbenchVoila
+
+
+def _with_page_close_shutdown(handler: Any) -> Any:
+    """Let the page's ``beforeunload`` request actually shut its kernel down.
+
+    Voilà's page posts to ``/voila/api/shutdown/<kernel id>`` without an ``_xsrf`` token, so
+    jupyter_server refuses it (voila issue #1458) and the kernel of a closed tab lives on until
+    the idle cull. The handler is swapped for one that skips the XSRF check: the kernel id is an
+    unguessable UUID known only to the page that owns it, and authentication (the token, when
+    one is set) still applies.
+    """
+    if not (isinstance(handler, tuple) and len(handler) >= 2):
+        return handler
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+
+    if handler[1] is not VoilaShutdownKernelHandler:
+        return handler
+
+    class PageCloseShutdownHandler(VoilaShutdownKernelHandler):  # type: ignore[misc]
+        def check_xsrf_cookie(self) -> None:
+            return None
+
+    return (handler[0], PageCloseShutdownHandler, *handler[2:])
 
 
 def serve(argv: Sequence[str]) -> None:
