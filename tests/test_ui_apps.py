@@ -138,3 +138,15 @@ def test_needs_app_refuses_bad_uploads(files: dict, fragment: str) -> None:
     app.analyse(files)
     assert fragment in app.upload_message.text
     assert app.result is None and app.status.text == ""
+
+
+def test_needs_quality_table_shows_each_problem() -> None:
+    from tpo_scoping.ui.needs_app import quality_html
+
+    quality = {
+        "issues": [
+            {"table": "employees", "row": 7, "column": "hire_date", "problem": "exit before hire"}
+        ],
+        "missing": [],
+    }
+    assert "exit before hire" in quality_html(quality)

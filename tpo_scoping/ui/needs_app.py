@@ -70,7 +70,7 @@ def _counts(value: Any) -> str:
 def quality_html(quality: Mapping[str, Any]) -> str:
     issues = quality.get("issues") or []
     rows = [
-        [html.escape(str(i.get(k, ""))) for k in ("table", "row", "column", "message")]
+        [html.escape(str(i.get(k, ""))) for k in ("table", "row", "column", "problem")]
         for i in issues[:15]
         if isinstance(i, Mapping)
     ]
