@@ -43,12 +43,60 @@ def enable_offline() -> None:
     """Render altair charts in Jupyter/Voilà without any network access.
 
     Uses altair's anywidget-based ``jupyter`` renderer in offline mode, which serves the vega
-    JavaScript from the installed package instead of a CDN.
+    JavaScript from the installed packages instead of a CDN. Building that bundle starts
+    vl-convert's JavaScript engine, which costs about 100 MB and a few seconds per kernel, so the
+    bundle is built once and cached on disk (see :func:`offline_bundle`); later kernels read the
+    file and never load vl-convert.
     """
     import altair as alt
 
+    jupyter_chart = alt.JupyterChart
+    if not getattr(jupyter_chart, "_is_offline", False):
+        jupyter_chart._esm = offline_bundle()
+        jupyter_chart._is_offline = True
     alt.renderers.enable("jupyter", offline=True)
     _register_theme()
+
+
+def offline_bundle() -> str:
+    """altair's JupyterChart JavaScript with vega bundled in, cached per installed version.
+
+    The cache lives in ``$XDG_CACHE_HOME/tpo-scoping`` (default ``~/.cache/tpo-scoping``) and is
+    keyed by the altair and vl-convert versions, so an upgrade rebuilds it. It holds only
+    JavaScript from the installed packages, never user data. Written atomically, so concurrent
+    kernels never read half a file.
+    """
+    import os
+    from importlib.metadata import version
+    from pathlib import Path
+
+    key = f"altair-{version('altair')}-vlc-{version('vl-convert-python')}"
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tpo-scoping"
+    path = root / f"jupyterchart-offline-{key}.js"
+    try:
+        return path.read_text("utf-8")
+    except OSError:
+        pass
+    bundle = _build_offline_bundle()
+    try:
+        from tpo_scoping.serialize import write_atomic
+
+        write_atomic(path, bundle)
+    except OSError:  # a read-only home still renders, only slower
+        pass
+    return bundle
+
+
+def _build_offline_bundle() -> str:
+    import altair as alt
+
+    saved = (alt.JupyterChart._esm, getattr(alt.JupyterChart, "_is_offline", False))
+    alt.JupyterChart._is_offline = False
+    try:
+        alt.JupyterChart.enable_offline(offline=True)
+        return str(alt.JupyterChart._esm)
+    finally:
+        alt.JupyterChart._esm, alt.JupyterChart._is_offline = saved
 
 
 def _register_theme() -> None:

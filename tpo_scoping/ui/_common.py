@@ -550,8 +550,8 @@ class ChartSlot(widgets.VBox):
     """One altair chart that renders offline and updates in place.
 
     The first chart creates an ``alt.JupyterChart`` with the vega bundle served from the
-    installed package (``JupyterChart.enable_offline``); later charts replace its spec, which is
-    cheaper for the page than a new widget.
+    installed packages (:func:`tpo_scoping.charts.enable_offline`); later charts replace its
+    spec, which is cheaper for the page than a new widget.
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -566,7 +566,6 @@ class ChartSlot(widgets.VBox):
             from tpo_scoping.charts import enable_offline
 
             enable_offline()
-            alt.JupyterChart.enable_offline()
             self.widget = alt.JupyterChart(chart)
             self.children = [self.widget]
         else:
