@@ -132,8 +132,24 @@ def _with_page_close_shutdown(handler: Any) -> Any:
     return (handler[0], PageCloseShutdownHandler, *handler[2:])
 
 
+def warm_chart_bundle() -> None:
+    """Build the cached offline chart bundle before the first kernel needs it.
+
+    Done in a short-lived subprocess so that the server itself never holds vl-convert's
+    JavaScript engine; a failure only means the first kernel builds it instead.
+    """
+    import contextlib
+    import subprocess
+    import sys
+
+    code = "from tpo_scoping.charts import offline_bundle; offline_bundle()"
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        subprocess.run([sys.executable, "-c", code], timeout=300, check=False)
+
+
 def serve(argv: Sequence[str]) -> None:
     """Start the server in this process (blocks until interrupted)."""
     _prepend_jupyter_path()
+    warm_chart_bundle()
     app_class = make_app_class()
     app_class.launch_instance(argv=list(argv))
