@@ -71,7 +71,7 @@ def cost_vs_fte_chart(
                 "label:N",
                 title="Option",
                 scale=_option_scale(list(OPTIONS)),
-                legend=alt.Legend(orient="bottom", columns=3),
+                legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
             ),
             tooltip=[
                 alt.Tooltip("label:N", title="Option"),
@@ -146,7 +146,7 @@ def cumulative_cost_chart(result: BreakEvenResult, width: int = 600) -> Any:
                 "label:N",
                 title="Option",
                 scale=_option_scale(keys),
-                legend=alt.Legend(orient="bottom", columns=3),
+                legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
             ),
             strokeDash=alt.StrokeDash(
                 "practice:N",

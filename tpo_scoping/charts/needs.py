@@ -209,7 +209,8 @@ def compliance_coverage(result: NeedsResult) -> Any:
         var_name="status",
         value_name="people",
     )
-    long["share"] = long["people"] / long["required"].where(long["required"] > 0)
+    long = long[long["required"] > 0]
+    long["share"] = long["people"] / long["required"]
     long["status_order"] = long["status"].map({s: i for i, s in enumerate(statuses)})
     return (
         alt.Chart(_rows(long))
@@ -231,6 +232,8 @@ def compliance_coverage(result: NeedsResult) -> Any:
             tooltip=["site", "module", "status", "people", alt.Tooltip("share:Q", format=".0%")],
         )
         .properties(title="Compliance coverage")
+        # Each site lists only the modules its staff need (privacy laws differ by country).
+        .resolve_scale(y="independent")
     )
 
 

@@ -31,6 +31,17 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--as-of", dest="as_of", help="analysis date YYYY-MM-DD (default: latest date in the data)"
     )
+    parser.add_argument(
+        "--pseudonymise",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="SALT",
+        help=(
+            "replace employee IDs in the output by keyed pseudonyms and leave names out"
+            " (give a SALT to get the same pseudonyms in two runs)"
+        ),
+    )
     add_format(parser)
     add_out(parser)
     parser.set_defaults(run=run)
@@ -59,8 +70,35 @@ def run(args: argparse.Namespace) -> int:
     for line in data.quality.summary_lines():
         print(f"data: {line}", file=sys.stderr)
     result = analyse_needs(data, profile=profile, as_of=as_of)
-    emit(result, args, render_table)
+    if args.pseudonymise is None:
+        emit(result, args, render_table)
+        return 0
+    from tpo_scoping.privacy import Pseudonymiser, pseudonymise_report
+    from tpo_scoping.serialize import to_jsonable
+
+    employees = data.tables.get("employees")
+    report = pseudonymise_report(
+        to_jsonable(result),
+        employees,
+        Pseudonymiser(args.pseudonymise or None),
+        ids=_quoted_ids(data.quality.issues),
+    )
+    # The table view shows aggregates only; it is printed from the pseudonymised issues too.
+    emit(report, args, lambda _: render_table(result))
     return 0
+
+
+def _quoted_ids(issues: Any) -> list[str]:
+    """IDs quoted in quality issues about the ``employee_id`` column (dropped rows' IDs,
+    which the loaded tables no longer hold)."""
+    import re
+
+    found = []
+    for issue in issues:
+        item = issue if isinstance(issue, dict) else getattr(issue, "__dict__", {})
+        if item.get("column") == "employee_id":
+            found += re.findall(r"'([^']+)'", str(item.get("problem", "")))
+    return found
 
 
 def _today() -> Any:

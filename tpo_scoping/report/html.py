@@ -147,11 +147,23 @@ def _needs_context(scope: Scope) -> dict[str, Any] | None:
         }
         for site, a in by_site.items()
     ]
+    charts: list[dict[str, Any]] = []
+    if hasattr(scope.needs, "to_dict"):  # a NeedsResult, whose tables the charts draw
+        from tpo_scoping.charts import needs as nc
+
+        for fn, caption in (
+            (nc.gap_heatmap, "Mean assessment score by site and competency."),
+            (nc.km_curves, "Share of new hires still employed, by days since hire (95 % CI)."),
+            (nc.compliance_coverage, "Required compliance modules by status, per site."),
+        ):
+            item = _svg(fn, scope.needs, caption=caption)
+            if item:
+                charts.append(item)
     return {
         "gaps": _gap_labels(data),
         "retention": retention,
         "compliance": compliance,
-        "charts": [],
+        "charts": charts,
     }
 
 
