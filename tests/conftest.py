@@ -37,3 +37,14 @@ def cli(capsys: pytest.CaptureFixture[str]):
 @pytest.fixture(params=SAMPLE_KEYS)
 def sample_key(request: pytest.FixtureRequest) -> str:
     return str(request.param)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last.
+
+    They share one Playwright session for the whole run, and Playwright's synchronous API keeps
+    an event loop on the main thread while it is open, which other tests' own asyncio use must
+    not meet.
+    """
+    browser_dir = ROOT / "tests" / "browser"
+    items.sort(key=lambda item: Path(str(item.fspath)).is_relative_to(browser_dir))

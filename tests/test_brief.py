@@ -133,3 +133,16 @@ def test_pdf_brief_prints(hostile_scope) -> None:
 
     pdf = render_pdf(hostile_scope)
     assert pdf.startswith(b"%PDF-") and len(pdf) > 20_000
+
+
+@needs_chromium
+def test_pdf_prints_inside_a_running_event_loop() -> None:
+    """Jupyter and Voilà kernels run an asyncio loop; the PDF download must work there too."""
+    import asyncio
+
+    from tpo_scoping.report.pdf import html_to_pdf
+
+    async def in_kernel() -> bytes:
+        return html_to_pdf("<h1>Brief</h1>")
+
+    assert asyncio.run(in_kernel()).startswith(b"%PDF-")

@@ -258,8 +258,12 @@ def _fit_group(group: pd.DataFrame, direction: int, settings: NeedsSettings) -> 
     tcrit = float(stats.t.ppf(0.5 + settings.confidence / 2, dof))
     if var_weeks >= 0 and math.isfinite(var_weeks):
         se_log = math.sqrt(var_weeks) / weeks
-        row["ci_low"] = weeks * math.exp(-tcrit * se_log)
-        row["ci_high"] = weeks * math.exp(tcrit * se_log)
+        # An interval wider than e^50 is no interval: leave it open rather than overflow.
+        if math.isfinite(se_log) and tcrit * se_log < 50:
+            row["ci_low"] = weeks * math.exp(-tcrit * se_log)
+            row["ci_high"] = weeks * math.exp(tcrit * se_log)
+        else:
+            row["note"] = "too few or too scattered observations for a confidence interval"
     if tau > 0.9 * t.max():
         row["note"] = "plateau not reached within the observed tenure; treat as a lower bound"
     return {"row": row, "fitted": fitted}

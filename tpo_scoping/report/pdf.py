@@ -37,7 +37,18 @@ def chromium_path() -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Print an HTML document to A4 PDF bytes with headless Chromium."""
+    """Print an HTML document to A4 PDF bytes with headless Chromium.
+
+    Playwright's synchronous API refuses to run on a thread whose asyncio loop is running, which
+    is the case inside a Jupyter or Voilà kernel; the printing therefore runs on a worker thread.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tpo-pdf") as pool:
+        return pool.submit(_print_pdf, html).result()
+
+
+def _print_pdf(html: str) -> bytes:
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()

@@ -508,6 +508,11 @@ class AppShell(widgets.VBox):
         self.controls: dict[str, widgets.Widget] = getattr(self, "controls", {})
         install_server_log()
 
+    def __repr__(self) -> str:
+        # The page embeds each output's plain-text form next to the widget; keep the widget
+        # tree (and its styles) out of it.
+        return "tpo-scoping app"
+
     def refresh(self) -> None:  # pragma: no cover - each app overrides it
         raise NotImplementedError
 
