@@ -158,7 +158,7 @@ SCENARIOS: dict[str, Scenario] = {
                 " privacy, and Bogotá's HIPAA security certificates are lapsing."
             ),
             sites=(
-                SiteSpec("Manila", "PH", 38, retention_90d=0.93, overdue_share=0.04),
+                SiteSpec("Manila", "PH", 38, retention_90d=0.88, overdue_share=0.04),
                 SiteSpec(
                     "Bogota",
                     "CO",
@@ -354,7 +354,14 @@ def _hazards(site: SiteSpec, annual_attrition: float) -> tuple[float, float]:
     Survival is S(t) = exp(-(h_early * min(t, 90) + h_base * t)), so S(90) = retention_90d.
     """
     h_base = -math.log(max(1e-9, 1 - min(annual_attrition, 0.999))) / 365.0
-    h_early = max(0.0, (-math.log(site.retention_90d) - 90 * h_base) / 90)
+    ceiling = math.exp(-90 * h_base)
+    if site.retention_90d > ceiling + 1e-9:
+        raise ValueError(
+            f"site {site.name}: a planted 90-day retention of {site.retention_90d:.1%} is"
+            f" unreachable with {annual_attrition:.0%} annual attrition, which alone leaves"
+            f" {ceiling:.1%} after 90 days"
+        )
+    h_early = (-math.log(site.retention_90d) - 90 * h_base) / 90
     return h_base, h_early
 
 
