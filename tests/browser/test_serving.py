@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -66,10 +67,24 @@ def test_template_and_theme_cannot_be_overridden(page: Page, voila_server: Voila
 
 
 def test_public_mode_reaches_nothing_else(public_server: VoilaServer) -> None:
-    for path in ("/voila/files/breakeven.ipynb", "/voila/files/index.ipynb", "/voila/tree"):
+    """Files are refused; any other path lands on the calculator itself, never on a listing."""
+    for path in ("/voila/files/breakeven.ipynb", "/voila/files/index.ipynb"):
         assert status(public_server.url(path)) in {403, 404}
-    for path in ("/voila/api/contents/", "/voila/static/../../../../pyproject.toml"):
-        assert status(public_server.url(path)) >= 400
+    for path in (
+        "/voila/tree",
+        "/voila/api/contents/",
+        "/voila/render/index.ipynb",
+        "/voila/static/../../../../pyproject.toml",
+    ):
+        try:
+            with urllib.request.urlopen(public_server.url(path), timeout=60) as response:
+                landed = urllib.parse.urlparse(response.geturl()).path
+                body = response.read().decode("utf-8", errors="replace")
+        except urllib.error.HTTPError as exc:
+            assert exc.code >= 400
+            continue
+        assert landed == "/", f"{path} landed on {landed}"
+        assert '"type": "directory"' not in body and "[build-system]" not in body
 
 
 def _kernel_count(server: VoilaServer) -> int:

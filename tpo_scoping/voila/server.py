@@ -93,10 +93,22 @@ def make_app_class() -> Any:
             return [str(CONFIG_DIR)]
 
         def init_handlers(self) -> list[Any]:
+            root = self.server_url
             handlers = [_with_page_close_shutdown(h) for h in super().init_handlers()]
             if self.notebook_path:
+                # Public mode: Voilà would send any other path to its (refused) file handler;
+                # send it to the calculator instead, keeping the link's query string.
+                catch_all = url_path_join(self.server_url, r"/(.*)")
+                at = next(i for i, h in enumerate(handlers) if h[0] == catch_all)
+                handlers.insert(
+                    at,
+                    (
+                        url_path_join(self.server_url, r"/(.+)"),
+                        RedirectHandler,
+                        {"url": root, "permanent": False},
+                    ),
+                )
                 return handlers
-            root = self.server_url
             hidden = (
                 url_path_join(root, "/voila/tree"),
                 url_path_join(root, "/voila/api/contents"),
