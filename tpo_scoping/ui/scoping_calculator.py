@@ -212,7 +212,13 @@ class ScopingCalculator(AppShell):
             layout={"width": "420px"},
         )
         readiness = {
-            key: widgets.Checkbox(value=False, description=label, indent=False)
+            key: widgets.Checkbox(
+                value=False,
+                description=label,
+                indent=False,
+                layout={"width": "auto"},
+                style={"description_width": "initial"},
+            )
             for key, label in READINESS_LABELS.items()
         }
         assumption_fields = {
