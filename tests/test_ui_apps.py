@@ -147,6 +147,8 @@ def test_needs_quality_table_shows_each_problem() -> None:
         "issues": [
             {"table": "employees", "row": 7, "column": "hire_date", "problem": "exit before hire"}
         ],
-        "missing": [],
+        "missing": {"employees": {"employee_id": 0.0, "exit_date": 0.6}},
     }
-    assert "exit before hire" in quality_html(quality)
+    shown = quality_html(quality)
+    assert "exit before hire" in shown
+    assert "employees.exit_date 60%" in shown and "employee_id" not in shown

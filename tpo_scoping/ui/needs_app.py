@@ -76,10 +76,17 @@ def quality_html(quality: Mapping[str, Any]) -> str:
     ]
     more = len(issues) - len(rows)
     table = html_table(["Table", "Row", "Column", "Issue"], rows) if rows else ""
-    missing = quality.get("missing") or []
+    missing = quality.get("missing") or {}
+    gaps = [
+        f"{html.escape(str(table))}.{html.escape(str(column))} {float(share):.0%}"
+        for table, columns in (missing.items() if isinstance(missing, Mapping) else [])
+        if isinstance(columns, Mapping)
+        for column, share in columns.items()
+        if isinstance(share, int | float) and share > 0
+    ]
     missing_text = (
-        f"<p>Tables not provided: {html.escape(', '.join(map(str, missing)))}.</p>"
-        if missing
+        f"<p style='font-size:13px'>Missing values (share of rows): {', '.join(gaps)}.</p>"
+        if gaps
         else ""
     )
     return (
