@@ -112,7 +112,25 @@ def read_profile_upload(value: Any) -> Any:
             f"{name}: {size:,} bytes is too large for a profile (at most {MAX_PROFILE_UPLOAD:,})"
         )
     content = bytes(item.get("content", b""))
-    return parse_profile(content, source=name)
+    profile = parse_profile(content, source=name)
+    if profile.data is not None:
+        # An uploaded profile cannot point at files on the server.
+        profile = profile.model_copy(update={"data": None})
+    return profile
+
+
+def profile_from_upload(value: Any, message: Any) -> Any:
+    """The uploaded profile, or None after explaining the problem in ``message``."""
+    try:
+        return read_profile_upload(value)
+    except InputError as exc:
+        message.show(input_error_text(exc))
+    except Exception:
+        from tpo_scoping.ui._common import POLITE_ERROR, log
+
+        log.exception("reading an uploaded profile failed")
+        message.show(POLITE_ERROR.format(what="reading the profile"))
+    return None
 
 
 class KpiDrafter(AppShell):
@@ -226,16 +244,8 @@ class KpiDrafter(AppShell):
     def _on_upload(self, change: Any) -> None:
         if not change["new"]:
             return
-        try:
-            profile = read_profile_upload(change["new"])
-        except InputError as exc:
-            self.upload_message.show(input_error_text(exc))
-            return
-        except Exception:
-            from tpo_scoping.ui._common import POLITE_ERROR, log
-
-            log.exception("reading an uploaded profile failed")
-            self.upload_message.show(POLITE_ERROR.format(what="reading the profile"))
+        profile = profile_from_upload(change["new"], self.upload_message)
+        if profile is None:
             return
         self.upload_message.show(f"Loaded {profile.prospect}.", "ok")
         self.profile = profile

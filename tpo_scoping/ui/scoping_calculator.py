@@ -25,7 +25,6 @@ import traitlets
 
 from tpo_scoping.errors import InputError
 from tpo_scoping.ui._common import (
-    POLITE_ERROR,
     AppShell,
     ChartSlot,
     MessageBox,
@@ -35,12 +34,11 @@ from tpo_scoping.ui._common import (
     heading,
     html_table,
     input_error_text,
-    log,
     safe_filename,
     sample_profile,
 )
 from tpo_scoping.ui.breakeven_calculator import TRAINING_LABELS
-from tpo_scoping.ui.kpi_drafter import kpi_table_html, read_profile_upload
+from tpo_scoping.ui.kpi_drafter import kpi_table_html, profile_from_upload
 
 KEY_ASSUMPTIONS = (
     "tpo_fee_per_fte_tier1",
@@ -504,18 +502,9 @@ class ScopingCalculator(AppShell):
     def _on_upload(self, change: Any) -> None:
         if not change["new"]:
             return
-        try:
-            profile = read_profile_upload(change["new"])
-        except InputError as exc:
-            self.file_message.show(input_error_text(exc))
+        profile = profile_from_upload(change["new"], self.file_message)
+        if profile is None:
             return
-        except Exception:
-            log.exception("reading an uploaded profile failed")
-            self.file_message.show(POLITE_ERROR.format(what="reading the profile"))
-            return
-        if profile.data is not None:
-            # An uploaded profile cannot point at files on the server.
-            profile = profile.model_copy(update={"data": None})
         self.set_profile(profile)
         self.file_message.show(f"Loaded the profile of {profile.prospect}.", "ok")
         self._recompute()
