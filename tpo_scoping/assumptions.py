@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from tpo_scoping.errors import InputError, Problem
+from tpo_scoping.errors import InputError, Problem, did_you_mean
 from tpo_scoping.reference import load_reference
 
 
@@ -97,10 +97,7 @@ def resolve_assumptions(overrides: Mapping[str, float] | None = None) -> dict[st
     problems = []
     for name, value in (overrides or {}).items():
         if name not in table:
-            import difflib
-
-            match = difflib.get_close_matches(name, list(table), n=1)
-            hint = f" (did you mean {match[0]}?)" if match else ""
+            hint = did_you_mean(name, table)
             problems.append(Problem(f"assumptions.{name}", f"unknown assumption{hint}"))
             continue
         base = table[name]

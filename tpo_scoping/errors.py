@@ -54,6 +54,20 @@ class InputError(Exception):
         return [prefix + str(p) for p in self.problems]
 
 
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """A " (did you mean X?)" hint for a misspelt name, or "" when nothing is close.
+
+    Examples
+    --------
+    >>> did_you_mean("helthcare", ["healthcare", "general"])
+    ' (did you mean healthcare?)'
+    """
+    import difflib
+
+    match = difflib.get_close_matches(word.lower(), [o.lower() for o in options], n=1, cutoff=0.6)
+    return f" (did you mean {match[0]}?)" if match else ""
+
+
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2

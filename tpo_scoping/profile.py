@@ -19,7 +19,6 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -35,7 +34,7 @@ from pydantic import (
     model_validator,
 )
 
-from tpo_scoping.errors import InputError, Problem
+from tpo_scoping.errors import InputError, Problem, did_you_mean
 from tpo_scoping.reference import load_reference
 
 MAX_PROFILE_BYTES = 1_000_000
@@ -71,7 +70,7 @@ class Site(_Strict):
     def _iso_country(cls, value: str) -> str:
         code = value.strip().upper()
         if code not in iso_countries():
-            hint = _did_you_mean(code, sorted(iso_countries()))
+            hint = did_you_mean(code, sorted(iso_countries()))
             raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code{hint}")
         return code
 
@@ -156,7 +155,7 @@ class Profile(_Strict):
             key = str(item).strip().lower()
             if key not in known:
                 raise ValueError(
-                    f"unknown compliance domain '{item}'{_did_you_mean(key, known)}"
+                    f"unknown compliance domain '{item}'{did_you_mean(key, known)}"
                     f" (known: {', '.join(known)})"
                 )
             if key not in out:
@@ -319,16 +318,12 @@ def read_yaml_mapping(text: str | bytes, source: str, what: str) -> dict[str, An
 def _check_assumption_names(profile: Profile, source: str) -> None:
     if not profile.assumptions:
         return
-    from tpo_scoping.assumptions import default_assumptions
+    from tpo_scoping.assumptions import resolve_assumptions
 
-    known = sorted(default_assumptions())
-    problems = [
-        Problem(f"assumptions.{name}", f"unknown assumption{_did_you_mean(name, known)}")
-        for name in profile.assumptions
-        if name not in known
-    ]
-    if problems:
-        raise InputError(problems, source=source)
+    try:
+        resolve_assumptions(profile.assumptions)
+    except InputError as exc:
+        raise InputError(exc.problems, source=source) from None
 
 
 _PYDANTIC_RULES = {
@@ -369,11 +364,11 @@ def _problems_from(exc: ValidationError) -> list[Problem]:
             options = [
                 o.strip(" '") for o in str(ctx.get("expected", "")).replace(" or ", ",").split(",")
             ]
-            message += _did_you_mean(str(err["input"]), [o for o in options if o])
+            message += did_you_mean(str(err["input"]), [o for o in options if o])
         elif kind == "extra_forbidden":
             parent = err["loc"][:-1]
             name = str(err["loc"][-1])
-            hint = _did_you_mean(name, _field_names_at(parent))
+            hint = did_you_mean(name, _field_names_at(parent))
             message = template.format(hint=hint) if template else err["msg"]
         elif kind == "value_error":
             message = str(ctx.get("error", err["msg"]))
@@ -408,11 +403,6 @@ def _field_names_at(loc: tuple[Any, ...]) -> list[str]:
         if model is None:
             return []
     return list(model.model_fields)
-
-
-def _did_you_mean(word: str, options: list[str]) -> str:
-    match = difflib.get_close_matches(word.lower(), [o.lower() for o in options], n=1, cutoff=0.6)
-    return f" (did you mean {match[0]}?)" if match else ""
 
 
 def iso_countries() -> frozenset[str]:

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from tpo_scoping.needs.compliance import required_modules
 from tpo_scoping.reference import load_reference
 
 LEARNING_CURVE_START = 0.5
@@ -458,19 +459,6 @@ def _assessments(
     score = np.clip(rng.normal(mean, scenario.score_sd), 0, 100).round(1)
     rows["score"] = score
     return rows[["employee_id", "competency", "score", "assessed_on"]]
-
-
-def required_modules(domains: tuple[str, ...] | list[str], country: str) -> list[str]:
-    """Catalogue modules an employee in ``country`` needs under ``domains``."""
-    catalogue = load_reference("compliance_catalogue")
-    modules: list[str] = []
-    for domain in domains:
-        modules += catalogue["domains"][domain]["modules"]
-    modules += catalogue["baseline"]
-    country_module = catalogue["countries"].get(country)
-    if country_module:
-        modules.append(country_module)
-    return list(dict.fromkeys(modules))
 
 
 def _compliance(

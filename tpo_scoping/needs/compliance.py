@@ -10,7 +10,6 @@ import pandas as pd
 from tpo_scoping.needs.gaps import active_at
 from tpo_scoping.needs.settings import NeedsSettings
 from tpo_scoping.reference import load_reference
-from tpo_scoping.sample import required_modules
 
 DAYS_PER_MONTH = 365.25 / 12
 """Catalogue cadences are in months; a month is taken as 30.44 days."""
@@ -25,6 +24,28 @@ STATUSES = (
     "not_yet_due",
 )
 """Statuses of one required module for one employee, in display order (with default windows)."""
+
+
+def required_modules(domains: tuple[str, ...] | list[str], country: str) -> list[str]:
+    """Catalogue modules an employee in ``country`` needs under ``domains``.
+
+    The modules of every listed domain, the baseline modules, and the privacy-law module of the
+    country where the employee sits, each once, in that order.
+
+    Examples
+    --------
+    >>> required_modules(["healthcare"], "PH")
+    ['hipaa_privacy', 'hipaa_security', 'anti_harassment', 'ph_data_privacy_act']
+    """
+    catalogue = load_reference("compliance_catalogue")
+    modules: list[str] = []
+    for domain in domains:
+        modules += catalogue["domains"][domain]["modules"]
+    modules += catalogue["baseline"]
+    country_module = catalogue["countries"].get(country)
+    if country_module:
+        modules.append(country_module)
+    return list(dict.fromkeys(modules))
 
 
 @dataclass
