@@ -25,6 +25,8 @@ sys.path.insert(0, str(HERE))
 
 from _report import emit, row  # noqa: E402
 
+from tpo_scoping.voila.processes import resident_mb  # noqa: E402
+
 APPS = ("breakeven", "scoping_calculator", "kpi_drafter", "needs_analysis", "index")
 
 
@@ -34,15 +36,6 @@ def _folder() -> Path:
         (folder / nb.name).symlink_to(nb)
     (folder / "bare_slider.ipynb").symlink_to(HERE / "bare_slider.ipynb")
     return folder
-
-
-def _kernel_rss_mb(server_pid: int) -> dict[int, float]:
-    import psutil
-
-    children = psutil.Process(server_pid).children(recursive=True)
-    return {
-        c.pid: c.memory_info().rss / 1e6 for c in children if "ipykernel" in " ".join(c.cmdline())
-    }
 
 
 def _time_page(page, url: str, selector: str) -> float:  # type: ignore[no-untyped-def]
@@ -131,10 +124,10 @@ def _latency_and_memory(browser, server) -> list[dict]:  # type: ignore[no-untyp
         ),
     }
     for app, (field, output) in cases.items():
-        before_rss = _kernel_rss_mb(server.proc.pid)
+        before_rss = resident_mb(server.proc.pid, kernels_only=True)
         _time_page(page, server.url(f"/voila/render/{app}.ipynb"), ".tpo-ready")
         page.wait_for_timeout(2000)
-        after_rss = _kernel_rss_mb(server.proc.pid)
+        after_rss = resident_mb(server.proc.pid, kernels_only=True)
         new = [rss for pid, rss in after_rss.items() if pid not in before_rss]
         rss = max(new) if new else None
         out.append(row(f"kernel rss {app}", rss, "MB", "< 200 MB", rss is not None and rss < 200))

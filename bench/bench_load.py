@@ -30,6 +30,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import emit, row
 
+from tpo_scoping.voila.processes import kernel_processes, resident_mb
+
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_BUDGET_MB = 8_000
 """Stated budget for 20 sessions: server plus 20 kernels (about 250 MB each) with room."""
@@ -41,49 +43,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def children(pid: int) -> list[int]:
-    """All descendant process ids of ``pid`` (from /proc)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                parents[int(entry.name)] = int(fields[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    out, frontier = [], [pid]
-    while frontier:
-        current = frontier.pop()
-        kids = [p for p, parent in parents.items() if parent == current]
-        out += kids
-        frontier += kids
-    return out
-
-
-def kernels(pid: int) -> list[int]:
-    found = []
-    for child in children(pid):
-        try:
-            cmd = Path(f"/proc/{child}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"ipykernel" in cmd:
-            found.append(child)
-    return found
-
-
-def rss_mb(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
 
 
 class Server:
@@ -157,9 +116,8 @@ async def batch(server: Server, n: int) -> dict[str, Any]:
 
         async def watch() -> None:
             while not done.is_set():
-                pids = [server.proc.pid, *children(server.proc.pid)]
-                peak["mb"] = max(peak["mb"], rss_mb(pids))
-                peak["kernels"] = max(peak["kernels"], len(kernels(server.proc.pid)))
+                peak["mb"] = max(peak["mb"], sum(resident_mb(server.proc.pid).values()))
+                peak["kernels"] = max(peak["kernels"], len(kernel_processes(server.proc.pid)))
                 await asyncio.sleep(0.5)
 
         watcher = asyncio.create_task(watch())
@@ -174,9 +132,9 @@ async def batch(server: Server, n: int) -> dict[str, Any]:
             await r["ctx"].close()
         await browser.close()
     deadline = time.monotonic() + RECLAIM_TIMEOUT_S
-    while kernels(server.proc.pid) and time.monotonic() < deadline:
+    while kernel_processes(server.proc.pid) and time.monotonic() < deadline:
         time.sleep(1)
-    left = len(kernels(server.proc.pid))
+    left = len(kernel_processes(server.proc.pid))
     firsts = sorted(r["first_answer_s"] for r in results if r.get("ok"))
     return {
         "n": n,

@@ -14,12 +14,13 @@ enable_offline()
 import altair as alt
 print(json.dumps({"offline": alt.JupyterChart._is_offline, "size": len(alt.JupyterChart._esm),
                   "vl_convert_loaded": "vl_convert" in sys.modules,
-                  "cdn": "cdn.jsdelivr" in alt.JupyterChart._esm}))
+                  "cdn": "cdn.jsdelivr" in alt.JupyterChart._esm,
+                  "esm": alt.JupyterChart._esm[:300]}))
 """
 
 
-def _probe(cache: Path) -> dict:
-    env = {"XDG_CACHE_HOME": str(cache), "PATH": "/usr/bin:/bin", "HOME": str(cache)}
+def _probe(cache: Path, **extra: str) -> dict:
+    env = {"XDG_CACHE_HOME": str(cache), "PATH": "/usr/bin:/bin", "HOME": str(cache), **extra}
     out = subprocess.run(
         [sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=300
     )
@@ -37,3 +38,16 @@ def test_bundle_is_built_once_then_read_from_the_cache(tmp_path: Path) -> None:
     assert not second["vl_convert_loaded"], "a cached bundle must not start vl-convert"
     assert second["size"] == first["size"] == len(cached[0].read_text("utf-8"))
     assert not first["cdn"]
+
+
+def test_under_the_workbench_server_charts_load_the_served_bundle(tmp_path: Path) -> None:
+    """With the server's variable set, a chart carries a loader, not the 0.9 MB bundle."""
+    got = _probe(
+        tmp_path,
+        TPO_SCOPING_CHART_BUNDLE="tpo-assets/bundle.js",
+        VOILA_SERVER_URL="/prefix/",
+    )
+    assert got["offline"] and not got["cdn"]
+    assert got["size"] < 300
+    assert '"/prefix/tpo-assets/bundle.js"' in got["esm"]
+    assert not got["vl_convert_loaded"]

@@ -26,6 +26,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tpo_scoping.report.pdf import CHROMIUM_ARGS
+from tpo_scoping.voila.processes import kernel_processes, wait_until_settled
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -91,6 +92,9 @@ class VoilaServer:
                 time.sleep(0.3)
         raise RuntimeError(f"Voilà did not start within {timeout} s:\n{self.log()}")
 
+    def kernel_count(self) -> int:
+        return len(kernel_processes(self.proc.pid))
+
     def log(self) -> str:
         self._log.flush()
         return self.log_path.read_text("utf-8", errors="replace")[-5000:]
@@ -112,6 +116,11 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServ
     server = VoilaServer(log_path=tmp_path_factory.mktemp("voila") / "server.log")
     try:
         server.wait_ready()
+        # The pool preheats one kernel per app at start-up, all at once; on a loaded 2-core
+        # machine that takes a minute or more. Pages opened meanwhile would time the warm-up,
+        # not the app, so wait for the pool to go quiet first.
+        apps = len(list((ROOT / "apps").glob("*.ipynb")))
+        wait_until_settled(server.proc.pid, kernels=apps, timeout=300)
         yield server
     finally:
         server.stop()
@@ -155,9 +164,10 @@ def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Page:
     """A Playwright page plus the requests it tried to make outside localhost."""
 
-    def __init__(self, page: Any, external: list[str], shots: Path) -> None:
+    def __init__(self, page: Any, external: list[str], local: list[str], shots: Path) -> None:
         self.page = page
         self.external = external
+        self.local = local
         self.shots = shots
 
     def __getattr__(self, name: str) -> Any:
@@ -175,11 +185,13 @@ def page(browser: Any, screenshot_dir: Path) -> Iterator[Page]:
         accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="en-US"
     )
     external: list[str] = []
+    local: list[str] = []
 
     def route(route: Any) -> None:
         url = route.request.url
         parsed = urlparse(url)
         if parsed.scheme in {"data", "blob", "about"} or parsed.hostname in LOCAL_HOSTS:
+            local.append(url)
             route.continue_()
         else:
             external.append(url)
@@ -189,7 +201,7 @@ def page(browser: Any, screenshot_dir: Path) -> Iterator[Page]:
     page = context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     try:
-        yield Page(page, external, screenshot_dir)
+        yield Page(page, external, local, screenshot_dir)
     finally:
         context.close()
     assert external == [], f"the page tried to reach outside localhost: {external}"
@@ -197,8 +209,17 @@ def page(browser: Any, screenshot_dir: Path) -> Iterator[Page]:
 
 def open_app(page: Page, server: VoilaServer, path: str, ready: str = ".tpo-ready") -> None:
     """Navigate and wait until the app marks its first output as rendered."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.goto(server.url(path), wait_until="domcontentloaded")
-    page.wait_for_selector(ready, state="attached", timeout=PAGE_TIMEOUT_MS)
+    try:
+        page.wait_for_selector(ready, state="attached", timeout=PAGE_TIMEOUT_MS)
+    except PlaywrightTimeout as exc:
+        body = page.inner_text("body")[-1500:]
+        raise AssertionError(
+            f"{path} did not become ready within {PAGE_TIMEOUT_MS // 1000} s.\n"
+            f"Page text:\n{body}\nServer log:\n{server.log()}"
+        ) from exc
 
 
 FORBIDDEN_TEXT = ("Traceback", "Error in", "Exception", "import ", "def ", "tpo_scoping.ui")

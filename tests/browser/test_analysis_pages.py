@@ -25,6 +25,9 @@ def test_scoping_calculator(page: Page, voila_server: VoilaServer, tmp_path: Pat
     verdict = page.locator(".tpo-verdict-box")
     page.wait_for_selector(".tpo-verdict")
     page.wait_for_selector(".tpo-chart svg, .tpo-chart canvas", state="attached")
+    page.wait_for_function("() => document.querySelectorAll('.tpo-chart .marks').length >= 2")
+    # Both charts share one copy of the vega bundle, fetched from the server, not inlined.
+    assert sum("/tpo-assets/" in url for url in page.local) == 1
     assert_clean(page)
     page.screenshot_to("scoping_calculator")
     before = verdict.inner_text()

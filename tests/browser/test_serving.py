@@ -51,11 +51,28 @@ def test_landing_lists_every_app_and_the_sample_prospect(
         "/voila/render/%2e%2e/pyproject.toml",
         "/voila/templates/tpo/../../../../pyproject.toml",
         "/api/kernels",
+        "/tpo-assets/",
+        "/tpo-assets/../pyproject.toml",
+        "/tpo-assets/%2e%2e/pyproject.toml",
+        "/tpo-assets/other.js",
     ],
 )
 def test_nothing_but_the_apps_is_reachable(voila_server: VoilaServer, path: str) -> None:
     got = status(voila_server.url(path))
     assert got >= 400, f"{path} answered {got}"
+
+
+def test_the_chart_bundle_is_the_only_file_the_server_hands_out(
+    voila_server: VoilaServer,
+) -> None:
+    from tpo_scoping.charts import bundle_path
+    from tpo_scoping.voila.server import ASSET_ROUTE
+
+    url = voila_server.url(f"/{ASSET_ROUTE}/{bundle_path().name}")
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert response.headers["Content-Type"].endswith("javascript")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.read() == bundle_path().read_bytes()
 
 
 def test_template_and_theme_cannot_be_overridden(page: Page, voila_server: VoilaServer) -> None:
@@ -87,23 +104,16 @@ def test_public_mode_reaches_nothing_else(public_server: VoilaServer) -> None:
         assert '"type": "directory"' not in body and "[build-system]" not in body
 
 
-def _kernel_count(server: VoilaServer) -> int:
-    import psutil
-
-    children = psutil.Process(server.proc.pid).children(recursive=True)
-    return sum(1 for c in children if "ipykernel" in " ".join(c.cmdline()))
-
-
 def test_closing_the_tab_shuts_its_kernel_down(page: Page, public_server: VoilaServer) -> None:
     """The page's beforeunload shutdown request is honoured, not refused for a missing _xsrf."""
     import time
 
-    before = _kernel_count(public_server)
+    before = public_server.kernel_count()
     open_app(page, public_server, "/")
-    assert _kernel_count(public_server) == before + 1
+    assert public_server.kernel_count() == before + 1
     page.close(run_before_unload=True)
     deadline = time.monotonic() + 30
-    while _kernel_count(public_server) > before and time.monotonic() < deadline:
+    while public_server.kernel_count() > before and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert _kernel_count(public_server) == before
+    assert public_server.kernel_count() == before
     assert "_xsrf" not in public_server.log()

@@ -11,6 +11,8 @@ aggregate before charting. Rendering is offline everywhere:
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 PALETTE = {
@@ -39,6 +41,10 @@ def theme() -> Any:
     }
 
 
+SERVED_BUNDLE_ENV = "TPO_SCOPING_CHART_BUNDLE"
+"""Set by ``tpo-scoping serve`` for its kernels: the bundle's route under Voilà's server URL."""
+
+
 def enable_offline() -> None:
     """Render altair charts in Jupyter/Voilà without any network access.
 
@@ -47,32 +53,66 @@ def enable_offline() -> None:
     vl-convert's JavaScript engine, which costs about 100 MB and a few seconds per kernel, so the
     bundle is built once and cached on disk (see :func:`offline_bundle`); later kernels read the
     file and never load vl-convert.
+
+    Under ``tpo-scoping serve`` the server hands the bundle out itself (see
+    :func:`served_bundle_loader`), so each chart widget carries a three-line loader instead of
+    the 0.9 MB bundle, and the browser fetches, caches and evaluates the bundle once per page
+    however many charts the page shows. Anywhere else (JupyterLab, exported notebooks) the
+    bundle travels inline in the widget, as altair's offline mode ships it.
     """
     import altair as alt
 
     jupyter_chart = alt.JupyterChart
     if not getattr(jupyter_chart, "_is_offline", False):
-        jupyter_chart._esm = offline_bundle()
+        served = os.environ.get(SERVED_BUNDLE_ENV)
+        if served:
+            server_url = os.environ.get("VOILA_SERVER_URL") or "/"
+            jupyter_chart._esm = served_bundle_loader(server_url.rstrip("/") + "/" + served)
+        else:
+            jupyter_chart._esm = offline_bundle()
         jupyter_chart._is_offline = True
     alt.renderers.enable("jupyter", offline=True)
     _register_theme()
 
 
-def offline_bundle() -> str:
-    """altair's JupyterChart JavaScript with vega bundled in, cached per installed version.
+def served_bundle_loader(url: str) -> str:
+    """An ES module that imports the chart bundle from ``url`` (resolved against the page).
+
+    anywidget imports only absolute ``http(s)`` addresses by itself; this loader resolves a
+    server-relative path against the page's own address, so it works behind a reverse proxy
+    with a path prefix, and the browser's module map shares one evaluation between charts.
+
+    >>> "import(new URL(\"/tpo-assets/x.js\"" in served_bundle_loader("/tpo-assets/x.js")
+    True
+    """
+    import json
+
+    return (
+        f"const bundle = await import(new URL({json.dumps(url)}, document.baseURI).href);\n"
+        "export default bundle.default;\n"
+    )
+
+
+def bundle_path() -> Path:
+    """Where the offline bundle for the installed altair and vl-convert versions is cached.
 
     The cache lives in ``$XDG_CACHE_HOME/tpo-scoping`` (default ``~/.cache/tpo-scoping``) and is
-    keyed by the altair and vl-convert versions, so an upgrade rebuilds it. It holds only
-    JavaScript from the installed packages, never user data. Written atomically, so concurrent
-    kernels never read half a file.
+    keyed by the altair and vl-convert versions, so an upgrade rebuilds it.
     """
-    import os
     from importlib.metadata import version
-    from pathlib import Path
 
     key = f"altair-{version('altair')}-vlc-{version('vl-convert-python')}"
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tpo-scoping"
-    path = root / f"jupyterchart-offline-{key}.js"
+    return root / f"jupyterchart-offline-{key}.js"
+
+
+def offline_bundle() -> str:
+    """altair's JupyterChart JavaScript with vega bundled in, cached per installed version.
+
+    Cached at :func:`bundle_path`. It holds only JavaScript from the installed packages, never
+    user data. Written atomically, so concurrent kernels never read half a file.
+    """
+    path = bundle_path()
     try:
         return path.read_text("utf-8")
     except OSError:

@@ -15,6 +15,7 @@ server-extension mode does not filter them, which is why this launcher never use
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,9 @@ PUBLIC_NOTEBOOK = "breakeven.ipynb"
 """The notebook public mode serves."""
 
 LANDING_NOTEBOOK = "index.ipynb"
+
+ASSET_ROUTE = "tpo-assets"
+"""Where the server hands out the offline chart bundle (the only file it serves itself)."""
 
 PUBLIC_CULL_IDLE_SECONDS = 300
 """Idle kernels of the public calculator are culled after 5 minutes (15 in workbench mode)."""
@@ -74,7 +78,7 @@ def _prepend_jupyter_path() -> None:
 
 def make_app_class() -> Any:
     """The Voilà application class with the workbench's routes (imports Voilà lazily)."""
-    from tornado.web import RedirectHandler
+    from tornado.web import RedirectHandler, StaticFileHandler
     from traitlets import default
     from voila.app import Voila
 
@@ -82,6 +86,21 @@ def make_app_class() -> Any:
         from jupyter_server.utils import url_path_join
     except ImportError:  # pragma: no cover - jupyter_server is a dependency
         from voila.utils import url_path_join  # type: ignore[no-redef]
+
+    class ChartBundleHandler(StaticFileHandler):  # type: ignore[misc]
+        """The cached chart bundle, by its versioned file name and nothing else.
+
+        JavaScript from the installed altair and vl-convert packages only, never data, so it is
+        served without the token, like Voilà's own static files. The name changes with the
+        package versions, so browsers may keep it for a day.
+        """
+
+        def set_default_headers(self) -> None:
+            for name, value in self.settings.get("headers", {}).items():
+                self.set_header(name, value)
+
+        def get_cache_time(self, path: str, modified: Any, mime_type: str) -> int:
+            return 86_400
 
     class WorkbenchVoila(Voila):  # type: ignore[misc]
         """Voilà reading only the packaged ``voila.json``; a landing page instead of the tree."""
@@ -95,6 +114,17 @@ def make_app_class() -> Any:
         def init_handlers(self) -> list[Any]:
             root = self.server_url
             handlers = [_with_page_close_shutdown(h) for h in super().init_handlers()]
+            from tpo_scoping.charts import bundle_path
+
+            bundle = bundle_path()
+            handlers.insert(
+                0,
+                (
+                    url_path_join(root, ASSET_ROUTE, f"({re.escape(bundle.name)})"),
+                    ChartBundleHandler,
+                    {"path": str(bundle.parent)},
+                ),
+            )
             if self.notebook_path:
                 # Public mode: Voilà would send any other path to its (refused) file handler;
                 # send it to the calculator instead, keeping the link's query string.
@@ -161,7 +191,12 @@ def warm_chart_bundle() -> None:
 
 def serve(argv: Sequence[str]) -> None:
     """Start the server in this process (blocks until interrupted)."""
+    from tpo_scoping.charts import SERVED_BUNDLE_ENV, bundle_path
+
     _prepend_jupyter_path()
     warm_chart_bundle()
+    if bundle_path().is_file():
+        # Kernels inherit the server's environment: their charts load the bundle from here.
+        os.environ[SERVED_BUNDLE_ENV] = f"{ASSET_ROUTE}/{bundle_path().name}"
     app_class = make_app_class()
     app_class.launch_instance(argv=list(argv))
