@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from tpo_scoping.errors import InputError, Problem
 from tpo_scoping.ui._common import (
     POLITE_ERROR,
+    AppShell,
     Debouncer,
     MessageBox,
     NumberField,
@@ -174,3 +175,43 @@ def test_debouncer_coalesces_calls_in_a_loop() -> None:
 
     asyncio.run(main())
     assert calls == [1]
+
+
+class _CountingApp(AppShell):
+    def __init__(self) -> None:
+        self.refreshes = 0
+        super().__init__([])
+
+    def refresh(self) -> None:
+        self.refreshes += 1
+
+
+def test_deferred_launch_waits_for_the_page_not_a_timer() -> None:
+    """In a kernel (a running loop) the first computation starts when the page reports it has
+    drawn the app, however long that takes, and only once."""
+    import asyncio
+
+    async def scenario() -> tuple[int, int, int, bool]:
+        app = _CountingApp()
+        app.launch(deferred=True)
+        await asyncio.sleep(1.0)  # a timer would have fired by now
+        before = app.refreshes
+        app.shown._on_message(app.shown, {"event": "other"}, [])
+        ignored = app.refreshes
+        app.shown._on_message(app.shown, {"event": "shown"}, [])
+        app.shown._on_message(app.shown, {"event": "shown"}, [])  # a second view
+        return before, ignored, app.refreshes, app.ready
+
+    assert asyncio.run(scenario()) == (0, 0, 1, True)
+
+
+def test_a_page_shown_before_launch_computes_at_launch() -> None:
+    import asyncio
+
+    async def scenario() -> tuple[int, bool]:
+        app = _CountingApp()
+        app.shown._on_message(app.shown, {"event": "shown"}, [])  # JupyterLab: cell 1 drawn
+        app.launch(deferred=True)
+        return app.refreshes, "tpo-ready" in app._dom_classes
+
+    assert asyncio.run(scenario()) == (1, True)

@@ -25,6 +25,7 @@ import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+import anywidget
 import ipywidgets as widgets
 import traitlets
 
@@ -488,14 +489,45 @@ def is_preheated() -> bool:
     return os.environ.get("VOILA_PREHEAT", "False") != "False"
 
 
+class PageShown(anywidget.AnyWidget):  # type: ignore[misc]
+    """An invisible widget whose view tells the kernel that the page has drawn the app.
+
+    Its view sends one ``{"event": "shown"}`` message when it renders, which happens only after
+    the page has loaded every widget model of the app from the kernel.
+    """
+
+    _esm = "export default { render({ model }) { model.send({ event: 'shown' }); } };"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(layout=widgets.Layout(display="none"), **kwargs)
+        self.seen = False
+        self._callbacks: list[Callable[[], None]] = []
+        self.on_msg(self._on_message)
+
+    def when_shown(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the page has shown the app (at once if it already has)."""
+        if self.seen:
+            callback()
+        else:
+            self._callbacks.append(callback)
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict) or content.get("event") != "shown" or self.seen:
+            return
+        self.seen = True
+        callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            callback()
+
+
 class AppShell(widgets.VBox):
     """Base of every app: a status line, a ``ready`` flag and deferred first computation.
 
     ``launch()`` is the last thing an app notebook calls. In a kernel started for a request,
-    the first (expensive) computation is scheduled to run right after the notebook finishes,
-    so the page appears at once and fills in; in a preheated kernel it runs immediately, before
-    anyone is waiting. ``ready`` turns True, and the container gains the CSS class
-    ``tpo-ready``, once the first answer is on screen.
+    the first (expensive) computation waits until the page has drawn the app, so the page
+    appears at once and fills in; in a preheated kernel it runs immediately, before anyone is
+    waiting. ``ready`` turns True, and the container gains the CSS class ``tpo-ready``, once
+    the first answer is on screen.
     """
 
     ready = traitlets.Bool(False)
@@ -503,7 +535,8 @@ class AppShell(widgets.VBox):
 
     def __init__(self, children: list[widgets.Widget], **kwargs: Any) -> None:
         self.status = MessageBox()
-        super().__init__([widgets.HTML(TABLE_CSS), *children, self.status], **kwargs)
+        self.shown = PageShown()
+        super().__init__([widgets.HTML(TABLE_CSS), *children, self.status, self.shown], **kwargs)
         self.add_class("tpo-app")
         self.controls: dict[str, widgets.Widget] = getattr(self, "controls", {})
         install_server_log()
@@ -517,6 +550,8 @@ class AppShell(widgets.VBox):
         raise NotImplementedError
 
     def _first_refresh(self) -> None:
+        if self.ready:
+            return
         try:
             self.refresh()
         except Exception:
@@ -530,23 +565,26 @@ class AppShell(widgets.VBox):
             self.ready = True
             self.add_class("tpo-ready")
 
-    def launch(self, deferred: bool | None = None, delay: float = 0.5) -> None:
-        """Compute the first results: now (tests, preheated kernels) or right after the page.
+    def launch(self, deferred: bool | None = None) -> None:
+        """Compute the first results: now (tests, preheated kernels) or once the page shows.
 
-        Deferred work is scheduled on the kernel's event loop ``delay`` seconds after the
-        notebook finishes, which leaves the page time to connect and draw the widgets before
-        the kernel gets busy. (A background thread would free the kernel entirely, but widget
+        Deferred work starts when the page reports that it has drawn the app (see
+        :class:`PageShown`), never on a timer. The page loads the app's widgets by asking the
+        kernel for their state and gives up if the answer takes more than four seconds
+        (ipywidgets' control-comm timeout), after which it shows "model not found" forever; a
+        kernel busy with the first computation at that moment, as a timer allowed under load,
+        broke the page. (A background thread would free the kernel entirely, but widget
         updates from threads proved unreliable in Voilà.)
         """
         if deferred is None:
             deferred = not is_preheated()
         if deferred:
             try:
-                loop = asyncio.get_running_loop()
+                asyncio.get_running_loop()
             except RuntimeError:
                 deferred = False  # plain Python (tests): compute now
             else:
-                loop.call_later(delay, self._first_refresh)
+                self.shown.when_shown(self._first_refresh)
                 return
         self._first_refresh()
 
