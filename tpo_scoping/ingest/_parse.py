@@ -225,8 +225,15 @@ def _excel_serials(values: pd.Series) -> pd.Series:
     """Excel serial day numbers (e.g. 45292 = 2024-01-01) stored as text."""
     numbers = pd.to_numeric(values, errors="coerce")
     plausible = numbers.between(18264, 73051)  # 1950 to 2100
-    days = numbers.where(plausible)
-    return pd.to_datetime(days, unit="D", origin="1899-12-30", errors="coerce")
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    # Only the plausible numbers are converted: with NaN among them, pandas 2's
+    # to_datetime(unit=...) fails now and then with "FloatingPointError: overflow encountered
+    # in multiply" (it rounds uninitialised memory; pandas-dev/pandas#58419, fixed in 3.0).
+    if plausible.any():
+        out[plausible] = pd.to_datetime(
+            numbers[plausible], unit="D", origin="1899-12-30", errors="coerce"
+        )
+    return out
 
 
 def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
