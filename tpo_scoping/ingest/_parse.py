@@ -6,7 +6,6 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -132,6 +131,27 @@ def _closest(name: str, options: list[str]) -> str:
 # Value parsing
 
 
+def _categorical_codes(
+    values: pd.Series | np.ndarray, only_used: bool = False
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Code per cell (-1 where empty) and the distinct values of a categorical, else None.
+
+    A CSV's text columns are read as categoricals (:meth:`RawTable.load`): the reader has
+    already found each distinct string once, so nothing needs hashing again here. With
+    ``only_used``, categories that no cell holds are left out.
+    """
+    if not isinstance(values, pd.Series) or not isinstance(values.dtype, pd.CategoricalDtype):
+        return None
+    codes, categories = values.array.codes, values.array.categories
+    if only_used:
+        used = np.zeros(len(categories) + 1, dtype=bool)
+        used[codes] = True  # the last slot stands for code -1 (empty)
+        if not used[:-1].all():
+            values = values.cat.remove_unused_categories()
+            codes, categories = values.array.codes, values.array.categories
+    return codes, np.asarray(categories, dtype=object)
+
+
 def parse_dates(raw: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, str | None]:
     """Parse a column of date strings, choosing the layout that reads most distinct values.
 
@@ -145,19 +165,36 @@ def parse_dates(raw: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series
     >>> [str(x.date()) if pd.notna(x) else None for x in s]
     ['2025-01-31', '2025-02-01', None]
     """
-    parsed, _, note = _parse_date_codes(raw, dayfirst)
-    return pd.Series(parsed, index=raw.index), note
+    parsed = _parse_date_codes(raw, dayfirst)
+    return pd.Series(parsed.values, index=raw.index), parsed.note
 
 
-def _parse_date_codes(
-    raw: pd.Series, dayfirst: bool | None
-) -> tuple[np.ndarray, np.ndarray, str | None]:
-    """Parsed dates, the mask of empty cells, and a note (see :func:`parse_dates`)."""
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+@dataclass
+class _Dates:
+    """A date column parsed once per distinct value (see :func:`parse_dates`)."""
+
+    values: np.ndarray
+    """datetime64[ns] per cell, NaT where empty or unreadable."""
+    empty: np.ndarray
+    key_codes: np.ndarray
+    """An integer per cell, equal where the dates are equal (every NaT alike), for row keys."""
+    note: str | None
+
+
+def _parse_date_codes(raw: pd.Series, dayfirst: bool | None) -> _Dates:
+    """Parsed dates, the mask of empty cells, key codes and a note (see :func:`parse_dates`)."""
+    # Only values that occur count: a date layout is chosen by how many values it reads.
+    found = _categorical_codes(raw, only_used=True)
+    codes, uniques = found if found is not None else pd.factorize(raw, use_na_sentinel=True)
     values = pd.Series([str(u).strip() for u in uniques], dtype=object)
     note = None
     if len(values) == 0:
-        return np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]"), codes < 0, None
+        return _Dates(
+            np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]"),
+            codes < 0,
+            np.zeros(len(codes), dtype=np.int64),
+            None,
+        )
     scores: list[tuple[int, int, str, str]] = []
     results: dict[str, pd.Series] = {}
     for order, (fmt, family) in enumerate(DATE_FORMATS):
@@ -214,11 +251,12 @@ def _parse_date_codes(
             parsed_u = parsed_u.fillna(_excel_serials(values))
     if parsed_u.dtype.kind != "M":
         parsed_u = pd.to_datetime(parsed_u)
-    parsed_u = parsed_u.dt.normalize()
-    out = np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]")
-    ok = codes >= 0
-    out[ok] = parsed_u.to_numpy(dtype="datetime64[ns]")[codes[ok]]
-    return out, ~ok, note
+    distinct = parsed_u.dt.normalize().to_numpy(dtype="datetime64[ns]")
+    # Empty cells (code -1) pick the NaT appended last.
+    distinct = np.append(distinct, np.datetime64("NaT", "ns"))
+    out = distinct[codes]
+    key_codes = np.asarray(pd.factorize(distinct.view(np.int64))[0], dtype=np.int64)[codes]
+    return _Dates(out, codes < 0, key_codes, note)
 
 
 def _excel_serials(values: pd.Series) -> pd.Series:
@@ -329,34 +367,58 @@ def _quoted(raw: pd.Series, template: str, suffix: str = "") -> _Quoted:
 class _Mapped:
     """A text column cleaned once per distinct value."""
 
-    values: np.ndarray
-    """Cleaned strings (None where empty)."""
     empty: np.ndarray
     codes: np.ndarray
     """Integer code per row of the cleaned value (-1 where empty)."""
     uniques: np.ndarray
     """The distinct cleaned values, indexed by code."""
+    cleaned: np.ndarray
+    """Each distinct raw value cleaned, then None (for empty cells)."""
+    raw_codes: np.ndarray
+    """Integer code per row of the raw value (-1 where empty)."""
+
+    @property
+    def values(self) -> np.ndarray:
+        """Cleaned strings per row (None where empty)."""
+        return self.cleaned[self.raw_codes]
 
 
-def _map_unique(values: pd.Series | np.ndarray, fn: Any) -> _Mapped:
-    """``fn`` applied once per distinct value (columns repeat a few values many times)."""
-    raw_codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    mapped = np.array([fn(u) for u in uniques], dtype=object)
+def _map_unique(values: pd.Series | np.ndarray, upper: bool = False) -> _Mapped:
+    """Text cleaned once per distinct value (columns repeat a few values many times).
+
+    Cleaning trims the value and turns each run of whitespace into one space; ``upper`` also
+    upper-cases it (country codes).
+    """
+    found = _categorical_codes(values)
+    raw_codes, uniques = (
+        found if found is not None else pd.factorize(np.asarray(values, dtype=object))
+    )
+    if upper:
+        cleaned = [" ".join(str(u).split()).upper() for u in uniques]
+    else:
+        cleaned = [" ".join(str(u).split()) for u in uniques]
+    mapped = np.array(cleaned, dtype=object)
     # Two raw spellings may clean to one value (" E1" and "E1"): re-code the cleaned values.
     factorized, clean_uniques = pd.factorize(mapped)
     clean_codes = np.where(mapped == "", -1, factorized)
-    ok = raw_codes >= 0
-    row_codes = np.full(len(raw_codes), -1, dtype=np.int64)
-    row_codes[ok] = clean_codes[raw_codes[ok]]
-    out = np.full(len(raw_codes), None, dtype=object)
-    out[ok] = mapped[raw_codes[ok]]
-    return _Mapped(out, row_codes < 0, row_codes, np.asarray(clean_uniques, dtype=object))
+    if np.array_equal(clean_codes, np.arange(len(mapped))):
+        row_codes = np.asarray(raw_codes, dtype=np.int64)  # each value already its own code
+    else:
+        # Empty cells (code -1) pick the -1 appended last.
+        row_codes = np.append(clean_codes, -1).astype(np.int64)[raw_codes]
+    return _Mapped(
+        row_codes < 0,
+        row_codes,
+        np.asarray(clean_uniques, dtype=object),
+        np.append(mapped, np.array([None], dtype=object)),  # code -1 (empty) picks the None
+        np.asarray(raw_codes),
+    )
 
 
-def _key_codes(values: np.ndarray, mapped: _Mapped | None) -> np.ndarray:
-    """Small integer codes of a key column (cleaned text codes, or factorized values)."""
-    if mapped is not None:
-        return mapped.codes
+def _key_codes(values: np.ndarray, codes: np.ndarray | None) -> np.ndarray:
+    """Small integer codes of a key column (from parsing it, or factorized values)."""
+    if codes is not None:
+        return codes
     plain = values.view(np.int64) if values.dtype.kind == "M" else values
     return np.asarray(pd.factorize(plain)[0], dtype=np.int64)
 
@@ -375,15 +437,9 @@ def _duplicated(columns: list[np.ndarray]) -> np.ndarray:
             span = int(key.max()) + 1
         key = key * width + col
         span *= width
+    if span <= 8 * len(key) + 65_536 and np.bincount(key, minlength=span).max() <= 1:
+        return np.zeros(len(key), dtype=bool)  # every key once: counting them is enough
     return pd.Series(key).duplicated(keep="first").to_numpy()
-
-
-def _clean_text(value: Any) -> str:
-    return " ".join(str(value).split())
-
-
-def _clean_country(value: Any) -> str:
-    return " ".join(str(value).split()).upper()
 
 
 def parse_table(
@@ -411,20 +467,29 @@ def parse_table(
     parsed: dict[str, np.ndarray] = {}
     empty: dict[str, np.ndarray] = {}
     text_codes: dict[str, _Mapped] = {}
+    key_codes: dict[str, np.ndarray] = {}
     problems: list[tuple[str, np.ndarray, str | _Quoted]] = []
     for canonical, header in mapping.items():
         col = spec.column(canonical)
         values = cells[header]
         if col.kind in ("id", "text", "country"):
-            clean = _clean_country if col.kind == "country" else _clean_text
-            mapped = _map_unique(values, clean)
-            parsed[canonical], empty[canonical] = mapped.values, mapped.empty
+            mapped = _map_unique(values, upper=col.kind == "country")
+            if name == "metrics" and canonical == "metric":
+                # Metric names are normalised ("Handle Time" -> "handle_time"); -1 picks None.
+                names = np.array([*(normalise(u) for u in mapped.uniques), None], dtype=object)
+                parsed[canonical] = names[mapped.codes]
+            else:
+                parsed[canonical] = mapped.values
+            empty[canonical] = mapped.empty
             text_codes[canonical] = mapped
+            key_codes[canonical] = mapped.codes
         elif col.kind == "date":
-            dates, blank, note = _parse_date_codes(values, dayfirst)
-            if note:
-                report.notes.append(f"{raw.source}, column '{header}': {note}")
+            parsed_dates = _parse_date_codes(values, dayfirst)
+            dates, blank = parsed_dates.values, parsed_dates.empty
+            if parsed_dates.note:
+                report.notes.append(f"{raw.source}, column '{header}': {parsed_dates.note}")
             parsed[canonical], empty[canonical] = dates, blank
+            key_codes[canonical] = parsed_dates.key_codes
             unread = np.isnat(dates) & ~blank
             problems.append((canonical, unread, _quoted(values, "unparseable date {}")))
             with np.errstate(invalid="ignore"):
@@ -471,7 +536,8 @@ def parse_table(
                 )
             else:
                 pct = percent.to_numpy()
-                numbers = np.where(pct, numbers / 100, numbers)
+                if pct.any():
+                    numbers = np.where(pct, numbers / 100, numbers)
             parsed[canonical], empty[canonical] = numbers, blank
     report.missing[name] = {c: float(empty[c].mean()) if n else 0.0 for c in mapping}
     checks = _Checks(name, cells.index.to_numpy(), report)
@@ -493,11 +559,6 @@ def parse_table(
                 "expires_on",
                 "expiry date before completion",
             )
-    if name == "metrics":
-        metric = text_codes["metric"]
-        # Code -1 (empty) picks the appended None.
-        names = np.array([*(normalise(u) for u in metric.uniques), None], dtype=object)
-        parsed["metric"] = names[metric.codes]
     if name != "employees" and employee_ids is not None:
         ids = pd.Series(parsed["employee_id"])
         id_codes = text_codes["employee_id"]
@@ -507,12 +568,11 @@ def parse_table(
             "employee_id",
             _quoted(ids, "unknown employee ID {}", " (not in the employees table)"),
         )
-    frame = pd.DataFrame(parsed, index=cells.index)
-    keys = [k for k in _DUPLICATE_KEYS[name] if k in frame.columns]
+    keys = [k for k in _DUPLICATE_KEYS[name] if k in parsed]
     kept_at = np.flatnonzero(checks.keep)
-    dup = _duplicated([_key_codes(parsed[k], text_codes.get(k))[kept_at] for k in keys])
-    kept = frame.iloc[kept_at]
+    dup = _duplicated([_key_codes(parsed[k], key_codes.get(k))[kept_at] for k in keys])
     if dup.any():
+        kept = pd.DataFrame({k: parsed[k][kept_at] for k in keys}, index=cells.index[kept_at])
         order = pd.Series(kept.index, index=kept.index)
         first_row = order.groupby([kept[k] for k in keys], dropna=False, sort=False)
         firsts = first_row.transform("first").to_numpy()[dup]
@@ -527,6 +587,11 @@ def parse_table(
                 f"{label} (first seen at row {first}, which is kept)",
             )
         checks.keep[positions] = False
-    frame = frame[checks.keep]
+    # Only the rows kept are built into a frame (one copy of each column, none when all stay).
+    if checks.keep.all():
+        frame = pd.DataFrame(parsed, copy=False)
+    else:
+        rows = np.flatnonzero(checks.keep)
+        frame = pd.DataFrame({c: v[rows] for c, v in parsed.items()}, copy=False)
     report.rows_used[name] = len(frame)
-    return frame.reset_index(drop=True)
+    return frame

@@ -10,9 +10,11 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tpo_scoping.data_contract import TABLES
@@ -75,7 +77,8 @@ class RawTable:
 
     A workbook sheet arrives whole (strings). A CSV is read in two steps: the header first, so
     the columns can be mapped, then only the mapped columns, with numbers left to pandas' fast
-    parser (:meth:`load`).
+    parser (:meth:`load`) and text read as categoricals: pandas' reader then hashes each distinct
+    cell once, and the parser works on the distinct values and their codes.
     """
 
     table: str
@@ -90,7 +93,11 @@ class RawTable:
             self.columns = [str(c) for c in self.frame.columns]
 
     def load(self, headers: list[str], numeric: set[str] = frozenset()) -> pd.DataFrame:  # type: ignore[assignment]
-        """The cells of ``headers``: text, except ``numeric`` columns of a CSV (parsed)."""
+        """The cells of ``headers``: text, except ``numeric`` columns of a CSV (parsed).
+
+        Text cells of a CSV come as a categorical of the strings (the same strings as
+        ``dtype=str`` would give, empty cells missing); a workbook's are plain strings.
+        """
         if self.frame is not None:
             return self.frame[headers]
         assert self.csv is not None
@@ -98,7 +105,9 @@ class RawTable:
         positions = [self.columns.index(h) for h in headers]
         usecols = None if self.csv.get("all_columns") else sorted(set(positions))
         dtype = {
-            raw_names[i]: str for i, h in zip(positions, headers, strict=True) if h not in numeric
+            raw_names[i]: "category"
+            for i, h in zip(positions, headers, strict=True)
+            if h not in numeric
         }
         try:
             frame = pd.read_csv(
@@ -294,6 +303,8 @@ def _decode_check(name: str, data: bytes) -> str:
     head = data[:65536]
     if b"\x00" in head:
         raise InputError("this is a binary file, not a CSV (save the table as CSV or .xlsx)", name)
+    if data.isascii():  # ASCII is valid UTF-8: no need to decode it all to find out
+        return "utf-8-sig"
     try:
         data.decode("utf-8")
         return "utf-8-sig"
@@ -322,10 +333,10 @@ def sniff_delimiter(header_line: str) -> str:
 
 def _read_csv(name: str, data: bytes, table: str, max_rows: int) -> RawTable | None:
     data = _from_wide_unicode(name, data)
-    if not data.strip():
+    if not data or data.isspace():  # nothing but whitespace (without copying the bytes)
         raise InputError("the file is empty", name)
     encoding = _decode_check(name, data)
-    if data.count(b"\n") > max_rows + 1:
+    if _count_byte(data, b"\n") > max_rows + 1:
         raise InputError(f"more than {max_rows:,} rows; split or filter the file", name)
     text_head = data[:65536].decode(encoding, errors="replace").lstrip("\ufeff")
     first = next((line for line in text_head.splitlines() if line.strip()), "")
@@ -364,21 +375,28 @@ def _read_csv(name: str, data: bytes, table: str, max_rows: int) -> RawTable | N
     return RawTable(table, name, None, columns, spec)
 
 
+def _count_byte(data: bytes, byte: bytes) -> int:
+    """How many times ``byte`` occurs in ``data`` (vectorised; ``bytes.count`` is slower)."""
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == ord(byte)))
+
+
 def _check_field_counts(name: str, data: bytes, sep: str, n_fields: int) -> None:
     """Refuse a row with more fields than the header (a shifted row), naming the line.
 
-    Vectorised over the bytes: separator positions are counted between newlines. Only valid
-    without quotes, where every separator byte separates fields.
+    Separators are counted between newlines on the bytes with everything else deleted (a
+    C-level pass): no run of ``n_fields`` separators there means no row is too long. Only
+    valid without quotes, where every separator byte separates fields.
     """
-    import numpy as np
-
-    buffer = np.frombuffer(data, dtype=np.uint8)
-    newline = 10 if b"\n" in data else 13  # old Mac files end lines with a lone CR
-    ends = np.flatnonzero(buffer == newline)
-    if len(ends) == 0 or ends[-1] != len(buffer) - 1:
-        ends = np.append(ends, len(buffer))
-    seps = np.flatnonzero(buffer == ord(sep))
-    per_line = np.diff(np.concatenate([[0], np.searchsorted(seps, ends)]))
+    newline = b"\n" if b"\n" in data else b"\r"  # old Mac files end lines with a lone CR
+    marks = data.translate(None, _all_bytes_but(newline + sep.encode()))
+    if sep.encode() * n_fields not in marks:
+        return
+    is_end = np.frombuffer(marks, dtype=np.uint8) == ord(newline)
+    ends = np.flatnonzero(is_end)  # the line ends' indexes among the marks
+    if len(ends) == 0 or not data.endswith(newline):
+        ends = np.append(ends, len(marks))  # the last line has no line end
+    # Separators before the k-th line end: its index among the marks minus the k ends before.
+    per_line = np.diff(np.concatenate([[0], ends - np.arange(len(ends))]))
     over = np.flatnonzero(per_line > n_fields - 1)
     if len(over):
         line = int(over[0]) + 1
@@ -387,6 +405,12 @@ def _check_field_counts(name: str, data: bytes, sep: str, n_fields: int) -> None
             f" where the header has {n_fields})",
             name,
         )
+
+
+@cache
+def _all_bytes_but(kept: bytes) -> bytes:
+    """Every byte value except those in ``kept`` (to delete them with ``bytes.translate``)."""
+    return bytes(b for b in range(256) if b not in kept)
 
 
 def _parser_message(exc: Exception) -> str:
