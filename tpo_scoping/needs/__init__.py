@@ -32,7 +32,7 @@ import pandas as pd
 
 from tpo_scoping.data_contract import METRIC_DIRECTIONS
 from tpo_scoping.errors import InputError
-from tpo_scoping.needs._keys import employee_positions
+from tpo_scoping.needs._keys import codes, employee_positions
 from tpo_scoping.needs.settings import NeedsSettings
 
 if TYPE_CHECKING:
@@ -220,11 +220,19 @@ def analyse_needs(
         notes.append("no assessments: competency gaps need the assessments table")
 
     metric_positions = None
+    metric_codes = None
     if data.has("metrics"):
-        # Row position of each metric's employee, shared by ramp, impact and baselines.
+        # Row position of each metric's employee and the metric codes, shared by ramp, impact
+        # and baselines.
         metric_positions = employee_positions(tables["metrics"], employees)
+        metric_codes = codes(tables["metrics"]["metric"])
         ramp_result = ramp_times(
-            tables["metrics"], employees, settings, stamp, positions=metric_positions
+            tables["metrics"],
+            employees,
+            settings,
+            stamp,
+            positions=metric_positions,
+            metric_codes=metric_codes,
         )
         ramp, ramp_curves = ramp_result.ramp, ramp_result.curves
     else:
@@ -257,6 +265,7 @@ def analyse_needs(
             settings,
             stamp,
             positions=metric_positions,
+            metric_codes=metric_codes,
         )
 
     priorities = _priorities(gaps, comp.coverage, settings, need_summary)
@@ -279,7 +288,14 @@ def analyse_needs(
         compliance_domains=comp.domains,
     )
     result.baseline = _baseline(
-        result, scores, tables.get("metrics"), employees, stamp, settings, metric_positions
+        result,
+        scores,
+        tables.get("metrics"),
+        employees,
+        stamp,
+        settings,
+        metric_positions,
+        metric_codes,
     )
     return result
 
@@ -346,6 +362,7 @@ def _baseline(
     as_of: pd.Timestamp,
     settings: NeedsSettings,
     metric_positions: np.ndarray | None = None,
+    metric_codes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, BaselineValue]:
     from scipy import stats
 
@@ -402,7 +419,9 @@ def _baseline(
                 n=len(weeks),
             )
     if metrics is not None and len(metrics):
-        out.update(_metric_levels(metrics, employees, as_of, settings, metric_positions))
+        out.update(
+            _metric_levels(metrics, employees, as_of, settings, metric_positions, metric_codes)
+        )
     return out
 
 
@@ -422,6 +441,7 @@ def _metric_levels(
     as_of: pd.Timestamp,
     settings: NeedsSettings,
     positions: np.ndarray | None = None,
+    metric_codes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, BaselineValue]:
     """Current level and best-quartile level of each metric among active employees.
 
@@ -431,17 +451,25 @@ def _metric_levels(
     """
     from scipy import stats
 
-    from tpo_scoping.needs._keys import employee_positions
+    from tpo_scoping.needs._keys import codes, employee_positions
     from tpo_scoping.needs.gaps import active_at
 
     pos = employee_positions(metrics, employees) if positions is None else positions
+    metric_code, metric_names = codes(metrics["metric"]) if metric_codes is None else metric_codes
     active = np.append(active_at(employees, as_of).to_numpy(), False)  # -1 (unknown) -> False
     period = metrics["period"].to_numpy(dtype="datetime64[ns]")
     start = (as_of - pd.DateOffset(months=3)).to_datetime64()
-    recent = metrics[(period <= as_of.to_datetime64()) & (period > start) & active[pos]]
+    recent = np.flatnonzero((period <= as_of.to_datetime64()) & (period > start) & active[pos])
+    # Each employee's rank in ID order: grouping by it orders people as grouping by the IDs would.
+    rank = pd.factorize(employees["employee_id"].to_numpy(dtype=object), sort=True)[0]
+    person = rank[pos[recent]]
+    value = metrics["value"].to_numpy(dtype=float)[recent]
+    metric_of = metric_code[recent]
     out: dict[str, BaselineValue] = {}
-    for metric, frame in recent.groupby("metric", sort=True):
-        per_person = frame.groupby("employee_id")["value"].mean()
+    for mi in sorted(np.unique(metric_of[metric_of >= 0]), key=lambda i: metric_names[i]):
+        metric = metric_names[mi]
+        sel = (metric_of == mi) & (person >= 0)
+        per_person = pd.Series(value[sel]).groupby(person[sel]).mean()
         n = len(per_person)
         if n < 2:
             continue

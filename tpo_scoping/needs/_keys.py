@@ -7,8 +7,19 @@ import pandas as pd
 
 
 def employee_positions(table: pd.DataFrame, employees: pd.DataFrame) -> np.ndarray:
-    """Row position in ``employees`` of each row's ``employee_id`` (-1 when unknown)."""
-    return pd.Index(employees["employee_id"]).get_indexer(table["employee_id"])
+    """Row position in ``employees`` of each row's ``employee_id`` (-1 when unknown).
+
+    The same as ``Index(employees.employee_id).get_indexer(table.employee_id)``, looked up once
+    per distinct ID (a table repeats each ID many times).
+    """
+    index = pd.Index(employees["employee_id"])
+    values = np.asarray(table["employee_id"], dtype=object)
+    found, distinct = pd.factorize(values)
+    positions = np.append(index.get_indexer(distinct), -1)[found]
+    missing = np.flatnonzero(found < 0)
+    if len(missing):  # missing IDs (None, NaN) are matched as get_indexer matches them
+        positions[missing] = index.get_indexer(values[missing])
+    return positions
 
 
 def codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -27,3 +38,19 @@ def group_sums(
     total = np.bincount(key, weights=values, minlength=size)
     squares = np.bincount(key, weights=values * values, minlength=size)
     return n, total, squares
+
+
+def recode(found: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values of a subset, as :func:`codes` of its values would give them.
+
+    ``found`` are codes into ``uniques`` (-1 where missing), e.g. a subset of a column's codes;
+    the result numbers the values in order of first appearance within ``found``, -1 kept.
+    """
+    again, first = pd.factorize(np.asarray(found, dtype=np.int64))
+    again = again.astype(np.int64)
+    missing = np.flatnonzero(first < 0)
+    if len(missing):
+        k = int(missing[0])
+        again = np.where(again == k, -1, again - (again > k))
+        first = np.delete(first, k)
+    return again, np.asarray(uniques, dtype=object)[first]

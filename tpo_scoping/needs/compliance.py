@@ -110,29 +110,41 @@ def compliance_coverage(
     catalogue = load_reference("compliance_catalogue")
     inferred = domains is None
     domains = infer_domains(compliance) if domains is None else list(domains)
-    active = employees[active_at(employees, as_of)][["employee_id", "site", "country", "hire_date"]]
-    countries = active["country"].fillna("").astype(str)
-    required = pd.DataFrame(
-        [(c, m) for c in countries.unique() for m in required_modules(domains, c)],
-        columns=["country_key", "module"],
+    # One row per active employee and required module: the employee's row in ``employees``
+    # and the module's index in ``names``, employees in order, each one's modules in order.
+    active = np.flatnonzero(active_at(employees, as_of).to_numpy())
+    countries = pd.Series(employees["country"].to_numpy()[active]).fillna("").astype(str)
+    country_code, country_names = pd.factorize(countries)
+    lists = [required_modules(domains, c) for c in country_names]
+    names = list(dict.fromkeys(m for modules in lists for m in modules))
+    per_country = [np.array([names.index(m) for m in modules], dtype=np.int64) for modules in lists]
+    counts = np.array([len(m) for m in per_country], dtype=np.int64)[country_code]
+    person = np.repeat(active, counts)
+    starts = np.cumsum([0, *(len(m) for m in per_country)])[:-1]
+    within = np.arange(len(person)) - np.repeat(np.cumsum(counts) - counts, counts)
+    flat = np.concatenate([np.zeros(0, dtype=np.int64), *per_country])
+    module = flat[np.repeat(starts[country_code], counts) + within] if len(person) else flat[:0]
+    status = pd.DataFrame(
+        {
+            column: employees[column].to_numpy()[person]
+            for column in ("employee_id", "site", "country", "hire_date")
+        }
     )
-    status = active.assign(country_key=countries.to_numpy()).merge(required, on="country_key")
-    status = status.drop(columns="country_key")
-    modules = catalogue["modules"]
-    status["cadence_days"] = status["module"].map(
-        {k: round(v["cadence_months"] * DAYS_PER_MONTH) for k, v in modules.items()}
-    )
-    status["grace_days"] = status["module"].map(
-        {k: int(v["at_hire_within_days"]) for k, v in modules.items()}
-    )
+    catalogue_modules = catalogue["modules"]
+    known = pd.Series(names, dtype=object)
+    status["module"] = np.asarray(names, dtype=object)[module]
+    status["cadence_days"] = known.map(
+        {k: round(v["cadence_months"] * DAYS_PER_MONTH) for k, v in catalogue_modules.items()}
+    ).to_numpy()[module]
+    status["grace_days"] = known.map(
+        {k: int(v["at_hire_within_days"]) for k, v in catalogue_modules.items()}
+    ).to_numpy()[module]
     if compliance is not None and len(compliance):
-        done = compliance[
-            compliance["completed_on"].notna() & (compliance["completed_on"] <= as_of)
-        ]
-        latest = done.sort_values("completed_on", kind="stable").drop_duplicates(
-            ["employee_id", "module"], keep="last"
-        )[["employee_id", "module", "completed_on", "expires_on"]]
-        status = status.merge(latest, on=["employee_id", "module"], how="left")
+        latest = _latest_completions(status, compliance, as_of, employees, person, module, names)
+        for column in ("completed_on", "expires_on"):
+            # Left join on (employee_id, module): no completion (-1) picks the NaT appended last.
+            dates = compliance[column].to_numpy(dtype="datetime64[ns]")
+            status[column] = np.append(dates, np.datetime64("NaT", "ns"))[latest]
     else:
         status["completed_on"] = pd.NaT
         status["expires_on"] = pd.NaT
@@ -157,23 +169,125 @@ def compliance_coverage(
     status["status"] = labels
     status["days_left"] = days_left
     order = ["current", *[f"expiring_{w}" for w in windows], "overdue", "never_completed"]
-    coverage = _roll_up(status, [*order, "not_yet_due"], windows)
-    return ComplianceAnalysis(coverage, status.reset_index(drop=True), domains, inferred)
+    # Sites and modules in sorted order, as integer codes of the status rows, for the roll-up.
+    site_code, site_names = pd.factorize(employees["site"], sort=True)
+    module_rank = np.argsort(np.argsort(np.asarray(names, dtype=object), kind="stable"))
+    codes = (
+        (site_code[person], np.asarray(site_names, dtype=object)),
+        (module_rank[module] if len(names) else module, np.sort(np.asarray(names, dtype=object))),
+    )
+    coverage = _roll_up(status, [*order, "not_yet_due"], windows, codes)
+    return ComplianceAnalysis(coverage, status, domains, inferred)
 
 
-def _roll_up(status: pd.DataFrame, order: list[str], windows: list[int]) -> pd.DataFrame:
-    counts = pd.crosstab([status["site"], status["module"]], status["status"])
-    counts = counts.reindex(columns=order, fill_value=0)
-    per_site_module = counts.reset_index()
-    by_site = counts.groupby(level="site").sum().reset_index().assign(module="all")
-    by_module = counts.groupby(level="module").sum().reset_index().assign(site="all")
-    total = counts.sum().to_frame().T.assign(site="all", module="all")
-    out = pd.concat([per_site_module, by_site, by_module, total], ignore_index=True)
-    out = out[["site", "module", *order]]
-    out[order] = out[order].fillna(0).astype(int)
-    out["required"] = out[order].sum(axis=1)
+def _latest_completions(
+    status: pd.DataFrame,
+    compliance: pd.DataFrame,
+    as_of: pd.Timestamp,
+    employees: pd.DataFrame,
+    person: np.ndarray,
+    module: np.ndarray,
+    names: list[str],
+) -> np.ndarray:
+    """Row of ``compliance`` with each status row's latest completion up to ``as_of`` (or -1).
+
+    The latest is by ``completed_on``, and the last row of the file among the same dates, as a
+    stable sort by date and ``drop_duplicates(keep="last")`` would pick. Status rows are joined
+    on (employee_id, module) through integer keys: their employee's row and module index
+    (``person``, ``module`` into ``names``), and the same found for each completion.
+    """
+    from tpo_scoping.needs.gaps import _order_by
+
+    n = len(status)
+    when = compliance["completed_on"].to_numpy(dtype="datetime64[ns]")
+    done = np.flatnonzero(~np.isnat(when) & (when <= as_of.to_datetime64()))
+    ids = pd.Index(employees["employee_id"])
+    if ids.is_unique:
+        by_person = ids.get_indexer(compliance["employee_id"].to_numpy(dtype=object)[done])
+        by_module = pd.Index(names).get_indexer(compliance["module"].to_numpy(dtype=object)[done])
+        matches = (by_person >= 0) & (by_module >= 0)  # the others match no status row
+        done = done[matches]
+        key = np.concatenate([person, by_person[matches]]) * max(len(names), 1)
+        key += np.concatenate([module, by_module[matches]])
+    else:  # duplicate IDs: join on the values themselves, as a merge would
+        codes = []
+        for column in ("employee_id", "module"):
+            values = np.concatenate(
+                [
+                    status[column].to_numpy(dtype=object),
+                    compliance[column].to_numpy(dtype=object)[done],
+                ]
+            )
+            found, distinct = pd.factorize(values, use_na_sentinel=False)
+            codes.append((found.astype(np.int64), len(distinct)))
+        (by_person, _), (by_module, n_modules) = codes
+        key = by_person * n_modules + by_module
+    order = _order_by(key[n:], when[done].view(np.int64))
+    ordered = key[n:][order]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = ordered[1:] != ordered[:-1]
+    found = pd.Index(ordered[last]).get_indexer(key[:n])
+    return np.append(done[order[last]], -1)[found]  # -1 (no completion) picks the -1
+
+
+def _roll_up(
+    status: pd.DataFrame,
+    order: list[str],
+    windows: list[int],
+    codes: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+) -> pd.DataFrame:
+    """Counts per status for each site × module, each site, each module and overall.
+
+    Rows: every site × module present (sorted), then each site (module ``"all"``), each module
+    (site ``"all"``) and the total; columns: site, module, the statuses in ``order``,
+    ``required``, ``coverage`` and ``on_time``. ``codes``: the (codes, sorted values) of each
+    row's site and module when known (values that do not occur are fine), else found here.
+    """
+    if codes is None:
+        codes = (
+            pd.factorize(status["site"], sort=True),
+            pd.factorize(status["module"], sort=True),
+        )
+    (site, sites), (module, modules) = codes
+    found, labels = pd.factorize(status["status"])
+    # Each status's column in ``order``; other statuses go to an extra column, dropped below.
+    column = np.append(pd.Index(order).get_indexer(labels), -1)[found]
+    column[column < 0] = len(order)
+    ok = (site >= 0) & (module >= 0)
+    shape = (len(sites), len(modules), len(order) + 1)
+    cell = (site[ok] * shape[1] + module[ok]) * shape[2] + column[ok]
+    grid = np.bincount(cell, minlength=int(np.prod(shape))).reshape(shape)
+    present = grid.sum(axis=2) > 0
+    grid = grid[:, :, : len(order)].astype(np.int64)
+    si, mi = np.nonzero(present)  # site by site, modules in order within each
+    by_site = present.any(axis=1)
+    by_module = present.any(axis=0)
+    sites, modules = np.asarray(sites, dtype=object), np.asarray(modules, dtype=object)
+    every = np.array(["all"], dtype=object)
+    out = pd.DataFrame(
+        {
+            "site": np.concatenate(
+                [sites[si], sites[by_site], np.repeat(every, by_module.sum()), every]
+            ),
+            "module": np.concatenate(
+                [modules[mi], np.repeat(every, by_site.sum()), modules[by_module], every]
+            ),
+        }
+    )
+    counts = np.concatenate(
+        [
+            grid[si, mi].reshape(-1, len(order)),
+            grid.sum(axis=1)[by_site],
+            grid.sum(axis=0)[by_module],
+            grid.sum(axis=(0, 1))[None, :],
+        ]
+    )
+    for i, name in enumerate(order):
+        out[name] = counts[:, i]
+    required = counts.sum(axis=1)
+    out["required"] = required
     valid = out[["current", *[f"expiring_{w}" for w in windows]]].sum(axis=1)
-    out["coverage"] = valid / out["required"].where(out["required"] > 0)
-    out["on_time"] = (valid + out["not_yet_due"]) / out["required"].where(out["required"] > 0)
-    out.columns.name = None
-    return out.reset_index(drop=True)
+    share_of = out["required"].where(out["required"] > 0)
+    out["coverage"] = valid / share_of
+    out["on_time"] = (valid + out["not_yet_due"]) / share_of
+    return out

@@ -30,6 +30,7 @@ def training_impact(
     settings: NeedsSettings,
     as_of: pd.Timestamp | None = None,
     positions: np.ndarray | None = None,
+    metric_codes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[dict[str, Any]]:
     """Before/after change of each metric around each course, and a difference-in-differences.
 
@@ -68,7 +69,7 @@ def training_impact(
     window = settings.impact_window_months
     pos = employee_positions(metrics, employees) if positions is None else positions
     period = metrics["period"].to_numpy(dtype="datetime64[ns]")
-    metric_code, metric_names = codes(metrics["metric"])
+    metric_code, metric_names = codes(metrics["metric"]) if metric_codes is None else metric_codes
     use = (pos >= 0) & np.isin(metric_names, list(METRIC_DIRECTIONS))[metric_code]
     if as_of is not None:
         use &= period <= as_of.to_datetime64()
@@ -77,7 +78,13 @@ def training_impact(
     value = metrics["value"].to_numpy(dtype=float)[use]
     hire = employees["hire_date"].to_numpy(dtype="datetime64[ns]")
     n_emp = len(employees)
-    role = employees.set_index("employee_id")["role"]
+    role = employees["role"].to_numpy()
+    # Each metric's rows (employee, month, value), split once for every course.
+    by_metric = {}
+    for mi in range(len(metric_names)):
+        rows = np.flatnonzero(metric_code == mi)
+        if len(rows):
+            by_metric[mi] = (pos[rows], month[rows], value[rows])
     out: list[dict[str, Any]] = []
     for course, taken in training.groupby("course", sort=True):
         first = taken.sort_values("completed_on").drop_duplicates("employee_id")
@@ -98,10 +105,14 @@ def training_impact(
         trained[trained_pos] = True
         for mi in np.argsort(metric_names):
             metric = str(metric_names[mi])
-            sel = (metric_code == mi) & (ref[pos] >= 0)
+            if int(mi) not in by_metric:
+                continue
+            metric_pos, metric_month, metric_value = by_metric[int(mi)]
+            metric_ref = ref[metric_pos]
+            sel = metric_ref >= 0
             if not sel.any():
                 continue
-            who, offset, v = pos[sel], month[sel] - ref[pos[sel]], value[sel]
+            who, offset, v = metric_pos[sel], metric_month[sel] - metric_ref[sel], metric_value[sel]
             before_sel = (offset >= -window) & (offset <= -1)
             after_sel = (offset >= 1) & (offset <= window)
             b_n = np.bincount(who[before_sel], minlength=n_emp)
@@ -143,21 +154,29 @@ def training_impact(
                 "assumptions": list(ASSUMPTIONS),
             }
             if row["n_control"] >= settings.impact_min_trained:
-                row.update(_did(both, role, settings))
+                row.update(_did(both, role[both_idx], settings))
             row["summary"] = _summary(row, settings)
             out.append(row)
     return out
 
 
 def _months(dates: np.ndarray) -> np.ndarray:
-    """Calendar months since 1970 of datetime64 values (so month differences are integers)."""
-    return np.asarray(dates, dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+    """Calendar months since 1970 of datetime64 values (so month differences are integers).
+
+    Converted once per distinct date: a column of periods repeats a few dates many times, and
+    the calendar conversion costs far more than finding the distinct values.
+    """
+    stamps = np.asarray(dates, dtype="datetime64[ns]").view(np.int64)
+    code, distinct = pd.factorize(stamps)
+    months = distinct.view("datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+    return months[code]
 
 
-def _did(both: pd.DataFrame, role: pd.Series, settings: NeedsSettings) -> dict[str, float]:
+def _did(both: pd.DataFrame, role: np.ndarray, settings: NeedsSettings) -> dict[str, float]:
+    """Difference-in-differences by OLS; ``role`` holds the role of each row of ``both``."""
     from statsmodels.regression.linear_model import OLS
 
-    roles = role.reindex(both.index).fillna("unknown").astype(str)
+    roles = pd.Series(role, index=both.index).fillna("unknown").astype(str)
     design = pd.get_dummies(roles, prefix="role", drop_first=True, dtype=float)
     design.insert(0, "trained", both["trained"].astype(float))
     design.insert(0, "const", 1.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -80,6 +81,7 @@ def ramp_times(
     settings: NeedsSettings,
     as_of: pd.Timestamp | None = None,
     positions: np.ndarray | None = None,
+    metric_codes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> RampAnalysis:
     """Fit a learning curve per role × site × metric and report weeks to proficiency with a CI.
 
@@ -111,19 +113,21 @@ def ramp_times(
     from tpo_scoping.needs._keys import codes, employee_positions, group_sums
 
     empty = RampAnalysis(pd.DataFrame(columns=RAMP_COLUMNS), pd.DataFrame())
-    metric_code, metric_names = codes(metrics["metric"])
+    # ``positions`` and ``metric_codes`` (from :func:`~tpo_scoping.needs._keys.codes`) may be
+    # passed in when other analyses of the same metrics share them.
+    metric_code, metric_names = codes(metrics["metric"]) if metric_codes is None else metric_codes
     known = np.isin(metric_names, list(METRIC_DIRECTIONS))
     pos = employee_positions(metrics, employees) if positions is None else positions
     period = metrics["period"].to_numpy(dtype="datetime64[ns]")
-    keep = known[metric_code] & (pos >= 0)
+    # Unknown employees (position -1) pick the NaT appended last: no tenure, left out below.
+    hire = np.append(employees["hire_date"].to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT"))
+    tenure = (period - hire[pos]) / np.timedelta64(7, "D")
+    keep = known[metric_code] & (tenure >= 0) & (tenure <= settings.ramp_max_weeks)
     if as_of is not None:
         keep &= period <= as_of.to_datetime64()
-    pos, period, metric_code = pos[keep], period[keep], metric_code[keep]
-    value = metrics["value"].to_numpy(dtype=float)[keep]
-    hire = employees["hire_date"].to_numpy(dtype="datetime64[ns]")[pos]
-    tenure = (period - hire) / np.timedelta64(7, "D")
-    ok = (tenure >= 0) & (tenure <= settings.ramp_max_weeks)
-    pos, metric_code, value, tenure = pos[ok], metric_code[ok], value[ok], tenure[ok]
+    kept = np.flatnonzero(keep)
+    pos, metric_code, tenure = pos[kept], metric_code[kept], tenure[kept]
+    value = metrics["value"].to_numpy(dtype=float)[kept]
     if len(value) == 0:
         return empty
     role_code, roles = codes(employees["role"])
@@ -141,52 +145,72 @@ def ramp_times(
     stats_n = np.zeros(n_groups * n_bins)
     stats_total = np.zeros(n_groups * n_bins)
     stats_sq = np.zeros(n_groups * n_bins)
-    seen = np.zeros((n_groups, len(employees)), dtype=bool)
     for group in group_site:
         n, total, sq = group_sums(group * n_bins + b, n_groups * n_bins, value)
         stats_n += n
         stats_total += total
         stats_sq += sq
-        seen[group, pos] = True
-    people = seen.sum(axis=1)
+    # People per group: each employee × metric observed counts once in its site's group and
+    # once in the role's "all" group.
+    pairs = np.flatnonzero(np.bincount(pos * n_m + metric_code, minlength=len(employees) * n_m))
+    pair_pos, pair_metric = np.divmod(pairs, n_m)
+    pair_role, pair_site = role_code[pair_pos], site_code[pair_pos]
+    people = np.bincount(
+        (pair_role * (n_s + 1) + pair_site) * n_m + pair_metric, minlength=n_groups
+    ) + np.bincount((pair_role * (n_s + 1) + n_s) * n_m + pair_metric, minlength=n_groups)
     grid_n = stats_n.reshape(n_groups, n_bins)
     grid_total = stats_total.reshape(n_groups, n_bins)
     grid_sq = stats_sq.reshape(n_groups, n_bins)
-    role_sites = {ri: np.unique(st[r == ri]) for ri in range(n_r)}
+    sites_per_role = np.count_nonzero(
+        np.bincount(r * n_s + st, minlength=n_r * n_s).reshape(n_r, n_s), axis=1
+    )
     rows = []
-    curves = []
+    curves: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("bin", "n", "observed", "fitted", "role", "site", "metric")
+    }
     for g in np.flatnonzero(grid_n.sum(axis=1) > 0):
         ri, rest = divmod(int(g), (n_s + 1) * n_m)
         si, mi = divmod(rest, n_m)
-        if si < n_s and len(role_sites[ri]) == 1:
+        if si < n_s and sites_per_role[ri] == 1:
             continue  # a role at one site only: its "all" row says the same
         role, site, metric = roles[ri], ("all" if si == n_s else sites[si]), metric_names[mi]
         filled = np.flatnonzero(grid_n[g] > 0)
-        group = pd.DataFrame(
-            {
-                "bin": filled,
-                "n": grid_n[g, filled],
-                "total": grid_total[g, filled],
-                "sq": grid_sq[g, filled],
-            }
-        )
-        fit = _fit_group(group, METRIC_DIRECTIONS[metric], settings)
+        n = grid_n[g, filled]
+        total = grid_total[g, filled]
+        fit = _fit_group(filled, n, total, grid_sq[g, filled], METRIC_DIRECTIONS[metric], settings)
         rows.append(
             {"role": role, "site": site, "metric": metric, "n": int(people[g]), **fit["row"]}
         )
-        curve = group[["bin", "n"]].copy()
-        curve["n"] = curve["n"].astype(int)
-        curve["tenure_weeks"] = (curve["bin"] + 0.5) * settings.ramp_bin_weeks
-        curve["observed"] = group["total"].to_numpy() / group["n"].to_numpy()
-        curve["fitted"] = fit["fitted"]
-        curves.append(curve.assign(role=role, site=site, metric=metric).drop(columns="bin"))
+        # The binned curve, for charts: gathered here, built into one frame below.
+        for key, value in (
+            ("bin", filled),
+            ("n", n),
+            ("observed", total / n),
+            ("fitted", fit["fitted"]),
+            ("role", np.full(len(filled), role, dtype=object)),
+            ("site", np.full(len(filled), site, dtype=object)),
+            ("metric", np.full(len(filled), metric, dtype=object)),
+        ):
+            curves[key].append(value)
     ramp = pd.DataFrame(rows, columns=RAMP_COLUMNS)
     ramp = ramp.sort_values(["role", "site", "metric"], key=_all_last, kind="stable")
-    curve_frame = (
-        pd.concat(curves, ignore_index=True)
-        if curves
-        else pd.DataFrame(columns=["role", "site", "metric", "tenure_weeks", "observed", "n"])
-    )
+    if rows:
+        joined = {k: np.concatenate(v) for k, v in curves.items()}
+        curve_frame = pd.DataFrame(
+            {
+                "n": joined["n"].astype(int),
+                "tenure_weeks": (joined["bin"] + 0.5) * settings.ramp_bin_weeks,
+                "observed": joined["observed"],
+                "fitted": joined["fitted"],
+                "role": joined["role"],
+                "site": joined["site"],
+                "metric": joined["metric"],
+            }
+        )
+    else:
+        curve_frame = pd.DataFrame(
+            columns=["role", "site", "metric", "tenure_weeks", "observed", "n"]
+        )
     return RampAnalysis(ramp.reset_index(drop=True), curve_frame)
 
 
@@ -197,13 +221,19 @@ def _all_last(column: pd.Series) -> pd.Series:
     return column
 
 
-def _fit_group(group: pd.DataFrame, direction: int, settings: NeedsSettings) -> dict:
-    from scipy import stats
-
-    n = group["n"].to_numpy(dtype=float)
-    mean = group["total"].to_numpy() / n
-    var = (group["sq"].to_numpy() - n * mean**2) / np.maximum(n - 1, 1)
-    t = (group["bin"].to_numpy() + 0.5) * settings.ramp_bin_weeks
+def _fit_group(
+    bins: np.ndarray,
+    n: np.ndarray,
+    total: np.ndarray,
+    sq: np.ndarray,
+    direction: int,
+    settings: NeedsSettings,
+) -> dict:
+    """Fit one group's learning curve from its tenure bins' counts, sums and sums of squares."""
+    n = np.asarray(n, dtype=float)
+    mean = total / n
+    var = (sq - n * mean**2) / np.maximum(n - 1, 1)
+    t = (bins + 0.5) * settings.ramp_bin_weeks
     empty = {
         "weeks_to_proficiency": math.nan,
         "ci_low": math.nan,
@@ -255,7 +285,7 @@ def _fit_group(group: pd.DataFrame, direction: int, settings: NeedsSettings) -> 
     grad = np.array([-tau / plateau, tau / excess, weeks / tau])
     var_weeks = float(grad @ cov @ grad)
     dof = max(len(t) - 3, 1)
-    tcrit = float(stats.t.ppf(0.5 + settings.confidence / 2, dof))
+    tcrit = _t_quantile(0.5 + settings.confidence / 2, dof)
     if var_weeks >= 0 and math.isfinite(var_weeks):
         se_log = math.sqrt(var_weeks) / weeks
         # An interval wider than e^50 is no interval: leave it open rather than overflow.
@@ -267,6 +297,14 @@ def _fit_group(group: pd.DataFrame, direction: int, settings: NeedsSettings) -> 
     if tau > 0.9 * t.max():
         row["note"] = "plateau not reached within the observed tenure; treat as a lower bound"
     return {"row": row, "fitted": fitted}
+
+
+@functools.cache
+def _t_quantile(q: float, dof: int) -> float:
+    """Student-t quantile; groups share a few degrees of freedom, so each is computed once."""
+    from scipy import stats
+
+    return float(stats.t.ppf(q, dof))
 
 
 def fit_learning_curve(

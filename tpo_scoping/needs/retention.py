@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,13 +49,25 @@ def durations(employees: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     >>> durations(emp, pd.Timestamp("2025-04-01"))[["duration", "observed"]].values.tolist()
     [[30, True], [90, False]]
     """
-    hired = employees[employees["hire_date"] <= as_of].copy()
-    exit_ = hired["exit_date"]
-    observed = exit_.notna() & (exit_ <= as_of)
-    end = exit_.where(observed, as_of)
-    hired["duration"] = (end - hired["hire_date"]).dt.days.astype(int)
-    hired["observed"] = observed.to_numpy()
-    return hired
+    hired, duration, observed = _durations(employees, as_of)
+    out = employees[hired].copy()
+    out["duration"] = duration
+    out["observed"] = observed
+    return out
+
+
+def _durations(
+    employees: pd.DataFrame, as_of: pd.Timestamp
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`durations` as arrays: the mask of hires up to ``as_of``, their days and exits."""
+    hire = employees["hire_date"].to_numpy(dtype="datetime64[ns]")
+    stamp = as_of.to_datetime64()
+    hired = hire <= stamp
+    exit_ = employees["exit_date"].to_numpy(dtype="datetime64[ns]")[hired]
+    observed = ~np.isnat(exit_) & (exit_ <= stamp)
+    end = np.where(observed, exit_, stamp)
+    duration = ((end - hire[hired]) // np.timedelta64(1, "D")).astype(int)
+    return hired, duration, observed
 
 
 def kaplan_meier(
@@ -72,8 +85,13 @@ def kaplan_meier(
     >>> km["survival"].round(3).tolist()
     [1.0, 0.75, 0.5, 0.5]
     """
-    from scipy import stats
+    return pd.DataFrame(_kaplan_meier(duration, observed, confidence))
 
+
+def _kaplan_meier(
+    duration: np.ndarray, observed: np.ndarray, confidence: float
+) -> dict[str, np.ndarray]:
+    """The columns of :func:`kaplan_meier` as arrays."""
     duration = np.asarray(duration, dtype=float)
     observed = np.asarray(observed, dtype=bool)
     times, inverse = np.unique(duration, return_inverse=True)
@@ -89,36 +107,43 @@ def kaplan_meier(
         survival = np.cumprod(1 - events / at_risk)
         terms = np.where(events > 0, events / (at_risk * (at_risk - events)), 0.0)
         greenwood = np.cumsum(terms)
-        z = stats.norm.ppf(0.5 + confidence / 2)
+        z = _normal_quantile(0.5 + confidence / 2)
         log_s = np.log(survival)
         spread = z * np.sqrt(greenwood) / log_s
         ci_low = np.exp(-np.exp(np.log(-log_s) - spread))
         ci_high = np.exp(-np.exp(np.log(-log_s) + spread))
-    return pd.DataFrame(
-        {
-            "time": times,
-            "at_risk": at_risk.astype(int),
-            "events": events.astype(int),
-            "removed": removed.astype(int),
-            "survival": survival,
-            "greenwood": greenwood,
-            "ci_low": ci_low,
-            "ci_high": ci_high,
-        }
-    )
+    return {
+        "time": times,
+        "at_risk": at_risk.astype(int),
+        "events": events.astype(int),
+        "removed": removed.astype(int),
+        "survival": survival,
+        "greenwood": greenwood,
+        "ci_low": ci_low,
+        "ci_high": ci_high,
+    }
 
 
-def survival_at(km: pd.DataFrame, day: float, n: int, duration: np.ndarray) -> dict[str, Any]:
+@functools.cache
+def _normal_quantile(q: float) -> float:
+    """Standard normal quantile (one per confidence level, however many curves are drawn)."""
+    from scipy import stats
+
+    return float(stats.norm.ppf(q))
+
+
+def survival_at(
+    km: pd.DataFrame | dict[str, np.ndarray], day: float, n: int, duration: np.ndarray
+) -> dict[str, Any]:
     """Read a Kaplan–Meier table at ``day``: estimate, CI, people at risk and exits so far.
 
     The estimate is missing when nobody was followed up to ``day`` (unless everyone had left).
     """
-    idx = int(np.searchsorted(km["time"].to_numpy(), day, side="right") - 1)
-    row = km.iloc[idx]
+    idx = int(np.searchsorted(np.asarray(km["time"]), day, side="right") - 1)
     at_risk = int(np.sum(duration >= day))
-    exits = int(km["events"].iloc[: idx + 1].sum())
-    estimate = float(row["survival"])
-    ci_low, ci_high = float(row["ci_low"]), float(row["ci_high"])
+    exits = int(np.asarray(km["events"])[: idx + 1].sum())
+    estimate = float(np.asarray(km["survival"])[idx])
+    ci_low, ci_high = float(np.asarray(km["ci_low"])[idx]), float(np.asarray(km["ci_high"])[idx])
     if at_risk == 0 and estimate > 0:
         estimate = ci_low = ci_high = math.nan
     elif estimate == 1.0:
@@ -149,7 +174,13 @@ def logrank_test(duration: np.ndarray, observed: np.ndarray, groups: np.ndarray)
     """
     from scipy import stats
 
-    labels, g = np.unique(np.asarray(groups), return_inverse=True)
+    values = np.asarray(groups)
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string":
+        # Text labels: sort the distinct ones only (as np.unique would order them).
+        g, distinct = pd.factorize(values, sort=True)
+        labels = np.asarray(distinct, dtype=object)
+    else:
+        labels, g = np.unique(values, return_inverse=True)
     k = len(labels)
     if k < 2:
         return {}
@@ -205,21 +236,26 @@ def retention(
     >>> bool(0.6 < row["estimate"] < 1.0 and row["ci_low"] < row["estimate"] < row["ci_high"])
     True
     """
-    data = durations(employees, as_of)
+    hired, duration, observed = _durations(employees, as_of)
     rows: list[dict[str, Any]] = []
     curves = []
-    if data.empty:
+    if not hired.any():
         return RetentionAnalysis(pd.DataFrame(columns=RETENTION_COLUMNS), pd.DataFrame())
-    cohorts = data["hire_date"].dt.to_period(settings.cohort_frequency).astype(str)
-    groups: list[tuple[str, str, pd.Series]] = [("all", "all", pd.Series(True, index=data.index))]
-    for site in sorted(data["site"].unique()):
-        groups.append((site, "all", data["site"] == site))
-    for cohort in sorted(cohorts.unique()):
-        groups.append(("all", cohort, cohorts == cohort))
+    # Each distinct hire date's cohort label, computed once per date.
+    day_code, days = pd.factorize(employees["hire_date"].to_numpy()[hired])
+    labels = pd.Series(days).dt.to_period(settings.cohort_frequency).astype(str).to_numpy()
+    label_code, cohort_names = pd.factorize(labels)
+    cohort_of = label_code[day_code]
+    site_of = employees["site"].to_numpy()[hired]
+    groups: list[tuple[str, str, np.ndarray]] = [("all", "all", np.ones(len(site_of), bool))]
+    for site in sorted(pd.unique(site_of)):
+        groups.append((site, "all", site_of == site))
+    for k in sorted(range(len(cohort_names)), key=lambda i: cohort_names[i]):
+        groups.append(("all", cohort_names[k], cohort_of == k))
+    horizon = max(settings.retention_days) * 2
     for site, cohort, mask in groups:
-        subset = data[mask.to_numpy()]
-        dur = subset["duration"].to_numpy()
-        km = kaplan_meier(dur, subset["observed"].to_numpy(), settings.confidence)
+        dur = duration[mask]
+        km = _kaplan_meier(dur, observed[mask], settings.confidence)
         for day in settings.retention_days:
             rows.append(
                 {
@@ -230,12 +266,10 @@ def retention(
                 }
             )
         if cohort == "all":
-            horizon = max(settings.retention_days) * 2
-            curve = km[km["time"] <= horizon][["time", "survival", "ci_low", "ci_high", "at_risk"]]
-            curves.append(curve.assign(site=site))
-    tests = logrank_test(
-        data["duration"].to_numpy(), data["observed"].to_numpy(), data["site"].to_numpy()
-    )
+            shown = km["time"] <= horizon
+            curve = {c: km[c][shown] for c in ("time", "survival", "ci_low", "ci_high", "at_risk")}
+            curves.append(pd.DataFrame(curve).assign(site=site))
+    tests = logrank_test(duration, observed, site_of)
     return RetentionAnalysis(
         pd.DataFrame(rows, columns=RETENTION_COLUMNS), pd.concat(curves, ignore_index=True), tests
     )
