@@ -1,11 +1,12 @@
 """Load test: concurrent sessions of the public calculator, driven from a second process.
 
 This script starts ``tpo-scoping serve --public`` as a subprocess on a free loopback port, then
-opens N pages at once in headless Chromium (Playwright, one browser, one context per session).
-Each session must render the calculator (``.tpo-ready``), show an answer, and answer a changed
-input. The pages are then closed the way a person closes a tab (``beforeunload`` runs, which
-asks Voilà to shut the kernel down), and the kernel processes under the server are counted until
-they are gone. Memory is the summed resident memory of the server and its kernels at the peak.
+opens N pages at once in headless Chromium (Playwright; N tabs of one browser, each its own
+session and kernel). Each session must render the calculator (``.tpo-ready``), show an answer
+and the chart, and answer a changed input, with no error in the page. The pages are then closed
+the way a person closes a tab (``beforeunload`` runs, which asks Voilà to shut the kernel down),
+and the kernel processes under the server are counted until they are gone. Memory is the summed
+resident memory of the server and its kernels at the peak.
 
 Steps: the required 20 sessions, then larger batches (``--probe``) until a batch fails or the
 step budget runs out; the largest batch that fully succeeded is "max concurrent sessions".
@@ -18,69 +19,29 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import emit, row
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+from _report import emit, row  # noqa: E402
 
-from tpo_scoping.voila.processes import kernel_processes, resident_mb
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VoilaServer  # noqa: E402
+from tpo_scoping.voila.processes import kernel_processes, resident_mb  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 MEMORY_BUDGET_MB = 8_000
 """Stated budget for 20 sessions: server plus 20 kernels (about 250 MB each) with room."""
 PAGE_TIMEOUT_S = 240
 RECLAIM_TIMEOUT_S = 90
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    def __init__(self, log: Path) -> None:
-        self.port = free_port()
-        script = Path(sys.executable).parent / "tpo-scoping"
-        self._log = open(log, "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            [str(script), "serve", "--public", "--pool-size=0", f"--port={self.port}"],
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            cwd=str(ROOT),
-        )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url("/voila/static/voila.js"), timeout=2).close()
-                return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError("the server did not start")
-
-    def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self._log.close()
-
-
-async def session(browser: Any, url: str, index: int) -> dict[str, Any]:
-    """One person: open, see an answer, change the team size, see the new answer, leave."""
+async def session(context: Any, url: str, index: int) -> dict[str, Any]:
+    """One person: open, see an answer and the chart, change the team size, see the new
+    answer, leave."""
     start = time.monotonic()
-    context = await browser.new_context()
     page = await context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_S * 1000)
     errors: list[str] = []
@@ -90,6 +51,7 @@ async def session(browser: Any, url: str, index: int) -> dict[str, Any]:
         await page.wait_for_selector(".tpo-ready", state="attached")
         await page.wait_for_selector(".tpo-answer-box .tpo-answer")
         first = time.monotonic() - start
+        await page.wait_for_selector(".tpo-chart .marks", state="attached")
         before = await page.inner_text(".tpo-answer-box")
         box = page.locator("input.tpo-number, .tpo-number input").first
         await box.fill(str(60 + index))
@@ -98,19 +60,23 @@ async def session(browser: Any, url: str, index: int) -> dict[str, Any]:
             "b => document.querySelector('.tpo-answer-box').innerText !== b", arg=before
         )
         ok = "TPO" in await page.inner_text(".tpo-answer-box") and not errors
-        return {"ok": ok, "first_answer_s": first, "errors": errors, "page": page, "ctx": context}
+        return {"ok": ok, "first_answer_s": first, "errors": errors, "page": page}
     except Exception as exc:  # a bench reports failures; it never raises
-        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:200], "ctx": context}
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:200], "page": page}
 
 
-async def batch(server: Server, n: int) -> dict[str, Any]:
+async def batch(server: VoilaServer, n: int) -> dict[str, Any]:
+    """``n`` tabs of one browser open the calculator at once.
+
+    One browser context, as one person's browser with ``n`` tabs: each tab still gets its own
+    kernel, but the tabs share the HTTP cache, so the driver (on the server's own two cores)
+    spends its CPU on running the pages rather than on downloading the same scripts n times.
+    """
     from playwright.async_api import async_playwright
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = await browser.new_context()
         peak = {"mb": 0.0, "kernels": 0}
         done = asyncio.Event()
 
@@ -122,14 +88,13 @@ async def batch(server: Server, n: int) -> dict[str, Any]:
 
         watcher = asyncio.create_task(watch())
         start = time.monotonic()
-        results = await asyncio.gather(*(session(browser, server.url("/"), i) for i in range(n)))
+        results = await asyncio.gather(*(session(context, server.url("/"), i) for i in range(n)))
         elapsed = time.monotonic() - start
         done.set()
         await watcher
         for r in results:  # leave like a person: beforeunload asks Voilà to shut the kernel
-            if "page" in r:
-                await r["page"].close(run_before_unload=True)
-            await r["ctx"].close()
+            await r["page"].close(run_before_unload=True)
+        await context.close()
         await browser.close()
     deadline = time.monotonic() + RECLAIM_TIMEOUT_S
     while kernel_processes(server.proc.pid) and time.monotonic() < deadline:
@@ -156,7 +121,8 @@ def main() -> None:
     parser.add_argument("--deadline", type=float, default=1500, help="overall budget, seconds")
     args = parser.parse_args()
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_load_{os.getpid()}.log"
-    server = Server(log)
+    server = VoilaServer("--public", "--pool-size=0", log_path=log)
+    server.wait_ready()
     rows = []
     started = time.monotonic()
     try:

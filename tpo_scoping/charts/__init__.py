@@ -76,20 +76,25 @@ def enable_offline() -> None:
 
 
 def served_bundle_loader(url: str) -> str:
-    """An ES module that imports the chart bundle from ``url`` (resolved against the page).
+    """An ES module that renders charts with the bundle at ``url`` (resolved against the page).
 
     anywidget imports only absolute ``http(s)`` addresses by itself; this loader resolves a
     server-relative path against the page's own address, so it works behind a reverse proxy
     with a path prefix, and the browser's module map shares one evaluation between charts.
+    The loader starts the download at once but waits for it only inside ``render``: anywidget
+    gives a model two seconds to initialise, which a 0.9 MB download on a busy server can
+    exceed, while rendering has no deadline.
 
-    >>> "import(new URL(\"/tpo-assets/x.js\"" in served_bundle_loader("/tpo-assets/x.js")
+    >>> '"/tpo-assets/x.js"' in served_bundle_loader("/tpo-assets/x.js")
     True
     """
     import json
 
     return (
-        f"const bundle = await import(new URL({json.dumps(url)}, document.baseURI).href);\n"
-        "export default bundle.default;\n"
+        f"const bundle = import(new URL({json.dumps(url)}, document.baseURI).href);\n"
+        "export default {\n"
+        "  async render(context) { return (await bundle).default.render(context); },\n"
+        "};\n"
     )
 
 
