@@ -41,6 +41,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -291,18 +292,24 @@ def required_n_per_group(
     >>> round(required_n_per_group(0.80, 0.90))
     195
     """
-    from statsmodels.stats.power import NormalIndPower, TTestIndPower
-
     if kind == "proportion":
         effect = abs(cohens_h(baseline, target))
-        solver: Any = NormalIndPower()
     else:
         if not sd or sd <= 0:
             raise ValueError("a mean KPI needs a positive standard deviation")
         effect = abs(target - baseline) / sd
-        solver = TTestIndPower()
     if effect == 0:
         return math.inf
+    return _required_n(effect, kind, alpha, power)
+
+
+@functools.lru_cache(maxsize=4096)
+def _required_n(effect: float, kind: str, alpha: float, power: float) -> float:
+    # Cached: the calculators ask the same power questions on every keystroke, and each
+    # statsmodels root-finding solve costs a few milliseconds.
+    from statsmodels.stats.power import NormalIndPower, TTestIndPower
+
+    solver: Any = NormalIndPower() if kind == "proportion" else TTestIndPower()
     return float(
         solver.solve_power(effect_size=effect, nobs1=None, alpha=alpha, power=power, ratio=1.0)
     )
@@ -345,6 +352,7 @@ def min_detectable_change(
     return effect * sd
 
 
+@functools.lru_cache(maxsize=4096)
 def _detectable_effect(n: float, kind: str, alpha: float, power: float) -> float:
     from statsmodels.stats.power import NormalIndPower, TTestIndPower
 
