@@ -179,6 +179,14 @@ class _Dates:
     key_codes: np.ndarray
     """An integer per cell, equal where the dates are equal (every NaT alike), for row keys."""
     note: str | None
+    codes: np.ndarray
+    """Index of each cell's value in ``distinct`` (-1 where empty)."""
+    distinct: np.ndarray
+    """The date of each distinct value (NaT where unreadable), then NaT for empty cells."""
+
+    def where(self, flags: np.ndarray) -> np.ndarray | None:
+        """Cells whose distinct value is flagged (``flags`` over ``distinct``); None if none."""
+        return flags[self.codes] if flags.any() else None
 
 
 def _parse_date_codes(raw: pd.Series, dayfirst: bool | None) -> _Dates:
@@ -194,6 +202,8 @@ def _parse_date_codes(raw: pd.Series, dayfirst: bool | None) -> _Dates:
             codes < 0,
             np.zeros(len(codes), dtype=np.int64),
             None,
+            codes,
+            np.full(1, np.datetime64("NaT"), dtype="datetime64[ns]"),
         )
     scores: list[tuple[int, int, str, str]] = []
     results: dict[str, pd.Series] = {}
@@ -256,7 +266,7 @@ def _parse_date_codes(raw: pd.Series, dayfirst: bool | None) -> _Dates:
     distinct = np.append(distinct, np.datetime64("NaT", "ns"))
     out = distinct[codes]
     key_codes = np.asarray(pd.factorize(distinct.view(np.int64))[0], dtype=np.int64)[codes]
-    return _Dates(out, codes < 0, key_codes, note)
+    return _Dates(out, codes < 0, key_codes, note, codes, distinct)
 
 
 def _excel_serials(values: pd.Series) -> pd.Series:
@@ -334,7 +344,10 @@ class _Checks:
         self.report = report
 
     def fail(self, mask: np.ndarray, column: str, problem: str | _Quoted) -> None:
-        new = np.asarray(mask, dtype=bool) & self.keep
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():  # the usual case: nothing to drop, nothing to combine
+            return
+        new = mask & self.keep
         if not new.any():
             return
         positions = np.flatnonzero(new)
@@ -402,7 +415,7 @@ def _map_unique(values: pd.Series | np.ndarray, upper: bool = False) -> _Mapped:
     factorized, clean_uniques = pd.factorize(mapped)
     clean_codes = np.where(mapped == "", -1, factorized)
     if np.array_equal(clean_codes, np.arange(len(mapped))):
-        row_codes = np.asarray(raw_codes, dtype=np.int64)  # each value already its own code
+        row_codes = np.asarray(raw_codes)  # each value already its own code (kept as read)
     else:
         # Empty cells (code -1) pick the -1 appended last.
         row_codes = np.append(clean_codes, -1).astype(np.int64)[raw_codes]
@@ -427,16 +440,23 @@ def _duplicated(columns: list[np.ndarray]) -> np.ndarray:
     """Rows whose combination of key codes appeared on an earlier row."""
     if not columns or len(columns[0]) == 0:
         return np.zeros(0 if not columns else len(columns[0]), dtype=bool)
-    key = np.zeros(len(columns[0]), dtype=np.int64)
+    key: np.ndarray | None = None
     span = 1
     for col in columns:
-        col = col - col.min()
+        col = np.asarray(col, dtype=np.int64)  # codes may come as small integers
+        low = int(col.min())
+        if low:
+            col = col - low
         width = int(col.max()) + 1
+        if key is None:
+            key, span = col, width
+            continue
         if span * width >= 2**62:  # re-code before the combined key could overflow
             key = np.asarray(pd.factorize(key)[0], dtype=np.int64)
             span = int(key.max()) + 1
         key = key * width + col
         span *= width
+    assert key is not None
     if span <= 8 * len(key) + 65_536 and np.bincount(key, minlength=span).max() <= 1:
         return np.zeros(len(key), dtype=bool)  # every key once: counting them is enough
     return pd.Series(key).duplicated(keep="first").to_numpy()
@@ -490,24 +510,22 @@ def parse_table(
                 report.notes.append(f"{raw.source}, column '{header}': {parsed_dates.note}")
             parsed[canonical], empty[canonical] = dates, blank
             key_codes[canonical] = parsed_dates.key_codes
-            unread = np.isnat(dates) & ~blank
-            problems.append((canonical, unread, _quoted(values, "unparseable date {}")))
+            # Each check looks at the distinct dates, then at the cells only if one fails.
+            distinct = parsed_dates.distinct
+            unread_value = np.append(np.isnat(distinct[:-1]), False)  # the last: empty cells
+            checked = [(unread_value, "unparseable date {}", "")]
             with np.errstate(invalid="ignore"):
-                problems.append(
-                    (
-                        canonical,
-                        dates < EARLIEST_DATE.to_datetime64(),
-                        _quoted(values, "implausible date {}"),
-                    )
+                checked.append(
+                    (distinct < EARLIEST_DATE.to_datetime64(), "implausible date {}", "")
                 )
                 if canonical in _EVENT_DATES:
-                    problems.append(
-                        (
-                            canonical,
-                            dates > today,
-                            _quoted(values, "future date {}", f" (after {reference_date})"),
-                        )
+                    checked.append(
+                        (distinct > today, "future date {}", f" (after {reference_date})")
                     )
+            for flags, template, suffix in checked:
+                rows = parsed_dates.where(flags)
+                if rows is not None:
+                    problems.append((canonical, rows, _quoted(values, template, suffix)))
         else:
             number, percent = parse_numbers(values)
             blank = values.isna().to_numpy()

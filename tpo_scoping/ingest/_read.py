@@ -128,7 +128,9 @@ class RawTable:
             ) from None
         except (pd.errors.EmptyDataError, UnicodeDecodeError):  # pragma: no cover - checked
             raise InputError("cannot read the table", self.source) from None
-        frame = frame.iloc[:, [frame.columns.get_loc(raw_names[i]) for i in positions]]
+        order = [frame.columns.get_loc(raw_names[i]) for i in positions]
+        if order != list(range(len(frame.columns))):  # else already so: no copy
+            frame = frame.iloc[:, order]
         frame.columns = headers
         frame.index = pd.RangeIndex(2, len(frame) + 2)
         return frame
