@@ -12,12 +12,16 @@ def employee_positions(table: pd.DataFrame, employees: pd.DataFrame) -> np.ndarr
     The same as ``Index(employees.employee_id).get_indexer(table.employee_id)``, looked up once
     per distinct ID (a table repeats each ID many times).
     """
-    index = pd.Index(employees["employee_id"])
-    values = np.asarray(table["employee_id"], dtype=object)
+    return lookup(pd.Index(employees["employee_id"]), table["employee_id"])
+
+
+def lookup(index: pd.Index, values: pd.Series | np.ndarray) -> np.ndarray:
+    """``index.get_indexer(values)``, looked up once per distinct value."""
+    values = np.asarray(values, dtype=object)
     found, distinct = pd.factorize(values)
     positions = np.append(index.get_indexer(distinct), -1)[found]
     missing = np.flatnonzero(found < 0)
-    if len(missing):  # missing IDs (None, NaN) are matched as get_indexer matches them
+    if len(missing):  # missing values (None, NaN) are matched as get_indexer matches them
         positions[missing] = index.get_indexer(values[missing])
     return positions
 

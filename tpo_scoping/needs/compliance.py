@@ -128,7 +128,8 @@ def compliance_coverage(
         {
             column: employees[column].to_numpy()[person]
             for column in ("employee_id", "site", "country", "hire_date")
-        }
+        },
+        copy=False,  # fresh arrays: no need to copy them into consolidated blocks
     )
     catalogue_modules = catalogue["modules"]
     known = pd.Series(names, dtype=object)
@@ -150,25 +151,30 @@ def compliance_coverage(
         status["expires_on"] = pd.NaT
     cadence = pd.to_timedelta(status["cadence_days"], unit="D")
     status["expiry"] = status["expires_on"].fillna(status["completed_on"] + cadence)
-    status["expiry_source"] = np.where(
-        status["expires_on"].notna(),
-        "expires_on",
-        np.where(status["completed_on"].notna(), "catalogue cadence", ""),
-    )
+    # Text columns are built from codes into a few strings (no string per row).
+    has_expiry = status["expires_on"].notna().to_numpy()
+    completed = status["completed_on"].notna().to_numpy()
+    source = np.where(has_expiry, 0, np.where(completed, 1, 2))
+    status["expiry_source"] = np.array(["expires_on", "catalogue cadence", ""], dtype=object)[
+        source
+    ]
     days_left = (status["expiry"] - as_of).dt.days
     tenure = (as_of - status["hire_date"]).dt.days
     windows = sorted(settings.expiring_windows)
-    labels = np.full(len(status), "current", dtype=object)
-    for window in reversed(windows):
-        labels[(days_left <= window).to_numpy()] = f"expiring_{window}"
-    labels[(days_left <= 0).to_numpy()] = "overdue"
-    never = status["completed_on"].isna().to_numpy()
-    labels[never] = np.where(
-        (tenure < status["grace_days"]).to_numpy()[never], "not_yet_due", "never_completed"
-    )
-    status["status"] = labels
-    status["days_left"] = days_left
     order = ["current", *[f"expiring_{w}" for w in windows], "overdue", "never_completed"]
+    statuses = [*order, "not_yet_due"]
+    label = np.zeros(len(status), dtype=np.int64)  # each row's index in ``statuses``
+    for i, window in reversed(list(enumerate(windows, start=1))):
+        label[(days_left <= window).to_numpy()] = i
+    label[(days_left <= 0).to_numpy()] = statuses.index("overdue")
+    never = ~completed
+    label[never] = np.where(
+        (tenure < status["grace_days"]).to_numpy()[never],
+        statuses.index("not_yet_due"),
+        statuses.index("never_completed"),
+    )
+    status["status"] = np.array(statuses, dtype=object)[label]
+    status["days_left"] = days_left
     # Sites and modules in sorted order, as integer codes of the status rows, for the roll-up.
     site_code, site_names = pd.factorize(employees["site"], sort=True)
     module_rank = np.argsort(np.argsort(np.asarray(names, dtype=object), kind="stable"))
@@ -176,7 +182,7 @@ def compliance_coverage(
         (site_code[person], np.asarray(site_names, dtype=object)),
         (module_rank[module] if len(names) else module, np.sort(np.asarray(names, dtype=object))),
     )
-    coverage = _roll_up(status, [*order, "not_yet_due"], windows, codes)
+    coverage = _roll_up(status, statuses, windows, codes, label)
     return ComplianceAnalysis(coverage, status, domains, inferred)
 
 
@@ -196,6 +202,7 @@ def _latest_completions(
     on (employee_id, module) through integer keys: their employee's row and module index
     (``person``, ``module`` into ``names``), and the same found for each completion.
     """
+    from tpo_scoping.needs._keys import lookup
     from tpo_scoping.needs.gaps import _order_by
 
     n = len(status)
@@ -203,8 +210,8 @@ def _latest_completions(
     done = np.flatnonzero(~np.isnat(when) & (when <= as_of.to_datetime64()))
     ids = pd.Index(employees["employee_id"])
     if ids.is_unique:
-        by_person = ids.get_indexer(compliance["employee_id"].to_numpy(dtype=object)[done])
-        by_module = pd.Index(names).get_indexer(compliance["module"].to_numpy(dtype=object)[done])
+        by_person = lookup(ids, compliance["employee_id"].to_numpy(dtype=object)[done])
+        by_module = lookup(pd.Index(names), compliance["module"].to_numpy(dtype=object)[done])
         matches = (by_person >= 0) & (by_module >= 0)  # the others match no status row
         done = done[matches]
         key = np.concatenate([person, by_person[matches]]) * max(len(names), 1)
@@ -235,13 +242,15 @@ def _roll_up(
     order: list[str],
     windows: list[int],
     codes: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+    label: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Counts per status for each site × module, each site, each module and overall.
 
     Rows: every site × module present (sorted), then each site (module ``"all"``), each module
     (site ``"all"``) and the total; columns: site, module, the statuses in ``order``,
     ``required``, ``coverage`` and ``on_time``. ``codes``: the (codes, sorted values) of each
-    row's site and module when known (values that do not occur are fine), else found here.
+    row's site and module when known (values that do not occur are fine), else found here;
+    ``label``: each row's status as its index in ``order``, when known.
     """
     if codes is None:
         codes = (
@@ -249,10 +258,13 @@ def _roll_up(
             pd.factorize(status["module"], sort=True),
         )
     (site, sites), (module, modules) = codes
-    found, labels = pd.factorize(status["status"])
-    # Each status's column in ``order``; other statuses go to an extra column, dropped below.
-    column = np.append(pd.Index(order).get_indexer(labels), -1)[found]
-    column[column < 0] = len(order)
+    if label is None:
+        found, labels = pd.factorize(status["status"])
+        # Each status's column in ``order``; other statuses go to an extra column, dropped below.
+        column = np.append(pd.Index(order).get_indexer(labels), -1)[found]
+        column[column < 0] = len(order)
+    else:
+        column = label
     ok = (site >= 0) & (module >= 0)
     shape = (len(sites), len(modules), len(order) + 1)
     cell = (site[ok] * shape[1] + module[ok]) * shape[2] + column[ok]

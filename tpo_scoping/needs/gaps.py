@@ -103,7 +103,8 @@ def competency_gaps(
             "assessed_on": assessments["assessed_on"].to_numpy()[pick],
             "role": employees["role"].to_numpy()[pos],
             "site": employees["site"].to_numpy()[pos],
-        }
+        },
+        copy=False,  # fresh arrays: no need to copy them into consolidated blocks
     )
     if scores.empty:
         return GapAnalysis(pd.DataFrame(columns=GAP_COLUMNS), _empty_tests(), scores)

@@ -205,7 +205,8 @@ def ramp_times(
                 "role": joined["role"],
                 "site": joined["site"],
                 "metric": joined["metric"],
-            }
+            },
+            copy=False,  # fresh arrays: no need to copy them into consolidated blocks
         )
     else:
         curve_frame = pd.DataFrame(
