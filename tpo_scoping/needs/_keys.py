@@ -18,6 +18,10 @@ def employee_positions(table: pd.DataFrame, employees: pd.DataFrame) -> np.ndarr
 def lookup(index: pd.Index, values: pd.Series | np.ndarray) -> np.ndarray:
     """``index.get_indexer(values)``, looked up once per distinct value."""
     values = np.asarray(values, dtype=object)
+    runs = _runs(values)
+    if runs is not None:  # rows come grouped: look up the first row of each run
+        starts, lengths = runs
+        return np.repeat(lookup(index, values[starts]), lengths)
     found, distinct = pd.factorize(values)
     positions = np.append(index.get_indexer(distinct), -1)[found]
     missing = np.flatnonzero(found < 0)
@@ -28,8 +32,39 @@ def lookup(index: pd.Index, values: pd.Series | np.ndarray) -> np.ndarray:
 
 def codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes and the distinct values, in order of first appearance."""
-    found, uniques = pd.factorize(np.asarray(values, dtype=object))
+    values = np.asarray(values, dtype=object)
+    runs = _runs(values)
+    if runs is not None:  # rows come grouped: code the first row of each run
+        starts, lengths = runs
+        found, uniques = codes(values[starts])
+        return np.repeat(found, lengths), uniques
+    found, uniques = pd.factorize(values)
     return found.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Start and length of each run of equal consecutive values, when runs are long.
+
+    Exports usually list each employee's (or each metric's) rows together; hashing the first
+    row of each run then replaces hashing every row. None when the rows are not grouped so
+    (judged on the first rows, then on all), or when values do not compare as plain values.
+    """
+    n = len(values)
+    if n < 1024:
+        return None
+    try:
+        sample = values[:1024]
+        if np.count_nonzero(sample[1:] != sample[:-1]) > 256:
+            return None
+        change = np.empty(n, dtype=bool)
+        change[0] = True
+        np.not_equal(values[1:], values[:-1], out=change[1:])
+    except (TypeError, ValueError):  # e.g. pd.NA, whose comparisons are not booleans
+        return None
+    starts = np.flatnonzero(change)
+    if len(starts) > n // 4:
+        return None
+    return starts, np.diff(np.append(starts, n))
 
 
 def group_sums(
