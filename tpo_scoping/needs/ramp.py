@@ -112,7 +112,6 @@ def ramp_times(
     """
     from tpo_scoping.needs._keys import codes, employee_positions, group_sums
 
-    empty = RampAnalysis(pd.DataFrame(columns=RAMP_COLUMNS), pd.DataFrame())
     # ``positions`` and ``metric_codes`` (from :func:`~tpo_scoping.needs._keys.codes`) may be
     # passed in when other analyses of the same metrics share them.
     metric_code, metric_names = codes(metrics["metric"]) if metric_codes is None else metric_codes
@@ -129,7 +128,7 @@ def ramp_times(
     pos, metric_code, tenure = pos[kept], metric_code[kept], tenure[kept]
     value = metrics["value"].to_numpy(dtype=float)[kept]
     if len(value) == 0:
-        return empty
+        return RampAnalysis(pd.DataFrame(columns=RAMP_COLUMNS), pd.DataFrame())
     role_code, roles = codes(employees["role"])
     site_code, sites = codes(employees["site"])
     n_bins = int(settings.ramp_max_weeks // settings.ramp_bin_weeks) + 1
