@@ -13,6 +13,9 @@ import time
 
 import psutil
 
+_GONE = (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess)
+"""A process that exited (or turned unreadable) between listing it and asking about it."""
+
 
 def _descendants(server_pid: int) -> list[psutil.Process]:
     try:
@@ -24,7 +27,7 @@ def _descendants(server_pid: int) -> list[psutil.Process]:
 def _is_kernel(process: psutil.Process) -> bool:
     try:
         return any("ipykernel" in part for part in process.cmdline())
-    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+    except _GONE:
         return False
 
 
@@ -43,7 +46,7 @@ def resident_mb(server_pid: int, *, kernels_only: bool = False) -> dict[int, flo
     for process in processes:
         try:
             out[process.pid] = process.memory_info().rss / 1e6
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        except _GONE:
             continue
     return out
 
@@ -53,7 +56,7 @@ def _cpu_seconds(processes: list[psutil.Process]) -> float:
     for process in processes:
         try:
             times = process.cpu_times()
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        except _GONE:
             continue
         total += times.user + times.system
     return total

@@ -195,8 +195,9 @@ def serve(argv: Sequence[str]) -> None:
 
     _prepend_jupyter_path()
     warm_chart_bundle()
-    if bundle_path().is_file():
+    bundle = bundle_path()
+    if bundle.is_file():
         # Kernels inherit the server's environment: their charts load the bundle from here.
-        os.environ[SERVED_BUNDLE_ENV] = f"{ASSET_ROUTE}/{bundle_path().name}"
+        os.environ[SERVED_BUNDLE_ENV] = f"{ASSET_ROUTE}/{bundle.name}"
     app_class = make_app_class()
     app_class.launch_instance(argv=list(argv))
