@@ -241,36 +241,23 @@ def _roll_up(
     status: pd.DataFrame,
     order: list[str],
     windows: list[int],
-    codes: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
-    label: np.ndarray | None = None,
+    codes: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+    label: np.ndarray,
 ) -> pd.DataFrame:
     """Counts per status for each site × module, each site, each module and overall.
 
     Rows: every site × module present (sorted), then each site (module ``"all"``), each module
     (site ``"all"``) and the total; columns: site, module, the statuses in ``order``,
     ``required``, ``coverage`` and ``on_time``. ``codes``: the (codes, sorted values) of each
-    row's site and module when known (values that do not occur are fine), else found here;
-    ``label``: each row's status as its index in ``order``, when known.
+    row's site and module (values that do not occur are fine); ``label``: each row's status as
+    its index in ``order``.
     """
-    if codes is None:
-        codes = (
-            pd.factorize(status["site"], sort=True),
-            pd.factorize(status["module"], sort=True),
-        )
     (site, sites), (module, modules) = codes
-    if label is None:
-        found, labels = pd.factorize(status["status"])
-        # Each status's column in ``order``; other statuses go to an extra column, dropped below.
-        column = np.append(pd.Index(order).get_indexer(labels), -1)[found]
-        column[column < 0] = len(order)
-    else:
-        column = label
     ok = (site >= 0) & (module >= 0)
-    shape = (len(sites), len(modules), len(order) + 1)
-    cell = (site[ok] * shape[1] + module[ok]) * shape[2] + column[ok]
-    grid = np.bincount(cell, minlength=int(np.prod(shape))).reshape(shape)
+    shape = (len(sites), len(modules), len(order))
+    cell = (site[ok] * shape[1] + module[ok]) * shape[2] + label[ok]
+    grid = np.bincount(cell, minlength=int(np.prod(shape))).reshape(shape).astype(np.int64)
     present = grid.sum(axis=2) > 0
-    grid = grid[:, :, : len(order)].astype(np.int64)
     si, mi = np.nonzero(present)  # site by site, modules in order within each
     by_site = present.any(axis=1)
     by_module = present.any(axis=0)
