@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 
 import openpyxl
 import pytest
@@ -105,6 +106,38 @@ def test_scoping_brief_downloads(scoping: ScopingCalculator) -> None:
     scoping.controls["brief_html"].click()
     page = link_bytes(scoping.downloads.value).decode()
     assert scoping.scope.profile.prospect in page and "<script src=" not in page
+
+
+def test_scoping_keeps_saying_why_the_profile_data_was_not_used(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A profile whose data folder cannot be read still gets a verdict, with a warning that
+    stays on screen through recomputations."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "employees.csv").write_text("not,the,columns\n1,2,3\n")
+    fields = yaml.safe_load((SAMPLE / "profile.yaml").read_text())
+    (tmp_path / "profile.yaml").write_text(yaml.safe_dump(fields))
+    app = ScopingCalculator(load_profile(tmp_path / "profile.yaml"), charts=False)
+    app.launch()
+    assert app.scope is not None and app.scope.needs is None
+    assert "could not be used" in app.profile_message.text
+    assert app.profile_message.kind == "warning"
+    app.controls["hires"].type("25")
+    assert app.scope.profile.growth.hires_per_quarter == 25
+    assert "could not be used" in app.profile_message.text
+
+
+def test_scoping_uses_the_sample_data_prepared_before_the_page(scoping: ScopingCalculator) -> None:
+    """The sample's needs analysis (prepared at launch) feeds the KPI baselines."""
+    from tpo_scoping.needs import analyse_needs
+    from tpo_scoping.scope import load_data
+
+    app = ScopingCalculator(charts=False)
+    app.launch()
+    sample = load_profile(SAMPLE / "profile.yaml")
+    expected = analyse_needs(load_data(None, sample), profile=sample)
+    assert app.scope.needs is not None and app.profile_message.text == ""
+    same = json.dumps(app.scope.needs.to_dict(), sort_keys=True, default=str)  # NaN-safe
+    assert same == json.dumps(expected.to_dict(), sort_keys=True, default=str)
+    assert app.scope.kpis.to_dict() != scoping.scope.kpis.to_dict()  # without data: defaults
 
 
 def test_needs_app_analyses_uploaded_files_in_memory(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -215,3 +215,73 @@ def test_a_page_shown_before_launch_computes_at_launch() -> None:
         return app.refreshes, "tpo-ready" in app._dom_classes
 
     assert asyncio.run(scenario()) == (1, True)
+
+
+class _PreparingApp(AppShell):
+    """Records where and when its preparation ran; ``fail`` makes the preparation raise."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.events: list[str] = []
+        self.got: object = None
+        super().__init__([])
+
+    def prepare(self) -> object:
+        import threading
+
+        self.events.append(f"prepare in {threading.current_thread().name}")
+        if self.fail:
+            raise RuntimeError("the sample could not be read")
+        return "prepared value"
+
+    def refresh(self) -> None:
+        self.events.append("refresh")
+        self.got = self.prepared()
+
+
+def test_deferred_launch_prepares_in_the_background_while_the_page_loads() -> None:
+    """The widget-free work starts at launch, in another thread, before the page is shown;
+    the first refresh then uses its value."""
+    import asyncio
+    import threading
+
+    async def scenario() -> _PreparingApp:
+        app = _PreparingApp()
+        app.launch(deferred=True)
+        assert app._preparation is not None
+        for _ in range(200):  # the thread finishes on its own, the page not yet shown
+            if app._preparation.done():
+                break
+            await asyncio.sleep(0.01)
+        assert app.events == ["prepare in prepare _PreparingApp"] and not app.ready
+        app.shown._on_message(app.shown, {"event": "shown"}, [])
+        return app
+
+    app = asyncio.run(scenario())
+    assert app.events[1:] == ["refresh"] and app.got == "prepared value" and app.ready
+    assert threading.main_thread().name not in app.events[0]
+    import sys
+
+    assert sys.getswitchinterval() == pytest.approx(0.005)  # restored after the thread
+
+
+def test_launch_without_a_page_prepares_in_the_calling_thread() -> None:
+    app = _PreparingApp()
+    app.launch()
+    assert app.events == ["prepare in MainThread", "refresh"] and app.got == "prepared value"
+
+
+def test_a_failed_preparation_becomes_a_polite_message(caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+
+    async def scenario() -> _PreparingApp:
+        app = _PreparingApp(fail=True)
+        app.launch(deferred=True)
+        await asyncio.sleep(0)
+        app.shown._on_message(app.shown, {"event": "shown"}, [])
+        return app
+
+    with caplog.at_level(logging.ERROR, logger="tpo_scoping.ui"):
+        app = asyncio.run(scenario())
+    assert app.ready and app.status.text == POLITE_ERROR.format(what=app.what)
+    assert "the sample could not be read" in caplog.text

@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -113,7 +114,9 @@ _SOURCES = {
 }
 
 
+@functools.cache
 def _environment() -> Any:
+    """The clause templates' environment: one per process, so each template compiles once."""
     import jinja2
 
     return jinja2.Environment(

@@ -148,9 +148,9 @@ def build_scope(
         break_even = compute_break_even(
             profile, simulations=simulations, seed=seed, sensitivity=simulations > 0
         )
-    kpis = draft_kpis(profile, needs, ambition=ambition, cadence=cadence)
-    fit = fit_verdict(profile, break_even, needs, kpis)
-    needs_dict = _plain(needs)
+    needs_dict = _plain(needs)  # converted once: the KPIs and the verdict read the same form
+    kpis = draft_kpis(profile, needs_dict, ambition=ambition, cadence=cadence)
+    fit = fit_verdict(profile, break_even, needs_dict, kpis)
     gaps = _gap_labels(needs_dict)
     lapses = _lapsed_sites(needs_dict)
     plan = engagement_plan(

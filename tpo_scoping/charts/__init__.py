@@ -75,6 +75,20 @@ def enable_offline() -> None:
     _register_theme()
 
 
+def warm_up() -> None:
+    """Pay altair's one-off costs now: its import, the offline renderer, the schema validator.
+
+    The first ``to_dict()`` in a process builds the vega-lite schema validator (about 0.1 s on
+    top of importing altair). The apps call this in a background thread while their page loads,
+    so their first chart does not wait for it.
+    """
+    import altair as alt
+    import pandas as pd
+
+    enable_offline()
+    alt.Chart(pd.DataFrame({"x": [0.0]})).mark_point().encode(x="x:Q").to_dict()
+
+
 def served_bundle_loader(url: str) -> str:
     """An ES module that renders charts with the bundle at ``url`` (resolved against the page).
 

@@ -17,12 +17,15 @@ import asyncio
 import base64
 import functools
 import html
+import importlib
 import logging
 import math
 import os
 import sys
+import threading
 import urllib.parse
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from typing import Any, TypeVar
 
 import anywidget
@@ -528,12 +531,22 @@ class AppShell(widgets.VBox):
     appears at once and fills in; in a preheated kernel it runs immediately, before anyone is
     waiting. ``ready`` turns True, and the container gains the CSS class ``tpo-ready``, once
     the first answer is on screen.
+
+    The widget-free part of the first computation (importing the analysis modules, reading the
+    sample prospect) is :meth:`prepare`. A deferred launch runs it in a background thread at
+    once, so it overlaps with the page loading its scripts and widgets instead of following
+    them; :meth:`refresh` collects its value with :meth:`prepared`.
     """
 
     ready = traitlets.Bool(False)
     what = "preparing the results"
+    prefetch: tuple[str, ...] = ()
+    """Modules the first computation imports; :meth:`prepare` imports them."""
+    prefetch_charts = False
+    """Whether :meth:`prepare` also pays altair's one-off costs (see ``charts.warm_up``)."""
 
     def __init__(self, children: list[widgets.Widget], **kwargs: Any) -> None:
+        self._preparation: Future[Any] | None = None
         self.status = MessageBox()
         self.shown = PageShown()
         super().__init__([widgets.HTML(TABLE_CSS), *children, self.status, self.shown], **kwargs)
@@ -548,6 +561,26 @@ class AppShell(widgets.VBox):
 
     def refresh(self) -> None:  # pragma: no cover - each app overrides it
         raise NotImplementedError
+
+    def prepare(self) -> Any:
+        """Widget-free work for the first :meth:`refresh`; may run in a background thread.
+
+        It must not read or change any widget. The base imports :attr:`prefetch`; apps extend
+        it to read files and run pure analyses, returning what ``refresh`` needs.
+        """
+        for name in self.prefetch:
+            importlib.import_module(name)
+        if self.prefetch_charts:
+            from tpo_scoping.charts import warm_up
+
+            warm_up()
+        return None
+
+    def prepared(self) -> Any:
+        """What :meth:`prepare` returned (raising what it raised); computed now if not started."""
+        if self._preparation is None:
+            self._preparation = _call(self.prepare, Future())
+        return self._preparation.result()
 
     def _first_refresh(self) -> None:
         if self.ready:
@@ -573,8 +606,9 @@ class AppShell(widgets.VBox):
         kernel for their state and gives up if the answer takes more than four seconds
         (ipywidgets' control-comm timeout), after which it shows "model not found" forever; a
         kernel busy with the first computation at that moment, as a timer allowed under load,
-        broke the page. (A background thread would free the kernel entirely, but widget
-        updates from threads proved unreliable in Voilà.)
+        broke the page. Only :meth:`prepare`, which touches no widget, runs in a thread (widget
+        updates from threads proved unreliable in Voilà); it shares the interpreter lock with
+        the kernel's message handling, which still answers the page within that deadline.
         """
         if deferred is None:
             deferred = not is_preheated()
@@ -583,10 +617,49 @@ class AppShell(widgets.VBox):
                 asyncio.get_running_loop()
             except RuntimeError:
                 deferred = False  # plain Python (tests): compute now
+        if self._preparation is None:
+            self._preparation = Future()
+            if deferred:
+                threading.Thread(
+                    target=_call_in_background,
+                    args=(self.prepare, self._preparation),
+                    name=f"prepare {type(self).__name__}",
+                    daemon=True,
+                ).start()
             else:
-                self.shown.when_shown(self._first_refresh)
-                return
-        self._first_refresh()
+                _call(self.prepare, self._preparation)
+        if deferred:
+            self.shown.when_shown(self._first_refresh)
+        else:
+            self._first_refresh()
+
+
+BACKGROUND_SWITCH_INTERVAL = 0.0005
+"""Seconds between the interpreter's thread switches while :meth:`AppShell.prepare` runs."""
+
+
+def _call_in_background(fn: Callable[[], Any], future: Future[Any]) -> None:
+    """:func:`_call`, with the kernel's own thread getting the interpreter lock back quickly.
+
+    Python hands its lock to a waiting thread only every ``sys.getswitchinterval()`` (5 ms);
+    the kernel's thread wakes many times to answer one message from the page, so a busy
+    background thread would add those waits up.
+    """
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, BACKGROUND_SWITCH_INTERVAL))
+    try:
+        _call(fn, future)
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def _call(fn: Callable[[], Any], future: Future[Any]) -> Future[Any]:
+    """Run ``fn`` and settle ``future`` with its result or its exception."""
+    try:
+        future.set_result(fn())
+    except BaseException as exc:  # handed to whoever waits on the future, which re-raises it
+        future.set_exception(exc)
+    return future
 
 
 class ChartSlot(widgets.VBox):

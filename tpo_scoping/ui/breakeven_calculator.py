@@ -142,11 +142,17 @@ class BreakEvenCalculator(AppShell):
     """
 
     what = "calculating the break-even"
+    prefetch = (
+        "tpo_scoping.economics",
+        "tpo_scoping.profile",
+        "tpo_scoping.charts.economics",
+        "scipy.optimize",
+    )
     result = traitlets.Any(None, allow_none=True)
     revision = traitlets.Int(0)
 
     def __init__(self, chart: bool = True) -> None:
-        self.with_chart = chart
+        self.with_chart = self.prefetch_charts = chart
         fte = NumberField(
             "Offshore team today", 50, minimum=1, maximum=100_000, integer=True, unit="FTE"
         )
@@ -290,6 +296,7 @@ class BreakEvenCalculator(AppShell):
     # -- outputs -------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        self.prepared()
         self._recompute()
         self.mark_ready()
         if self.with_chart:

@@ -141,6 +141,7 @@ class KpiDrafter(AppShell):
     """
 
     what = "drafting the KPIs"
+    prefetch = ("tpo_scoping.kpis", "statsmodels.stats.power")
     profile = traitlets.Any()
     draft = traitlets.Any(None, allow_none=True)
 
@@ -213,9 +214,14 @@ class KpiDrafter(AppShell):
                 f"{p.total_fte} FTE, {p.growth.hires_per_quarter:g} hires per quarter</p>"
             )
 
+    def prepare(self) -> Any:
+        super().prepare()
+        return self.profile if self.profile is not None else sample_profile()
+
     def refresh(self) -> None:
+        profile = self.prepared()
         if self.profile is None:
-            self.profile = sample_profile()
+            self.profile = profile
         self._show_prospect()
         self._recompute()
 

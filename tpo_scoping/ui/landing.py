@@ -91,5 +91,8 @@ class Landing(AppShell):
         self.prospect = widgets.HTML()
         super().__init__([self.intro, self.prospect, self.apps])
 
+    def prepare(self) -> Any:
+        return sample_profile()
+
     def refresh(self) -> None:
-        self.prospect.value = prospect_html(sample_profile())
+        self.prospect.value = prospect_html(self.prepared())

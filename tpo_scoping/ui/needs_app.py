@@ -138,10 +138,11 @@ class NeedsApp(AppShell):
     """
 
     what = "analysing the data"
+    prefetch = ("tpo_scoping.ingest", "tpo_scoping.needs", "scipy.stats", "scipy.optimize")
     result = traitlets.Any(None, allow_none=True)
 
     def __init__(self, charts: bool = True, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
-        self.with_charts = charts
+        self.with_charts = self.prefetch_charts = charts
         self.max_bytes = max_bytes
         upload = widgets.FileUpload(
             accept=",".join(ACCEPTED), multiple=True, description="Upload data"

@@ -175,6 +175,14 @@ class ScopingCalculator(AppShell):
     """
 
     what = "scoping the engagement"
+    prefetch = (
+        "tpo_scoping.scope",
+        "tpo_scoping.economics",
+        "tpo_scoping.kpis",
+        "tpo_scoping.charts.economics",
+        "statsmodels.stats.power",
+        "scipy.optimize",
+    )
     scope = traitlets.Any(None, allow_none=True)
     revision = traitlets.Int(0)
 
@@ -182,10 +190,11 @@ class ScopingCalculator(AppShell):
         from tpo_scoping.assumptions import default_assumptions
         from tpo_scoping.reference import load_reference
 
-        self.with_charts = charts
+        self.with_charts = self.prefetch_charts = charts
         self.with_needs = with_needs
         self._needs: Any = None
         self._needs_for: Any = None
+        self._data_warning = ""
         self._loading = False
         defaults = default_assumptions()
         domains = sorted(load_reference("compliance_catalogue")["domains"])
@@ -410,34 +419,44 @@ class ScopingCalculator(AppShell):
 
     # -- computing -----------------------------------------------------------------------
 
+    def prepare(self) -> Any:
+        """The profile to show first and the needs analysis of its data (no widgets)."""
+        super().prepare()
+        profile = self._profile if self._profile is not None else sample_profile()
+        return (profile, *self._analyse_data(profile))
+
     def refresh(self) -> None:
-        if self._profile is None:
-            self._profile = sample_profile()
-        self.set_profile(self._profile)
+        profile, needs, warning = self.prepared()
+        self._remember_needs(profile, needs, warning)
+        self.set_profile(profile)
         self._recompute()
 
     def _on_input(self, _change: Any) -> None:
         if self.ready and not self._loading:
             self._recompute()
 
+    def _analyse_data(self, profile: Any) -> tuple[Any, str]:
+        """The needs analysis of the profile's own data, or why it could not be used."""
+        if not self.with_needs or profile.data is None or not profile.data.path:
+            return None, ""
+        from tpo_scoping.scope import analyse, load_data
+
+        try:
+            return analyse(load_data(None, profile), profile, None), ""
+        except InputError as exc:
+            return None, (
+                "The profile's performance data could not be used: " + input_error_text(exc)
+            )
+
+    def _remember_needs(self, profile: Any, needs: Any, warning: str) -> None:
+        self._needs_for, self._needs, self._data_warning = profile, needs, warning
+
     def _needs_result(self, profile: Any) -> Any:
-        """The needs analysis of the profile's own data (computed once per loaded profile)."""
-        if not self.with_needs or self._profile is None:
+        """The needs analysis of the loaded profile's data (computed once per loaded profile)."""
+        if self._profile is None:
             return None
         if self._needs_for is not self._profile:
-            self._needs_for = self._profile
-            self._needs = None
-            if self._profile.data is not None and self._profile.data.path:
-                from tpo_scoping.scope import analyse, load_data
-
-                try:
-                    self._needs = analyse(load_data(None, self._profile), self._profile, None)
-                except InputError as exc:
-                    self.profile_message.show(
-                        "The profile's performance data could not be used: "
-                        + input_error_text(exc),
-                        "warning",
-                    )
+            self._remember_needs(self._profile, *self._analyse_data(self._profile))
         return self._needs
 
     def _build_scope(self, simulations: int = 0) -> Any:
@@ -459,7 +478,10 @@ class ScopingCalculator(AppShell):
                 "verdict.</p>"
             )
             return
-        self.profile_message.clear()
+        if self._data_warning:
+            self.profile_message.show(self._data_warning, "warning")
+        else:
+            self.profile_message.clear()
         self.status.clear()
         self.downloads.value = ""
         self.verdict.value = verdict_html(scope.fit)
