@@ -185,3 +185,23 @@ def test_needs_quality_table_shows_each_problem() -> None:
     shown = quality_html(quality)
     assert "exit before hire" in shown
     assert "employees.exit_date 60%" in shown and "employee_id" not in shown
+
+
+def test_text_blocks_share_layouts_and_styles_nobody_changes(scoping: ScopingCalculator) -> None:
+    """Sharing cuts the models the page must fetch before it shows the form; it is safe only
+    while no code changes a shared layout or style (which would change every widget using it)."""
+    import ipywidgets as widgets
+
+    from tpo_scoping.ui._common import _SHARED_MODELS, HtmlBlock
+
+    NeedsApp(charts=False).launch()  # its messages and blocks too
+    first, second = HtmlBlock("a"), HtmlBlock("b")
+    assert first.layout is second.layout and first.style is second.style
+    assert scoping.verdict.layout is scoping.profile_message.layout
+    assert len(_SHARED_MODELS) >= 5
+
+    def state(model: widgets.Widget) -> dict:
+        return {k: v for k, v in model.get_state().items() if not k.startswith("_")}
+
+    for (_kind, traits), model in _SHARED_MODELS.items():
+        assert state(model) == state(type(model)(**dict(traits))), model

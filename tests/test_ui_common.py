@@ -285,3 +285,16 @@ def test_a_failed_preparation_becomes_a_polite_message(caplog: pytest.LogCapture
         app = asyncio.run(scenario())
     assert app.ready and app.status.text == POLITE_ERROR.format(what=app.what)
     assert "the sample could not be read" in caplog.text
+
+
+def test_a_closed_shared_model_is_replaced() -> None:
+    import ipywidgets as widgets
+
+    from tpo_scoping.ui._common import shared_model
+
+    layout = shared_model(widgets.Layout, width="123px")
+    assert shared_model(widgets.Layout, width="123px") is layout
+    assert shared_model(widgets.Layout, width="124px") is not layout
+    layout.close()
+    again = shared_model(widgets.Layout, width="123px")
+    assert again is not layout and again.width == "123px" and again.comm is not None

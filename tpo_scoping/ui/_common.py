@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 import anywidget
 import ipywidgets as widgets
 import traitlets
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle  # not exported at top level
 
 from tpo_scoping.errors import InputError
 
@@ -81,6 +82,43 @@ def install_server_log() -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Text blocks
+
+_SHARED_MODELS: dict[tuple[str, tuple[tuple[str, str], ...]], widgets.Widget] = {}
+
+
+def shared_model(factory: type[widgets.Widget], **traits: str) -> Any:
+    """One layout or style model per distinct look, shared by every widget that has that look.
+
+    ipywidgets gives each widget its own layout and style models, and the page fetches and
+    builds every model before it shows an app: two thirds of a form's models would be copies
+    of the same empty layout. Only widgets that never change their layout or style may share.
+    A shared model that was closed (``Widget.close_all()``) is replaced.
+    """
+    key = (factory.__name__, tuple(sorted(traits.items())))
+    model = _SHARED_MODELS.get(key)
+    if model is None or model.comm is None:
+        model = _SHARED_MODELS[key] = factory(**traits)
+    return model
+
+
+class HtmlBlock(widgets.HTML):
+    """An HTML widget whose box and font never change, so it shares its layout and style.
+
+    Use it for headings, captions, answers and messages; a block that must be shown, hidden
+    or resized needs a plain ``widgets.HTML`` with its own layout.
+    """
+
+    @traitlets.default("layout")
+    def _shared_layout(self) -> Any:
+        return shared_model(widgets.Layout)
+
+    @traitlets.default("style")
+    def _shared_style(self) -> Any:
+        return shared_model(HTMLStyle)
+
+
+# --------------------------------------------------------------------------------------------
 # Messages
 
 
@@ -94,7 +132,7 @@ def message_html(text: str, kind: str = "error") -> str:
     return f'<div class="tpo-msg tpo-msg-{kind}" style="color:{colour};font-size:13px">{body}</div>'
 
 
-class MessageBox(widgets.HTML):
+class MessageBox(HtmlBlock):
     """A line of text under a field or a panel: empty when there is nothing to say."""
 
     text = traitlets.Unicode("")
@@ -248,11 +286,12 @@ class NumberField(widgets.VBox):
         self.text = widgets.Text(
             value=format_number(value, integer=integer, percent=percent),
             continuous_update=False,
-            layout=widgets.Layout(width=width),
+            layout=shared_model(widgets.Layout, width=width),
+            style=shared_model(TextStyle),
             tooltip=help or None,
         )
         self.text.add_class("tpo-number")
-        caption = widgets.HTML(
+        caption = HtmlBlock(
             f'<span style="font-size:13px">{html.escape(label)}'
             + (f' <span style="color:#667">({html.escape(suffix)})</span>' if suffix else "")
             + "</span>",
@@ -420,8 +459,8 @@ def request_query_string() -> str:
     return os.environ.get("QUERY_STRING", "")
 
 
-def heading(text: str, level: int = 3) -> widgets.HTML:
-    return widgets.HTML(f"<h{level} style='margin:6px 0'>{html.escape(text)}</h{level}>")
+def heading(text: str, level: int = 3) -> HtmlBlock:
+    return HtmlBlock(f"<h{level} style='margin:6px 0'>{html.escape(text)}</h{level}>")
 
 
 def money(value: float | None) -> str:
@@ -549,7 +588,7 @@ class AppShell(widgets.VBox):
         self._preparation: Future[Any] | None = None
         self.status = MessageBox()
         self.shown = PageShown()
-        super().__init__([widgets.HTML(TABLE_CSS), *children, self.status, self.shown], **kwargs)
+        super().__init__([HtmlBlock(TABLE_CSS), *children, self.status, self.shown], **kwargs)
         self.add_class("tpo-app")
         self.controls: dict[str, widgets.Widget] = getattr(self, "controls", {})
         install_server_log()

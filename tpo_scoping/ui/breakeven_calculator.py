@@ -25,6 +25,7 @@ import traitlets
 from tpo_scoping.ui._common import (
     AppShell,
     ChartSlot,
+    HtmlBlock,
     MessageBox,
     NumberField,
     guarded,
@@ -177,7 +178,7 @@ class BreakEvenCalculator(AppShell):
         }
 
         def labelled(text: str, control: widgets.Widget) -> widgets.VBox:
-            caption = widgets.HTML(f'<span style="font-size:13px">{html.escape(text)}</span>')
+            caption = HtmlBlock(f'<span style="font-size:13px">{html.escape(text)}</span>')
             return widgets.VBox([caption, control], layout=widgets.Layout(margin="0 12px 0 0"))
 
         form = widgets.VBox(
@@ -193,13 +194,13 @@ class BreakEvenCalculator(AppShell):
             ]
         )
         self.query_message = MessageBox()
-        self.answer = widgets.HTML('<p style="color:#667">Calculating…</p>')
+        self.answer = HtmlBlock('<p style="color:#667">Calculating…</p>')
         self.answer.add_class("tpo-answer-box")
         self.chart_box = ChartSlot()
         super().__init__(
             [
                 heading("What would managed training cost your offshore team?", 2),
-                widgets.HTML(
+                HtmlBlock(
                     '<p style="font-size:13px;color:#445;margin:0 0 6px 0">Answer five questions; '
                     "the estimate updates when you press Enter or leave a field.</p>"
                 ),

@@ -20,6 +20,7 @@ import traitlets
 from tpo_scoping.errors import InputError
 from tpo_scoping.ui._common import (
     AppShell,
+    HtmlBlock,
     MessageBox,
     download_link,
     guarded,
@@ -170,17 +171,17 @@ class KpiDrafter(AppShell):
         upload.layout.width = "200px"
         export = widgets.Button(description="Prepare xlsx", button_style="info")
         self.upload_message = MessageBox()
-        self.prospect_label = widgets.HTML()
-        self.explain = widgets.HTML(
+        self.prospect_label = HtmlBlock()
+        self.explain = HtmlBlock(
             '<p style="color:#445;font-size:13px;margin:2px 0">Ambition is the share of the gap '
             "between today's baseline and the prospect's best-quartile performers that the "
             "engagement commits to close by day 365. A target smaller than the minimum "
             "detectable change cannot be told apart from noise at the chosen cadence.</p>"
         )
-        self.table = widgets.HTML('<p style="color:#667">Drafting the KPIs…</p>')
+        self.table = HtmlBlock('<p style="color:#667">Drafting the KPIs…</p>')
         self.table.add_class("tpo-kpi-table")
-        self.notes = widgets.HTML()
-        self.download = widgets.HTML()
+        self.notes = HtmlBlock()
+        self.download = HtmlBlock()
         self.download_message = MessageBox()
         super().__init__(
             [

@@ -6,9 +6,7 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-import ipywidgets as widgets
-
-from tpo_scoping.ui._common import AppShell, sample_profile
+from tpo_scoping.ui._common import AppShell, HtmlBlock, sample_profile
 
 
 @dataclass(frozen=True)
@@ -83,12 +81,12 @@ class Landing(AppShell):
     what = "loading the sample prospect"
 
     def __init__(self) -> None:
-        self.intro = widgets.HTML(
+        self.intro = HtmlBlock(
             "<h1 style='margin:4px 0'>tpo-scoping workbench</h1>"
             "<p>Training needs analysis and engagement scoping for offshore teams.</p>"
         )
-        self.apps = widgets.HTML(apps_html())
-        self.prospect = widgets.HTML()
+        self.apps = HtmlBlock(apps_html())
+        self.prospect = HtmlBlock()
         super().__init__([self.intro, self.prospect, self.apps])
 
     def prepare(self) -> Any:

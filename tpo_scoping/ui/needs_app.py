@@ -25,6 +25,7 @@ from tpo_scoping.errors import InputError
 from tpo_scoping.ui._common import (
     AppShell,
     ChartSlot,
+    HtmlBlock,
     MessageBox,
     download_link,
     guarded,
@@ -151,12 +152,12 @@ class NeedsApp(AppShell):
         export = widgets.Button(description="Prepare xlsx")
         self.controls = {"upload": upload, "sample": sample, "export": export}
         self.upload_message = MessageBox()
-        self.source = widgets.HTML()
-        self.quality = widgets.HTML()
-        self.priorities = widgets.HTML()
-        self.retention = widgets.HTML()
-        self.compliance = widgets.HTML()
-        self.download = widgets.HTML()
+        self.source = HtmlBlock()
+        self.quality = HtmlBlock()
+        self.priorities = HtmlBlock()
+        self.retention = HtmlBlock()
+        self.compliance = HtmlBlock()
+        self.download = HtmlBlock()
         self.download_message = MessageBox()
         self.gap_chart = ChartSlot()
         self.retention_chart = ChartSlot()
@@ -181,7 +182,7 @@ class NeedsApp(AppShell):
         super().__init__(
             [
                 heading("Needs analysis", 2),
-                widgets.HTML(
+                HtmlBlock(
                     '<p style="font-size:13px;color:#445;margin:0">Upload an .xlsx workbook '
                     "(one sheet per table) or CSV files named after the tables (employees, "
                     "assessments, compliance, metrics, training). At most "

@@ -22,11 +22,14 @@ from typing import Any
 
 import ipywidgets as widgets
 import traitlets
+from ipywidgets.widgets.widget_bool import CheckboxStyle  # the styles are not exported
+from ipywidgets.widgets.widget_string import TextStyle
 
 from tpo_scoping.errors import InputError
 from tpo_scoping.ui._common import (
     AppShell,
     ChartSlot,
+    HtmlBlock,
     MessageBox,
     NumberField,
     download_link,
@@ -36,6 +39,7 @@ from tpo_scoping.ui._common import (
     input_error_text,
     safe_filename,
     sample_profile,
+    shared_model,
 )
 from tpo_scoping.ui.breakeven_calculator import TRAINING_LABELS
 from tpo_scoping.ui.kpi_drafter import kpi_table_html, profile_from_upload
@@ -66,14 +70,25 @@ class SiteRow(widgets.HBox):
 
     def __init__(self, country: str = "PH", name: str = "", fte: float = 10) -> None:
         self.country = widgets.Text(
-            value=country, placeholder="PH", continuous_update=False, layout={"width": "60px"}
+            value=country,
+            placeholder="PH",
+            continuous_update=False,
+            layout=shared_model(widgets.Layout, width="60px"),
+            style=shared_model(TextStyle),
         )
         self.name = widgets.Text(
-            value=name, placeholder="site name", continuous_update=False, layout={"width": "160px"}
+            value=name,
+            placeholder="site name",
+            continuous_update=False,
+            layout=shared_model(widgets.Layout, width="160px"),
+            style=shared_model(TextStyle),
         )
         self.fte = NumberField("FTE", fte, minimum=1, maximum=1_000_000, integer=True, width="90px")
         self.remove = widgets.Button(
-            description="Remove", layout={"width": "80px"}, tooltip="remove this site"
+            description="Remove",
+            tooltip="remove this site",
+            layout=shared_model(widgets.Layout, width="80px"),
+            style=shared_model(widgets.ButtonStyle),
         )
         super().__init__(
             [self.country, self.name, self.fte, self.remove],
@@ -97,7 +112,7 @@ class SitesEditor(widgets.VBox):
         self.rows_box = widgets.VBox()
         self.add = widgets.Button(description="Add site", layout={"width": "100px"})
         self.add.on_click(lambda _b: self.add_site())
-        self.header = widgets.HTML(
+        self.header = HtmlBlock(
             '<span style="font-size:13px">Sites: country code (ISO, e.g. PH, IN, CO), name, '
             "FTE today</span>"
         )
@@ -207,11 +222,15 @@ class ScopingCalculator(AppShell):
         attrition = NumberField("Annual attrition", 0.0, minimum=0.0, maximum=5.0, percent=True)
         internal_ld = NumberField("Internal L&D staff", 0, minimum=0, maximum=10_000, unit="FTE")
         domain_boxes = {
-            d: widgets.Checkbox(value=False, description=d.replace("_", " "), indent=False)
+            d: widgets.Checkbox(
+                value=False,
+                description=d.replace("_", " "),
+                indent=False,
+                layout=shared_model(widgets.Layout, width="170px"),
+                style=shared_model(CheckboxStyle),
+            )
             for d in domains
         }
-        for box in domain_boxes.values():
-            box.layout.width = "170px"
         training = widgets.Dropdown(
             options=[(label, key) for key, label in TRAINING_LABELS.items()],
             description="Training today",
@@ -223,8 +242,8 @@ class ScopingCalculator(AppShell):
                 value=False,
                 description=label,
                 indent=False,
-                layout={"width": "auto"},
-                style={"description_width": "initial"},
+                layout=shared_model(widgets.Layout, width="auto"),
+                style=shared_model(CheckboxStyle, description_width="initial"),
             )
             for key, label in READINESS_LABELS.items()
         }
@@ -266,11 +285,11 @@ class ScopingCalculator(AppShell):
 
         self.profile_message = MessageBox()
         self.file_message = MessageBox()
-        self.downloads = widgets.HTML()
-        self.verdict = widgets.HTML('<p style="color:#667">Scoping…</p>')
+        self.downloads = HtmlBlock()
+        self.verdict = HtmlBlock('<p style="color:#667">Scoping…</p>')
         self.verdict.add_class("tpo-verdict-box")
-        self.summary = widgets.HTML()
-        self.kpi_table = widgets.HTML()
+        self.summary = HtmlBlock()
+        self.kpi_table = HtmlBlock()
         self.kpi_table.add_class("tpo-kpi-table")
         self.breakeven_chart = ChartSlot()
         self.cost_chart = ChartSlot()
@@ -282,11 +301,11 @@ class ScopingCalculator(AppShell):
                 sites,
                 widgets.HBox([hires, attrition, internal_ld]),
                 training,
-                widgets.HTML("<b style='font-size:13px'>Compliance domains</b>"),
+                HtmlBlock("<b style='font-size:13px'>Compliance domains</b>"),
                 widgets.HBox(list(domain_boxes.values()), layout={"flex_flow": "row wrap"}),
-                widgets.HTML("<b style='font-size:13px'>Readiness checklist</b>"),
+                HtmlBlock("<b style='font-size:13px'>Readiness checklist</b>"),
                 widgets.VBox(list(readiness.values())),
-                widgets.HTML("<b style='font-size:13px'>Key cost assumptions</b>"),
+                HtmlBlock("<b style='font-size:13px'>Key cost assumptions</b>"),
                 widgets.HBox(list(assumption_fields.values()), layout={"flex_flow": "row wrap"}),
                 self.profile_message,
                 widgets.HBox([upload, save, brief_html, brief_pdf, brief_xlsx]),
@@ -311,7 +330,7 @@ class ScopingCalculator(AppShell):
         super().__init__(
             [
                 heading("Scoping calculator", 2),
-                widgets.HTML(
+                HtmlBlock(
                     '<p style="font-size:13px;color:#445;margin:0">Fill in the prospect\'s '
                     "answers; the verdict below updates when a field is committed "
                     "(Enter or leaving the field).</p>"
