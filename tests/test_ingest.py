@@ -267,3 +267,35 @@ def test_excel_written_from_pandas_reads_back(tmp_path: Path) -> None:
     frame.to_excel(buffer, sheet_name="employees", index=False)
     data = load_performance_data({"book.xlsx": buffer.getvalue()})
     assert data.tables["employees"]["employee_id"].tolist() == ["007", "008"]
+
+
+def test_frames_in_memory_are_checked_against_the_contract() -> None:
+    """``from_frames`` repairs nothing, so every broken rule comes back, named by table and
+    column, instead of failing later inside an analysis."""
+    from tpo_scoping.ingest import from_frames
+    from tpo_scoping.sample import SCENARIOS, generate
+
+    tables = dict(generate(SCENARIOS["small_simple"], seed=1).tables)
+    assert from_frames(tables).has("metrics")  # clean generated data passes
+    employees = tables["employees"].copy()
+    employees.loc[0, "role"] = None
+    employees = pd.concat([employees, employees.iloc[[1, 2]]]).drop(columns=["hire_date"])
+    assessments = tables["assessments"].copy()
+    assessments.loc[0, "score"] = 140.0
+    metrics = tables["metrics"].copy()
+    metrics.loc[3, "value"] = float("inf")
+    broken = dict(tables, employees=employees, assessments=assessments, metrics=metrics)
+    with pytest.raises(InputError) as caught:
+        from_frames(broken, source="notebook frames")
+    found = {(p.where, p.message.split(":")[0]) for p in caught.value.problems}
+    assert found == {
+        ("employees.hire_date", "required column is missing"),
+        ("employees.role", "has missing values"),
+        ("employees.employee_id", "2 ID(s) appear twice"),
+        ("assessments.score", "has values outside 0-100"),
+        ("metrics.value", "has infinite values"),
+    }
+    assert str(caught.value).startswith("notebook frames: ")
+    ids = {p.message for p in caught.value.problems if p.where == "employees.employee_id"}
+    repeated = tables["employees"]["employee_id"].iloc[[1, 2]]
+    assert all(str(i) in next(iter(ids)) for i in repeated)

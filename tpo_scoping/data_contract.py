@@ -287,7 +287,9 @@ def pandera_schema(table: str) -> pa.DataFrameSchema:
         "text": pa.Column(str, nullable=False),
         "country": pa.Column(str, nullable=True),
         "date": pa.Column("datetime64[ns]", nullable=False),
-        "number": pa.Column(float, pa.Check(lambda s: s.abs() < float("inf")), nullable=False),
+        "number": pa.Column(
+            float, pa.Check(lambda s: s.abs() < float("inf"), name="finite"), nullable=False
+        ),
     }
     columns = {}
     for col in spec.columns:

@@ -201,7 +201,10 @@ def load_performance_data(
 def from_frames(tables: Mapping[str, pd.DataFrame], source: str = "frames") -> PerformanceData:
     """Wrap canonical tables already in memory (e.g. from :mod:`tpo_scoping.sample`).
 
-    The frames are copied and typed; no row checks run, so use this only for trusted data.
+    The frames are copied, typed and checked against the contract: required columns present,
+    no missing IDs, names or dates, numbers finite, each employee once. A failed check raises
+    :class:`~tpo_scoping.errors.InputError` naming the table and column. Unlike the file
+    loaders, nothing is repaired or dropped, so this suits data that is already clean.
 
     Examples
     --------
@@ -212,7 +215,8 @@ def from_frames(tables: Mapping[str, pd.DataFrame], source: str = "frames") -> P
     """
     out = {name: _typed(name, frame.copy()) for name, frame in tables.items() if name in TABLES}
     if "employees" not in out:
-        raise InputError("no employees table")
+        raise InputError("no employees table", source=source)
+    _check_frames(out, source)
     quality = QualityReport(
         rows_read={n: len(f) for n, f in out.items()},
         rows_used={n: len(f) for n, f in out.items()},
@@ -222,6 +226,44 @@ def from_frames(tables: Mapping[str, pd.DataFrame], source: str = "frames") -> P
         missing={n: {c: float(f[c].isna().mean()) for c in f.columns} for n, f in out.items()},
     )
     return PerformanceData(tables=out, quality=quality, source=source)
+
+
+def _check_frames(tables: Mapping[str, pd.DataFrame], source: str) -> None:
+    """Every frame against its pandera schema, and unique employee IDs; all problems at once."""
+    from pandera.errors import SchemaErrors
+
+    problems: list[Problem] = []
+    for name, frame in tables.items():
+        try:
+            _schema(name).validate(frame, lazy=True)
+        except SchemaErrors as exc:
+            for case in exc.failure_cases.itertuples(index=False):
+                problem = _contract_problem(name, case)
+                if problem not in problems:
+                    problems.append(problem)
+    ids = tables["employees"]["employee_id"]
+    repeated = ids[ids.duplicated()].astype(str).unique()
+    if len(repeated):
+        shown = ", ".join(repeated[:5]) + (" …" if len(repeated) > 5 else "")
+        problems.append(
+            Problem("employees.employee_id", f"{len(repeated)} ID(s) appear twice: {shown}")
+        )
+    if problems:
+        raise InputError(problems, source=source)
+
+
+def _contract_problem(table: str, case: Any) -> Problem:
+    """One of pandera's failure cases, in words."""
+    check = str(case.check)
+    if check == "column_in_dataframe":
+        return Problem(f"{table}.{case.failure_case}", "required column is missing")
+    words = {
+        "not_nullable": "has missing values",
+        "finite": "has infinite values",
+        "in_range(0, 100)": "has values outside 0-100",
+    }
+    message = words.get(check, f"has values of the wrong type ({check})")
+    return Problem(f"{table}.{case.column}", message)
 
 
 def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
