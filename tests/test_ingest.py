@@ -299,3 +299,56 @@ def test_frames_in_memory_are_checked_against_the_contract() -> None:
     ids = {p.message for p in caught.value.problems if p.where == "employees.employee_id"}
     repeated = tables["employees"]["employee_id"].iloc[[1, 2]]
     assert all(str(i) in next(iter(ids)) for i in repeated)
+
+
+def test_metric_names_as_exports_spell_them_mean_the_known_metrics() -> None:
+    """Metrics named 'Error Rate' and 'Output' are error_rate and productivity: the analysis
+    of an export that spells them so equals the analysis of the canonical names (a wrong
+    direction for the error rate would flip its best quartile)."""
+    from tpo_scoping.needs import analyse_needs
+    from tpo_scoping.sample import SCENARIOS, generate
+
+    scenario = SCENARIOS["small_simple"]
+    tables = generate(scenario, seed=1).tables
+
+    def as_files(rename: dict[str, str]) -> dict[str, bytes]:
+        files = {}
+        for name, frame in tables.items():
+            frame = frame.copy()
+            if name == "metrics":
+                frame["metric"] = frame["metric"].replace(rename)
+            files[f"{name}.csv"] = frame.to_csv(index=False).encode()
+        return files
+
+    plain = load_performance_data(as_files({}), reference_date=scenario.as_of)
+    spelled = load_performance_data(
+        as_files({"error_rate": "Error Rate", "productivity": "Output"}),
+        reference_date=scenario.as_of,
+    )
+    assert "metric 'Output' read as productivity" in "\n".join(spelled.quality.notes)
+    pd.testing.assert_frame_equal(spelled.tables["metrics"], plain.tables["metrics"])
+    expected = analyse_needs(plain, as_of=scenario.as_of).to_dict()["baseline"]
+    assert analyse_needs(spelled, as_of=scenario.as_of).to_dict()["baseline"] == expected
+    assert {"error_rate_best_quartile", "productivity_best_quartile"} <= set(expected)
+
+
+def test_metric_rows_that_differ_only_in_spelling_are_duplicates() -> None:
+    employees = b"employee_id,site,role,hire_date\nE1,Manila,agent,2024-01-01\n"
+    metrics = (
+        b"employee_id,period,metric,value\n"
+        b"E1,2024-03-01,Productivity,10\nE1,2024-03-01,productivity,11\n"
+        b"E1,2024-03-01,AHT,300\nE1,2024-03-01,Widgets,3\n"
+    )
+    data = load_performance_data(
+        {"employees.csv": employees, "metrics.csv": metrics}, reference_date=REFERENCE
+    )
+    kept = data.tables["metrics"]
+    assert sorted(kept["metric"]) == ["handle_time", "productivity", "widgets"]
+    assert kept.loc[kept["metric"] == "productivity", "value"].tolist() == [10.0]
+    issues = data.quality.to_dict()["issues"]
+    assert [(i["table"], i["problem"].split(" (")[0]) for i in issues] == [
+        ("metrics", "duplicate row")
+    ]
+    notes = "\n".join(data.quality.notes)
+    assert "metric 'AHT' read as handle_time" in notes
+    assert "widgets have no known direction" in notes

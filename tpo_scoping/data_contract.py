@@ -267,6 +267,25 @@ METRIC_DIRECTIONS: dict[str, int] = {
 }
 """Whether a higher value of a known metric is better (+1) or worse (-1)."""
 
+METRIC_ALIASES: dict[str, str] = {
+    "output": "productivity",
+    "throughput": "productivity",
+    "units_per_hour": "productivity",
+    "qa_score": "quality",
+    "quality_score": "quality",
+    "accuracy": "quality",
+    "customer_satisfaction": "csat",
+    "csat_score": "csat",
+    "errors": "error_rate",
+    "error_pct": "error_rate",
+    "error_percent": "error_rate",
+    "defect_rate": "error_rate",
+    "aht": "handle_time",
+    "average_handle_time": "handle_time",
+    "avg_handle_time": "handle_time",
+}
+"""Common export names of the known metrics, after normalisation ("AHT" -> "aht")."""
+
 
 def pandera_schema(table: str) -> pa.DataFrameSchema:
     """A pandera schema for a canonical (already mapped and parsed) table.

@@ -10,7 +10,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tpo_scoping.data_contract import Table
+from tpo_scoping.data_contract import METRIC_ALIASES, METRIC_DIRECTIONS, Table
 from tpo_scoping.errors import InputError, Problem
 from tpo_scoping.ingest._read import RawTable, normalise
 from tpo_scoping.ingest.quality import QualityReport
@@ -462,6 +462,37 @@ def _duplicated(columns: list[np.ndarray]) -> np.ndarray:
     return pd.Series(key).duplicated(keep="first").to_numpy()
 
 
+def _metric_names(
+    uniques: np.ndarray, source: str, report: QualityReport
+) -> tuple[np.ndarray, np.ndarray]:
+    """Canonical metric names of the distinct cleaned names (then None), with integer codes that
+    are equal for names that mean the same metric (then -1).
+
+    Names are normalised ("Handle Time" -> "handle_time") and common export names mapped to the
+    known metrics ("AHT" -> "handle_time"); both renamings and names without a known direction
+    are noted in the quality report.
+    """
+    names = []
+    for raw_name in uniques:
+        key = normalise(raw_name)
+        known = METRIC_ALIASES.get(key, key)
+        if known != key:
+            report.notes.append(f"{source}: metric '{raw_name}' read as {known}")
+        names.append(known)
+    unknown = sorted({n for n in names if n not in METRIC_DIRECTIONS})
+    if unknown:
+        report.notes.append(
+            f"{source}: metric(s) {', '.join(unknown)} have no known direction (known: "
+            f"{', '.join(METRIC_DIRECTIONS)}); their baselines read higher as better and they "
+            "are left out of the ramp-up and training-impact fits"
+        )
+    same = pd.factorize(np.array(names, dtype=object))[0] if names else np.zeros(0, np.int64)
+    return (
+        np.array([*names, None], dtype=object),
+        np.append(np.asarray(same, dtype=np.int64), -1),
+    )
+
+
 def parse_table(
     raw: RawTable,
     spec: Table,
@@ -494,15 +525,15 @@ def parse_table(
         values = cells[header]
         if col.kind in ("id", "text", "country"):
             mapped = _map_unique(values, upper=col.kind == "country")
+            key_codes[canonical] = mapped.codes
             if name == "metrics" and canonical == "metric":
-                # Metric names are normalised ("Handle Time" -> "handle_time"); -1 picks None.
-                names = np.array([*(normalise(u) for u in mapped.uniques), None], dtype=object)
-                parsed[canonical] = names[mapped.codes]
+                names, same = _metric_names(mapped.uniques, raw.source, report)
+                parsed[canonical] = names[mapped.codes]  # code -1 (empty) picks None
+                key_codes[canonical] = same[mapped.codes]  # "AHT" and "aht" are one metric
             else:
                 parsed[canonical] = mapped.values
             empty[canonical] = mapped.empty
             text_codes[canonical] = mapped
-            key_codes[canonical] = mapped.codes
         elif col.kind == "date":
             parsed_dates = _parse_date_codes(values, dayfirst)
             dates, blank = parsed_dates.values, parsed_dates.empty
