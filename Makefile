@@ -60,6 +60,7 @@ typecheck: $(TEST_STAMP)
 
 unit: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+	$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules tpo_scoping
 
 notebooks: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env notebooks apps
@@ -67,6 +68,7 @@ notebooks: $(TEST_STAMP)
 test: install-test
 	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+	$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules tpo_scoping
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env notebooks apps
 
 bench: install-test

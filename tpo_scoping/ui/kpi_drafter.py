@@ -39,7 +39,7 @@ def format_kpi_value(value: float | None, unit: str) -> str:
 
     Examples
     --------
-    >>> format_kpi_value(0.834, "share"), format_kpi_value(14.95, "weeks")
+    >>> format_kpi_value(0.834, "share"), format_kpi_value(14.96, "weeks")
     ('83.4 %', '15.0 weeks')
     """
     if value is None:
