@@ -387,3 +387,17 @@ def test_what_would_have_to_be_true_thresholds_balance_the_costs() -> None:
         break_even(profile, simulations=0, sensitivity=False).break_even_fte
     )
     assert team.current_value == 70
+
+
+def test_the_no_break_even_reason_reads_as_a_sentence() -> None:
+    """The growing sample prospect: TPO is cheaper from the first FTE; the reason names the
+    other option in lower case mid-sentence and keeps TPO's capitals."""
+    from tests.conftest import SAMPLES
+    from tpo_scoping.profile import load_profile
+
+    sample = load_profile(SAMPLES / "growing_healthcare" / "profile.yaml")
+    result = break_even(sample, simulations=0, sensitivity=False).to_dict()
+    assert result["break_even_fte"] is None
+    assert result["break_even_reason"].startswith(
+        "TPO (managed training) already costs no more than catalog licensing at 1 FTE"
+    )

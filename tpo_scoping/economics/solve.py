@@ -44,6 +44,19 @@ def tco_difference(
     return np.asarray(totals(a, hc)[0] - totals(b, hc)[0])
 
 
+def mid_sentence(label: str) -> str:
+    """An option's label as it reads inside a sentence; acronyms keep their capitals.
+
+    Examples
+    --------
+    >>> mid_sentence("Catalog licensing"), mid_sentence("LMS platform only")
+    ('catalog licensing', 'LMS platform only')
+    """
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 def break_even_between(
     components: dict[str, list[Component]], ctx: Context, option: str, other: str
 ) -> Crossing:
@@ -69,14 +82,16 @@ def break_even_between(
     if diff[0] <= 0:
         return Crossing(
             None,
-            f"{name} already costs no more than {other_name} at 1 FTE over the horizon;"
+            f"{name} already costs no more than {mid_sentence(other_name)} at 1 FTE over the"
+            " horizon;"
             " there is no break-even to reach",
         )
     below = np.flatnonzero(diff <= 0)
     if below.size == 0:
         return Crossing(
             None,
-            f"{other_name} stays cheaper than {name} for every team size up to {MAX_FTE:,.0f} FTE",
+            f"{other_name} stays cheaper than {mid_sentence(name)} for every team size up to"
+            f" {MAX_FTE:,.0f} FTE",
         )
     i = int(below[0])
     if diff[i] == 0:
