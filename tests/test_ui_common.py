@@ -298,3 +298,36 @@ def test_a_closed_shared_model_is_replaced() -> None:
     layout.close()
     again = shared_model(widgets.Layout, width="123px")
     assert again is not layout and again.width == "123px" and again.comm is not None
+
+
+def test_overlapping_preparations_restore_the_switch_interval_once_all_end() -> None:
+    """First starts, second starts, first ends, second ends: quick switching lasts until the
+    second ends, then the interval from before either started comes back."""
+    import sys
+    import threading
+    from concurrent.futures import Future
+
+    from tpo_scoping.ui._common import BACKGROUND_SWITCH_INTERVAL, _call_in_background
+
+    before = sys.getswitchinterval()
+    started = [threading.Event(), threading.Event()]
+    release = [threading.Event(), threading.Event()]
+
+    def preparation(i: int) -> None:
+        started[i].set()
+        release[i].wait(5)
+
+    threads = [
+        threading.Thread(target=_call_in_background, args=(lambda i=i: preparation(i), Future()))
+        for i in range(2)
+    ]
+    for thread, event in zip(threads, started, strict=True):
+        thread.start()
+        assert event.wait(5)
+    release[0].set()
+    threads[0].join(5)
+    between = sys.getswitchinterval()
+    release[1].set()
+    threads[1].join(5)
+    assert between == pytest.approx(BACKGROUND_SWITCH_INTERVAL)
+    assert sys.getswitchinterval() == pytest.approx(before)

@@ -677,19 +677,37 @@ BACKGROUND_SWITCH_INTERVAL = 0.0005
 """Seconds between the interpreter's thread switches while :meth:`AppShell.prepare` runs."""
 
 
-def _call_in_background(fn: Callable[[], Any], future: Future[Any]) -> None:
-    """:func:`_call`, with the kernel's own thread getting the interpreter lock back quickly.
+class _QuickSwitching:
+    """Short interpreter switch intervals while any background preparation runs.
 
     Python hands its lock to a waiting thread only every ``sys.getswitchinterval()`` (5 ms);
     the kernel's thread wakes many times to answer one message from the page, so a busy
-    background thread would add those waits up.
+    background thread would add those waits up. Preparations may overlap (two apps in one
+    notebook); the interval is restored when the last one ends.
     """
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(interval, BACKGROUND_SWITCH_INTERVAL))
-    try:
+
+    _lock = threading.Lock()
+    _running = 0
+    _saved = 0.005
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if _QuickSwitching._running == 0:
+                _QuickSwitching._saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._saved, BACKGROUND_SWITCH_INTERVAL))
+            _QuickSwitching._running += 1
+
+    def __exit__(self, *_exc: object) -> None:
+        with self._lock:
+            _QuickSwitching._running -= 1
+            if _QuickSwitching._running == 0:
+                sys.setswitchinterval(self._saved)
+
+
+def _call_in_background(fn: Callable[[], Any], future: Future[Any]) -> None:
+    """:func:`_call` with quick thread switching (see :class:`_QuickSwitching`)."""
+    with _QuickSwitching():
         _call(fn, future)
-    finally:
-        sys.setswitchinterval(interval)
 
 
 def _call(fn: Callable[[], Any], future: Future[Any]) -> Future[Any]:
