@@ -581,8 +581,8 @@ class AppShell(widgets.VBox):
     what = "preparing the results"
     prefetch: tuple[str, ...] = ()
     """Modules the first computation imports; :meth:`prepare` imports them."""
-    prefetch_charts = False
-    """Whether :meth:`prepare` also pays altair's one-off costs (see ``charts.warm_up``)."""
+    with_charts = False
+    """Whether the app draws charts; :meth:`prepare` then pays altair's one-off costs too."""
 
     def __init__(self, children: list[widgets.Widget], **kwargs: Any) -> None:
         self._preparation: Future[Any] | None = None
@@ -609,7 +609,7 @@ class AppShell(widgets.VBox):
         """
         for name in self.prefetch:
             importlib.import_module(name)
-        if self.prefetch_charts:
+        if self.with_charts:
             from tpo_scoping.charts import warm_up
 
             warm_up()

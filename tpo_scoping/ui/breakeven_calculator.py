@@ -153,7 +153,7 @@ class BreakEvenCalculator(AppShell):
     revision = traitlets.Int(0)
 
     def __init__(self, chart: bool = True) -> None:
-        self.with_chart = self.prefetch_charts = chart
+        self.with_charts = chart
         fte = NumberField(
             "Offshore team today", 50, minimum=1, maximum=100_000, integer=True, unit="FTE"
         )
@@ -300,7 +300,7 @@ class BreakEvenCalculator(AppShell):
         self.prepared()
         self._recompute()
         self.mark_ready()
-        if self.with_chart:
+        if self.with_charts:
             self._draw_chart()
 
     @guarded("calculating the break-even", lambda self: self.status)
@@ -321,7 +321,7 @@ class BreakEvenCalculator(AppShell):
         self.answer.value = answer_html(result, float(self.controls["fte"].value))
         self.result = result
         self.revision += 1
-        if self.with_chart and self.chart_box.widget is not None:
+        if self.with_charts and self.chart_box.widget is not None:
             self._draw_chart()
 
     @guarded("drawing the chart", lambda self: self.status)

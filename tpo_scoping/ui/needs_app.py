@@ -143,7 +143,7 @@ class NeedsApp(AppShell):
     result = traitlets.Any(None, allow_none=True)
 
     def __init__(self, charts: bool = True, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
-        self.with_charts = self.prefetch_charts = charts
+        self.with_charts = charts
         self.max_bytes = max_bytes
         upload = widgets.FileUpload(
             accept=",".join(ACCEPTED), multiple=True, description="Upload data"

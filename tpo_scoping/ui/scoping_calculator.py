@@ -205,7 +205,7 @@ class ScopingCalculator(AppShell):
         from tpo_scoping.assumptions import default_assumptions
         from tpo_scoping.reference import load_reference
 
-        self.with_charts = self.prefetch_charts = charts
+        self.with_charts = charts
         self.with_needs = with_needs
         self._needs: Any = None
         self._needs_for: Any = None
@@ -470,7 +470,7 @@ class ScopingCalculator(AppShell):
     def _remember_needs(self, profile: Any, needs: Any, warning: str) -> None:
         self._needs_for, self._needs, self._data_warning = profile, needs, warning
 
-    def _needs_result(self, profile: Any) -> Any:
+    def _needs_result(self) -> Any:
         """The needs analysis of the loaded profile's data (computed once per loaded profile)."""
         if self._profile is None:
             return None
@@ -482,9 +482,7 @@ class ScopingCalculator(AppShell):
         from tpo_scoping.scope import build_scope
 
         profile = self.profile()
-        return build_scope(
-            profile, needs=self._needs_result(profile), simulations=simulations, seed=0
-        )
+        return build_scope(profile, needs=self._needs_result(), simulations=simulations, seed=0)
 
     @guarded("scoping the engagement", lambda self: self.status)
     def _recompute(self) -> None:
