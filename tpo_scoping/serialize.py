@@ -1,4 +1,4 @@
-"""Plain, deterministic JSON for results, and atomic file writes.
+"""Plain, deterministic JSON for results, atomic file writes and the cache folder.
 
 Results are dataclasses, dicts, pandas and numpy objects. :func:`to_jsonable` turns them into
 plain Python (NaN and infinities become ``null``), and :func:`dumps` writes them with a fixed key
@@ -96,6 +96,15 @@ def _pandas(obj: Any, digits: int | None) -> Any:
 def dumps(obj: Any, indent: int | None = 2) -> str:
     """Deterministic JSON text of a result (see :func:`to_jsonable`)."""
     return json.dumps(to_jsonable(obj), indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def cache_dir() -> Path:
+    """The workbench's cache folder: ``$XDG_CACHE_HOME/tpo-scoping`` (``~/.cache/tpo-scoping``).
+
+    It holds only things any kernel could rebuild (the offline chart bundle, the apps' default
+    first answers), never a prospect's data.
+    """
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tpo-scoping"
 
 
 def write_atomic(path: str | Path, data: bytes | str) -> Path:

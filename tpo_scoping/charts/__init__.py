@@ -120,9 +120,10 @@ def bundle_path() -> Path:
     """
     from importlib.metadata import version
 
+    from tpo_scoping.serialize import cache_dir
+
     key = f"altair-{version('altair')}-vlc-{version('vl-convert-python')}"
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tpo-scoping"
-    return root / f"jupyterchart-offline-{key}.js"
+    return cache_dir() / f"jupyterchart-offline-{key}.js"
 
 
 def offline_bundle() -> str:

@@ -575,6 +575,13 @@ class AppShell(widgets.VBox):
     sample prospect) is :meth:`prepare`. A deferred launch runs it in a background thread at
     once, so it overlaps with the page loading its scripts and widgets instead of following
     them; :meth:`refresh` collects its value with :meth:`prepared`.
+
+    The first answer is :meth:`refresh`: by default :meth:`show_inputs` then
+    :meth:`show_answer`. An app that names its answer widgets in :attr:`answer_outputs` and
+    returns an :meth:`answer_key` for its default inputs has that answer remembered across
+    kernels (see :mod:`tpo_scoping.ui._answers`): a cold kernel that finds it shows it as soon
+    as the page is drawn, then :meth:`settle` computes it for real once :meth:`prepare` is
+    done, or at once when the user changes an input first.
     """
 
     ready = traitlets.Bool(False)
@@ -583,9 +590,12 @@ class AppShell(widgets.VBox):
     """Modules the first computation imports; :meth:`prepare` imports them."""
     with_charts = False
     """Whether the app draws charts; :meth:`prepare` then pays altair's one-off costs too."""
+    answer_outputs: tuple[str, ...] = ()
+    """Attributes naming the widgets that show the answer, as the answer cache keeps them."""
 
     def __init__(self, children: list[widgets.Widget], **kwargs: Any) -> None:
         self._preparation: Future[Any] | None = None
+        self._provisional = False
         self.status = MessageBox()
         self.shown = PageShown()
         super().__init__([HtmlBlock(TABLE_CSS), *children, self.status, self.shown], **kwargs)
@@ -598,8 +608,96 @@ class AppShell(widgets.VBox):
         # tree (and its styles) out of it.
         return "tpo-scoping app"
 
-    def refresh(self) -> None:  # pragma: no cover - each app overrides it
+    def refresh(self) -> None:
+        """Show the first inputs and the first answer."""
+        self.show_inputs()
+        self.show_answer()
+
+    def show_inputs(self) -> None:
+        """Put the first inputs in the fields: cheap, on the kernel's thread, no computing."""
+
+    def show_answer(self) -> None:  # pragma: no cover - each app overrides it or refresh
+        """Compute and show the answer for what the fields hold now (waits for prepare)."""
         raise NotImplementedError
+
+    def answer_key(self) -> str | None:
+        """The inputs the answer on screen depends on, when they are the app's defaults.
+
+        None (the default) means the answer must not be remembered: it came from a visitor's
+        link, file or typing, which never reach the disk.
+        """
+        return None
+
+    def answer_state(self) -> dict[str, dict[str, str]]:
+        """What :attr:`answer_outputs` show: each message's text and kind, each block's HTML."""
+        state: dict[str, dict[str, str]] = {}
+        for name in self.answer_outputs:
+            widget = getattr(self, name)
+            if isinstance(widget, MessageBox):
+                state[name] = {"kind": widget.kind, "text": widget.text}
+            else:
+                state[name] = {"value": widget.value}
+        return state
+
+    def input_values(self) -> dict[str, Any]:
+        """The values of :attr:`controls` (buttons and uploads left out), for answer keys."""
+
+        def value(control: Any) -> Any:
+            if isinstance(control, Mapping):
+                return {name: value(c) for name, c in control.items()}
+            if isinstance(control, (widgets.FileUpload, widgets.Button)):
+                return None
+            return getattr(control, "value", None)
+
+        return {name: value(c) for name, c in self.controls.items()}
+
+    def input_key(self) -> str:
+        """:meth:`input_values` as canonical text."""
+        import json
+
+        return json.dumps(self.input_values(), sort_keys=True, default=str)
+
+    def _remember_answer(self) -> None:
+        key = self.answer_key()
+        if key is None or self.status.text:
+            return
+        from tpo_scoping.ui import _answers
+
+        _answers.store(type(self).__name__, key, self.answer_state())
+
+    def _recalled_answer(self) -> dict[str, dict[str, str]] | None:
+        key = self.answer_key()
+        if key is None or not self.answer_outputs:
+            return None
+        from tpo_scoping.ui import _answers
+
+        recalled = _answers.load(type(self).__name__, key, self.answer_outputs)
+        shape = {name: set(traits) for name, traits in self.answer_state().items()}
+        if recalled is None or {n: set(t) for n, t in recalled.items()} != shape:
+            return None
+        return recalled
+
+    def settle(self) -> bool:
+        """Replace a remembered answer on screen by a computed one; False if there was none.
+
+        Runs when :meth:`prepare` is done, or earlier when the user changes an input (the
+        computation then waits for the preparation). A computed answer that differs from the
+        remembered one replaces it on screen and in the cache, and is logged.
+        """
+        if not self._provisional:
+            return False
+        self._provisional = False
+        recalled = self.answer_state()
+        try:
+            self.show_answer()
+        except Exception:
+            log.exception("%s failed while %s", type(self).__name__, self.what)
+            self.status.show(POLITE_ERROR.format(what=self.what))
+            return True
+        if self.answer_state() != recalled and self.answer_key() is not None:
+            log.warning("%s: the remembered first answer was out of date", type(self).__name__)
+            self._remember_answer()
+        return True
 
     def prepare(self) -> Any:
         """Widget-free work for the first :meth:`refresh`; may run in a background thread.
@@ -621,16 +719,53 @@ class AppShell(widgets.VBox):
             self._preparation = _call(self.prepare, Future())
         return self._preparation.result()
 
-    def _first_refresh(self) -> None:
+    def _first_refresh(
+        self, step: Callable[[], None] | None = None, *, remember: bool = True
+    ) -> None:
         if self.ready:
             return
         try:
-            self.refresh()
+            (step or self.refresh)()
         except Exception:
             log.exception("%s failed while %s", type(self).__name__, self.what)
             self.status.show(POLITE_ERROR.format(what=self.what))
         finally:
             self.mark_ready()
+        if remember:
+            self._remember_answer()
+
+    def _first_answer(self) -> None:
+        """On a cold page: the remembered answer at once if there is one, else compute it."""
+        if self.ready:
+            return
+        if not self.answer_outputs:
+            self._first_refresh()
+            return
+        try:
+            self.show_inputs()
+            recalled = self._recalled_answer()
+        except Exception:
+            log.exception("%s failed while %s", type(self).__name__, self.what)
+            self._first_refresh()  # shows the inputs again, and the polite message if need be
+            return
+        if recalled is None:
+            self._first_refresh(self.show_answer)
+            return
+        for name, traits in recalled.items():
+            widget = getattr(self, name)
+            with widget.hold_trait_notifications():
+                for trait, value in traits.items():
+                    setattr(widget, trait, value)
+        self._provisional = True
+        self.mark_ready()
+        log.info("%s: showed the remembered first answer", type(self).__name__)
+        assert self._preparation is not None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop to come back to: settle now
+            self.settle()
+            return
+        self._preparation.add_done_callback(lambda _future: loop.call_soon_threadsafe(self.settle))
 
     def mark_ready(self) -> None:
         if not self.ready:
@@ -668,9 +803,9 @@ class AppShell(widgets.VBox):
             else:
                 _call(self.prepare, self._preparation)
         if deferred:
-            self.shown.when_shown(self._first_refresh)
-        else:
-            self._first_refresh()
+            self.shown.when_shown(self._first_answer)
+        else:  # a pool's kernel remembers its answer for cold kernels; plain Python does not
+            self._first_refresh(remember=is_preheated())
 
 
 BACKGROUND_SWITCH_INTERVAL = 0.0005

@@ -143,6 +143,7 @@ class BreakEvenCalculator(AppShell):
     """
 
     what = "calculating the break-even"
+    answer_outputs = ("answer",)
     prefetch = (
         "tpo_scoping.economics",
         "tpo_scoping.profile",
@@ -154,6 +155,7 @@ class BreakEvenCalculator(AppShell):
 
     def __init__(self, chart: bool = True) -> None:
         self.with_charts = chart
+        self._prefilled = False
         fte = NumberField(
             "Offshore team today", 50, minimum=1, maximum=100_000, integer=True, unit="FTE"
         )
@@ -225,6 +227,7 @@ class BreakEvenCalculator(AppShell):
         is reported in a line above the answer.
         """
         params = parse_query(query, QUERY_KEYS)
+        self._prefilled = self._prefilled or bool(params)
         problems: list[str] = []
         with self.hold_trait_notifications():
             for key in ("fte", "hires", "attrition"):
@@ -291,12 +294,15 @@ class BreakEvenCalculator(AppShell):
         )
 
     def _on_input(self, _change: Any) -> None:
-        if self.ready:
+        if self.ready and not self.settle():
             self._recompute()
 
     # -- outputs -------------------------------------------------------------------------
 
-    def refresh(self) -> None:
+    def answer_key(self) -> str | None:
+        return None if self._prefilled else self.input_key()
+
+    def show_answer(self) -> None:
         self.prepared()
         self._recompute()
         self.mark_ready()

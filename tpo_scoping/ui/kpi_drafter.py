@@ -142,6 +142,7 @@ class KpiDrafter(AppShell):
     """
 
     what = "drafting the KPIs"
+    answer_outputs = ("table", "notes")
     prefetch = ("tpo_scoping.kpis", "statsmodels.stats.power")
     profile = traitlets.Any()
     draft = traitlets.Any(None, allow_none=True)
@@ -202,6 +203,7 @@ class KpiDrafter(AppShell):
             "export": export,
         }
         self.profile = profile
+        self._default_profile: Any = None
         ambition.observe(self._on_setting, names="value")
         cadence.observe(self._on_setting, names="value")
         upload.observe(self._on_upload, names="value")
@@ -215,19 +217,27 @@ class KpiDrafter(AppShell):
                 f"{p.total_fte} FTE, {p.growth.hires_per_quarter:g} hires per quarter</p>"
             )
 
-    def prepare(self) -> Any:
-        super().prepare()
-        return self.profile if self.profile is not None else sample_profile()
-
-    def refresh(self) -> None:
-        profile = self.prepared()
+    def _first_profile(self) -> Any:
+        """The profile given to the app, else the sample prospect's (read once)."""
         if self.profile is None:
-            self.profile = profile
+            self.profile = self._default_profile = sample_profile()
+        return self.profile
+
+    def show_inputs(self) -> None:
+        self._first_profile()
         self._show_prospect()
+
+    def show_answer(self) -> None:
+        self.prepared()
         self._recompute()
 
+    def answer_key(self) -> str | None:
+        if self._default_profile is None or self.profile is not self._default_profile:
+            return None
+        return self.input_key()
+
     def _on_setting(self, _change: Any) -> None:
-        if self.ready:
+        if self.ready and not self.settle():
             self._recompute()
 
     @guarded("drafting the KPIs", lambda self: self.status)
@@ -254,6 +264,7 @@ class KpiDrafter(AppShell):
         profile = profile_from_upload(change["new"], self.upload_message)
         if profile is None:
             return
+        self.settle()
         self.upload_message.show(f"Loaded {profile.prospect}.", "ok")
         self.profile = profile
         self._show_prospect()
@@ -261,6 +272,7 @@ class KpiDrafter(AppShell):
 
     @guarded("preparing the xlsx file", lambda self: self.download_message)
     def _on_export(self, _button: Any = None) -> None:
+        self.settle()
         if self.draft is None:
             raise InputError("the KPIs are still being drafted; try again in a moment")
         data = kpis_xlsx_bytes(self.draft)

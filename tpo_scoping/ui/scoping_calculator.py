@@ -145,6 +145,11 @@ class SitesEditor(widgets.VBox):
         for site in sites:
             self.add_site(site.country, site.name or "", site.fte)
 
+    @property
+    def value(self) -> list[dict[str, Any]]:
+        """The sites as the rows show them."""
+        return [r.to_dict() for r in self.rows]
+
     def valid(self) -> bool:
         return all(r.fte.valid for r in self.rows)
 
@@ -190,6 +195,7 @@ class ScopingCalculator(AppShell):
     """
 
     what = "scoping the engagement"
+    answer_outputs = ("verdict", "summary", "kpi_table", "profile_message")
     prefetch = (
         "tpo_scoping.scope",
         "tpo_scoping.economics",
@@ -346,6 +352,7 @@ class ScopingCalculator(AppShell):
         outputs.layout.padding = "0 0 0 16px"
         self.add_class("tpo-scoping")
         self._profile = profile
+        self._default_profile: Any = None
 
         prospect.observe(self._on_input, names="value")
         sites.observe(self._on_input, names="changed")
@@ -438,20 +445,36 @@ class ScopingCalculator(AppShell):
 
     # -- computing -----------------------------------------------------------------------
 
+    def _first_profile(self) -> Any:
+        """The profile given to the app, else the sample prospect's (read once)."""
+        if self._profile is None:
+            self._profile = self._default_profile = sample_profile()
+        return self._profile
+
+    def launch(self, deferred: bool | None = None) -> None:
+        self._first_profile()  # read here, before prepare() may run in another thread
+        super().launch(deferred)
+
     def prepare(self) -> Any:
-        """The profile to show first and the needs analysis of its data (no widgets)."""
+        """The first profile and the needs analysis of its data (no widgets)."""
         super().prepare()
-        profile = self._profile if self._profile is not None else sample_profile()
+        profile = self._first_profile()
         return (profile, *self._analyse_data(profile))
 
-    def refresh(self) -> None:
-        profile, needs, warning = self.prepared()
-        self._remember_needs(profile, needs, warning)
-        self.set_profile(profile)
+    def show_inputs(self) -> None:
+        self.set_profile(self._first_profile())
+
+    def show_answer(self) -> None:
+        self._remember_needs(*self.prepared())
         self._recompute()
 
+    def answer_key(self) -> str | None:
+        if self._default_profile is None or self._profile is not self._default_profile:
+            return None
+        return self.input_key()
+
     def _on_input(self, _change: Any) -> None:
-        if self.ready and not self._loading:
+        if self.ready and not self._loading and not self.settle():
             self._recompute()
 
     def _analyse_data(self, profile: Any) -> tuple[Any, str]:
@@ -544,6 +567,7 @@ class ScopingCalculator(AppShell):
         profile = profile_from_upload(change["new"], self.file_message)
         if profile is None:
             return
+        self.settle()
         self.set_profile(profile)
         self.file_message.show(f"Loaded the profile of {profile.prospect}.", "ok")
         self._recompute()
@@ -564,6 +588,7 @@ class ScopingCalculator(AppShell):
     def _on_brief(self, kind: str) -> None:
         from tpo_scoping import report
 
+        self.settle()
         scope = self._build_scope(simulations=BRIEF_SIMULATIONS)
         if kind == "html":
             data = report.render_html(scope).encode("utf-8")

@@ -1,0 +1,215 @@
+"""The remembered first answer: a cold page shows the default answer at once, then computes it.
+
+Each test gets its own cache folder. A "cold visit" launches an app as a kernel started for a
+request does (deferred, in an event loop), reports the page as drawn, and waits until the
+remembered answer, if one was shown, has been replaced by a computed one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tpo_scoping.ui import _answers
+from tpo_scoping.ui.breakeven_calculator import BreakEvenCalculator
+from tpo_scoping.ui.kpi_drafter import KpiDrafter
+from tpo_scoping.ui.scoping_calculator import ScopingCalculator
+
+APPS: dict[str, Callable[[], Any]] = {
+    "scoping": lambda: ScopingCalculator(charts=False),
+    "breakeven": lambda: BreakEvenCalculator(chart=False),
+    "kpi_drafter": lambda: KpiDrafter(),
+}
+
+
+@pytest.fixture(autouse=True)
+def answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv(_answers.SWITCH, raising=False)
+    return tmp_path / "tpo-scoping" / "answers"
+
+
+def hold_preparation(app: Any, seconds: float | None = None) -> threading.Event:
+    """Make the app's preparation wait until the returned event is set (or ``seconds`` pass)."""
+    release = threading.Event()
+    if seconds is not None:
+        threading.Timer(seconds, release.set).start()
+    prepare = app.prepare
+
+    def held() -> Any:
+        assert release.wait(30), "the test never released the preparation"
+        return prepare()
+
+    app.prepare = held
+    return release
+
+
+class Visit:
+    """What a cold visit saw when the page reported itself drawn, and after it settled."""
+
+    def __init__(self, app: Any, release: threading.Event | None = None) -> None:
+        self.app = app
+        self.ready_at_shown = False
+        self.prepared_at_shown = True
+        self.state_at_shown: dict[str, Any] = {}
+        asyncio.run(self._run(release))
+
+    async def _run(self, release: threading.Event | None) -> None:
+        app = self.app
+        app.launch(deferred=True)
+        app.shown._on_message(app.shown, {"event": "shown"}, [])
+        self.ready_at_shown = app.ready
+        self.prepared_at_shown = app._preparation.done()
+        self.state_at_shown = app.answer_state()
+        if release is not None:
+            release.set()
+        for _ in range(3000):
+            if app._preparation.done() and not app._provisional:
+                break
+            await asyncio.sleep(0.01)
+        assert not app._provisional, "the remembered answer was never replaced"
+
+
+def computed_state(name: str) -> dict[str, Any]:
+    """The default answer computed the plain way (no page, no cache)."""
+    app = APPS[name]()
+    app.launch()
+    return app.answer_state()
+
+
+@pytest.mark.parametrize("name", sorted(APPS))
+def test_second_cold_visit_shows_the_first_answer_before_its_preparation_ends(
+    name: str, answers: Path
+) -> None:
+    expected = computed_state(name)
+    assert not answers.exists(), "a launch without a page must not write the cache"
+
+    first = Visit(APPS[name]())
+    assert first.state_at_shown == expected and first.ready_at_shown
+    assert len(list(answers.glob(f"{type(first.app).__name__}-*.json"))) == 1
+
+    second_app = APPS[name]()
+    second = Visit(second_app, release=hold_preparation(second_app))
+    assert second.ready_at_shown and not second.prepared_at_shown
+    assert second.state_at_shown == expected
+    assert second_app.answer_state() == expected  # computed for real afterwards: the same
+
+
+def test_the_computed_answer_replaces_an_out_of_date_one(
+    answers: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    Visit(ScopingCalculator(charts=False))
+    (path,) = answers.glob("ScopingCalculator-*.json")
+    planted = json.loads(path.read_text("utf-8"))
+    computed = dict(planted)
+    planted["verdict"] = {"value": "<p>STALE verdict</p>"}
+    path.write_text(json.dumps(planted), "utf-8")
+
+    app = ScopingCalculator(charts=False)
+    with caplog.at_level(logging.WARNING, logger="tpo_scoping.ui"):
+        visit = Visit(app, release=hold_preparation(app))
+    assert visit.state_at_shown["verdict"] == {"value": "<p>STALE verdict</p>"}
+    assert app.answer_state() == computed
+    assert json.loads(path.read_text("utf-8")) == computed
+    assert "out of date" in caplog.text
+
+
+def test_typing_before_the_preparation_ends_computes_from_what_was_typed(answers: Path) -> None:
+    Visit(ScopingCalculator(charts=False))
+    app = ScopingCalculator(charts=False)
+    release = hold_preparation(app)
+
+    async def scenario() -> None:
+        app.launch(deferred=True)
+        app.shown._on_message(app.shown, {"event": "shown"}, [])
+        assert app._provisional and app.scope is None
+        threading.Timer(0.2, release.set).start()
+        app.controls["hires"].type("40")  # waits for the preparation, then computes
+
+    asyncio.run(scenario())
+    assert not app._provisional
+    assert app.scope is not None and app.scope.profile.growth.hires_per_quarter == 40.0
+
+
+def test_a_visitors_inputs_are_never_written(answers: Path) -> None:
+    from tpo_scoping.ui._common import sample_profile
+
+    prefilled = BreakEvenCalculator(chart=False)
+    prefilled.prefill("fte=80&hires=5")
+    Visit(prefilled)
+    given = ScopingCalculator(sample_profile(), charts=False)
+    Visit(given)
+    assert not answers.exists() or not list(answers.iterdir())
+
+    app = BreakEvenCalculator(chart=False)
+    Visit(app)
+    (path,) = answers.glob("BreakEvenCalculator-*.json")
+    written = path.read_bytes()
+    app.controls["fte"].type("80")  # a visitor typing afterwards
+    assert path.read_bytes() == written and len(list(answers.iterdir())) == 1
+
+
+def test_a_malformed_file_is_ignored_and_replaced(answers: Path) -> None:
+    Visit(KpiDrafter())
+    (path,) = answers.glob("KpiDrafter-*.json")
+    good = path.read_text("utf-8")
+    wrong_trait = {"table": {"layout": "x"}, "notes": {"value": ""}}
+    for bad in (
+        "{not json",
+        json.dumps({"table": {"value": 3}}),
+        json.dumps([1, 2]),
+        json.dumps(wrong_trait),
+    ):
+        path.write_text(bad, "utf-8")
+        app = KpiDrafter()
+        visit = Visit(app, release=hold_preparation(app, seconds=0.2))
+        # Nothing remembered to show: the page waited for the real answer.
+        assert visit.prepared_at_shown and json.loads(path.read_text("utf-8")) == json.loads(good)
+
+
+def test_switched_off_nothing_is_read_or_written(
+    answers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Visit(KpiDrafter())
+    monkeypatch.setenv(_answers.SWITCH, "off")
+    app = KpiDrafter()
+    visit = Visit(app, release=hold_preparation(app, seconds=0.2))
+    assert visit.prepared_at_shown  # computed, not recalled
+    for path in answers.iterdir():
+        path.unlink()
+    Visit(KpiDrafter())
+    assert not list(answers.iterdir())
+
+
+def test_the_key_follows_the_date_the_code_and_the_inputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "module.py").write_text("A = 1\n", "utf-8")
+    monkeypatch.setattr(_answers, "PACKAGE_ROOT", package)
+    monkeypatch.setattr(_answers, "SAMPLE_ROOT", tmp_path / "no-samples")
+    _answers.fingerprint.cache_clear()
+    try:
+        base = _answers.answer_path("App", "inputs")
+        assert _answers.answer_path("App", "other inputs") != base
+        assert _answers.answer_path("Other", "inputs") != base
+        today = _answers._today
+        monkeypatch.setattr(_answers, "_today", lambda: dt.date(2000, 1, 2))
+        assert _answers.answer_path("App", "inputs") != base
+        monkeypatch.setattr(_answers, "_today", today)
+        assert _answers.answer_path("App", "inputs") == base
+        (package / "module.py").write_text("A = 2\n", "utf-8")
+        _answers.fingerprint.cache_clear()
+        assert _answers.answer_path("App", "inputs") != base
+    finally:
+        _answers.fingerprint.cache_clear()

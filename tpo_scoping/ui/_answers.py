@@ -1,0 +1,140 @@
+"""Default first answers remembered across kernels, so a cold page answers at once.
+
+A kernel started for a visitor must import pandas, scipy, statsmodels and altair before it can
+compute anything, about 1.5 s of CPU on this kind of machine, and the scoping calculator then
+analyses the sample prospect's performance data. Yet the answer an app shows for its *default*
+inputs (the sample prospect, no link prefill, nothing uploaded) is the same in every kernel
+that runs the same code on the same data and libraries on the same day.
+
+So the first kernel that computes a default answer keeps its rendered text here, and later
+cold kernels show that text while they import and compute, then compute the answer for real
+and replace the text if it differs (which is logged; it means the key missed something). The
+key is a digest of:
+
+* the package's own files and the sample prospect's files (:func:`fingerprint`);
+* the installed versions of the libraries that compute or format an answer;
+* today's date (the needs analysis measures tenure up to today);
+* the app and the values of its input fields.
+
+Only answers for default inputs are stored, one file per app, in :func:`~tpo_scoping.serialize.
+cache_dir`; a visitor's inputs and data never reach the disk. ``TPO_SCOPING_ANSWER_CACHE=off``
+turns the cache off (the benchmark measures both ways).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("tpo_scoping.ui")
+
+SWITCH = "TPO_SCOPING_ANSWER_CACHE"
+"""Environment variable; ``off`` (or ``0``, ``false``, ``no``) disables the cache."""
+
+LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "pydantic", "jinja2", "pyyaml")
+"""Distributions whose versions can change an answer's numbers or wording."""
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_ROOT = PACKAGE_ROOT.parent / "sample_data"
+
+_SKIPPED_SUFFIXES = {".pyc", ".pyo"}
+
+
+def enabled() -> bool:
+    return os.environ.get(SWITCH, "on").strip().lower() not in {"off", "0", "false", "no"}
+
+
+@functools.cache
+def fingerprint() -> str:
+    """Digest of the package's files, the sample prospects' files and the libraries' versions.
+
+    Reading and hashing them takes a few milliseconds, once per process.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256()
+    for root in (PACKAGE_ROOT, SAMPLE_ROOT):
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if not path.is_file() or path.suffix in _SKIPPED_SUFFIXES:
+                continue
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+    for name in LIBRARIES:
+        try:
+            found = version(name)
+        except PackageNotFoundError:
+            found = "-"
+        digest.update(f"{name}={found};".encode())
+    return digest.hexdigest()
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def answer_path(app: str, key: str) -> Path:
+    """The file holding ``app``'s first answer for inputs ``key`` (under today's fingerprint)."""
+    from tpo_scoping.serialize import cache_dir
+
+    digest = hashlib.sha256(
+        "\n".join((fingerprint(), _today().isoformat(), app, key)).encode()
+    ).hexdigest()
+    return cache_dir() / "answers" / f"{app}-{digest[:24]}.json"
+
+
+def load(app: str, key: str, names: tuple[str, ...]) -> dict[str, dict[str, str]] | None:
+    """The remembered answer, or None when there is none or it is not well formed."""
+    if not enabled():
+        return None
+    path = answer_path(app, key)
+    try:
+        state = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not _well_formed(state, names):
+        log.warning("ignored a malformed remembered answer: %s", path)
+        return None
+    return state  # type: ignore[no-any-return]
+
+
+def store(app: str, key: str, state: dict[str, dict[str, str]]) -> Path | None:
+    """Remember ``state`` for ``app`` and drop the app's older answers; None if not written."""
+    if not enabled():
+        return None
+    from tpo_scoping.errors import InputError
+    from tpo_scoping.serialize import write_atomic
+
+    path = answer_path(app, key)
+    try:
+        write_atomic(path, json.dumps(state, sort_keys=True))
+    except InputError as exc:  # a read-only home still works, only slower
+        log.info("could not remember the first answer: %s", exc)
+        return None
+    for old in path.parent.glob(f"{app}-*.json"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path
+
+
+def _well_formed(state: Any, names: tuple[str, ...]) -> bool:
+    return (
+        isinstance(state, dict)
+        and set(state) == set(names)
+        and all(
+            isinstance(traits, dict)
+            and traits
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in traits.items())
+            for traits in state.values()
+        )
+    )
