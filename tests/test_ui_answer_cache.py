@@ -123,6 +123,8 @@ def test_the_computed_answer_replaces_an_out_of_date_one(
 
 def test_typing_before_the_preparation_ends_computes_from_what_was_typed(answers: Path) -> None:
     Visit(ScopingCalculator(charts=False))
+    (path,) = answers.glob("ScopingCalculator-*.json")
+    remembered = path.read_bytes()
     app = ScopingCalculator(charts=False)
     release = hold_preparation(app)
 
@@ -136,6 +138,8 @@ def test_typing_before_the_preparation_ends_computes_from_what_was_typed(answers
     asyncio.run(scenario())
     assert not app._provisional
     assert app.scope is not None and app.scope.profile.growth.hires_per_quarter == 40.0
+    # What the visitor typed is not written, nor mistaken for an out-of-date answer.
+    assert list(answers.iterdir()) == [path] and path.read_bytes() == remembered
 
 
 def test_a_visitors_inputs_are_never_written(answers: Path) -> None:

@@ -596,6 +596,7 @@ class AppShell(widgets.VBox):
     def __init__(self, children: list[widgets.Widget], **kwargs: Any) -> None:
         self._preparation: Future[Any] | None = None
         self._provisional = False
+        self._recalled_key: str | None = None
         self.status = MessageBox()
         self.shown = PageShown()
         super().__init__([HtmlBlock(TABLE_CSS), *children, self.status, self.shown], **kwargs)
@@ -694,7 +695,7 @@ class AppShell(widgets.VBox):
             log.exception("%s failed while %s", type(self).__name__, self.what)
             self.status.show(POLITE_ERROR.format(what=self.what))
             return True
-        if self.answer_state() != recalled and self.answer_key() is not None:
+        if self.answer_state() != recalled and self.answer_key() == self._recalled_key:
             log.warning("%s: the remembered first answer was out of date", type(self).__name__)
             self._remember_answer()
         return True
@@ -757,6 +758,7 @@ class AppShell(widgets.VBox):
                 for trait, value in traits.items():
                     setattr(widget, trait, value)
         self._provisional = True
+        self._recalled_key = self.answer_key()
         self.mark_ready()
         log.info("%s: showed the remembered first answer", type(self).__name__)
         assert self._preparation is not None
