@@ -331,3 +331,29 @@ def test_overlapping_preparations_restore_the_switch_interval_once_all_end() -> 
     threads[1].join(5)
     assert between == pytest.approx(BACKGROUND_SWITCH_INTERVAL)
     assert sys.getswitchinterval() == pytest.approx(before)
+
+
+class _BrokenInputsApp(AppShell):
+    """Its first inputs cannot be shown (say, the sample prospect is unreadable)."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+        super().__init__([])
+
+    def show_inputs(self) -> None:
+        self.attempts += 1
+        raise RuntimeError("the sample prospect could not be read")
+
+    def show_answer(self) -> None:  # pragma: no cover - never reached
+        raise AssertionError("answered without inputs")
+
+
+def test_inputs_that_cannot_be_shown_become_a_polite_message(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="tpo_scoping.ui"):
+        app = _BrokenInputsApp()
+        app.launch()
+    assert app.ready and app.status.text == POLITE_ERROR.format(what=app.what)
+    assert app.attempts == 2  # at launch, then once more for the first answer
+    assert "the sample prospect could not be read" in caplog.text

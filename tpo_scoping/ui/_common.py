@@ -597,6 +597,7 @@ class AppShell(widgets.VBox):
         self._preparation: Future[Any] | None = None
         self._provisional = False
         self._recalled_key: str | None = None
+        self._inputs_shown = False
         self.status = MessageBox()
         self.shown = PageShown()
         super().__init__([HtmlBlock(TABLE_CSS), *children, self.status, self.shown], **kwargs)
@@ -610,12 +611,26 @@ class AppShell(widgets.VBox):
         return "tpo-scoping app"
 
     def refresh(self) -> None:
-        """Show the first inputs and the first answer."""
-        self.show_inputs()
+        """Show the first inputs (unless :meth:`launch` did) and the first answer."""
+        self._show_inputs_once()
         self.show_answer()
 
     def show_inputs(self) -> None:
-        """Put the first inputs in the fields: cheap, on the kernel's thread, no computing."""
+        """Put the first inputs in the fields: cheap, on the kernel's thread, no computing.
+
+        :meth:`launch` calls it before the page fetches the widgets, so the fields arrive
+        filled in and :meth:`prepare` (which may read what it chose) runs after it.
+        """
+
+    def _show_inputs_once(self) -> None:
+        if self._inputs_shown:
+            return
+        self._inputs_shown = True
+        try:
+            self.show_inputs()
+        except BaseException:
+            self._inputs_shown = False  # the next attempt shows them again (or the failure)
+            raise
 
     def show_answer(self) -> None:  # pragma: no cover - each app overrides it or refresh
         """Compute and show the answer for what the fields hold now (waits for prepare)."""
@@ -706,6 +721,10 @@ class AppShell(widgets.VBox):
         It must not read or change any widget. The base imports :attr:`prefetch`; apps extend
         it to read files and run pure analyses, returning what ``refresh`` needs.
         """
+        if self.answer_outputs:
+            from tpo_scoping.ui import _answers
+
+            _answers.fingerprint()  # hashes the package's files: here, not when the page waits
         for name in self.prefetch:
             importlib.import_module(name)
         if self.with_charts:
@@ -743,7 +762,7 @@ class AppShell(widgets.VBox):
             self._first_refresh()
             return
         try:
-            self.show_inputs()
+            self._show_inputs_once()
             recalled = self._recalled_answer()
         except Exception:
             log.exception("%s failed while %s", type(self).__name__, self.what)
@@ -793,6 +812,10 @@ class AppShell(widgets.VBox):
                 asyncio.get_running_loop()
             except RuntimeError:
                 deferred = False  # plain Python (tests): compute now
+        try:
+            self._show_inputs_once()
+        except Exception:  # the first refresh tries again and shows the polite message
+            log.exception("%s failed while showing its first inputs", type(self).__name__)
         if self._preparation is None:
             self._preparation = Future()
             if deferred:

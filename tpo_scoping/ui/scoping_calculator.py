@@ -451,10 +451,6 @@ class ScopingCalculator(AppShell):
             self._profile = self._default_profile = sample_profile()
         return self._profile
 
-    def launch(self, deferred: bool | None = None) -> None:
-        self._first_profile()  # read here, before prepare() may run in another thread
-        super().launch(deferred)
-
     def prepare(self) -> Any:
         """The first profile and the needs analysis of its data (no widgets)."""
         super().prepare()
