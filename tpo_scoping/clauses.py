@@ -1,13 +1,14 @@
 """Contract clauses for training, drafted from the scoped numbers.
 
-The clause set follows seed 003 (how to build skill development into outsourcing contracts):
-training and development requirements, the knowledge-transfer process, onboarding and ongoing
-support, performance metrics (the KPI table), reporting frequency, an exit strategy for knowledge
-retention, incentives tied to skill advancement with service credits for missed milestones, and
-the named accountable person seed 000 insists on. Each clause is plain, editable text rendered
-from a Jinja2 template in ``tpo_scoping/templates/clauses/``; parameters (learning hours, credit
-percentages, notice periods) come from ``engagement_defaults.yaml`` and are assumptions to
-negotiate. The whole set is a draft for legal review, never legal advice.
+The clause set follows the contracts guide (how to build skill development into outsourcing
+contracts): training and development requirements, the knowledge-transfer process, onboarding
+and ongoing support, performance metrics (the KPI table), reporting frequency, an exit strategy
+for knowledge retention, incentives tied to skill advancement with service credits for missed
+milestones, and the named accountable person the TPO guide insists on. Each clause is plain,
+editable text rendered from a Jinja2 template in ``tpo_scoping/templates/clauses/``;
+parameters (learning hours, credit percentages, notice periods) come from
+``engagement_defaults.yaml`` and are assumptions to negotiate. The whole set is a draft for
+legal review, never legal advice.
 
 Examples
 --------
@@ -97,19 +98,19 @@ class ClauseSet:
 
 
 _SOURCES = {
-    "training_requirements": "seed 003: define clear upskilling targets, ongoing learning"
+    "training_requirements": "contracts guide: define clear upskilling targets, ongoing learning"
     " commitments, individual learning paths; compliance modules from the compliance catalogue",
-    "knowledge_transfer": "seed 003: training and knowledge-transfer clauses (documentation,"
+    "knowledge_transfer": "contracts guide: training and knowledge-transfer clauses (documentation,"
     " workshops, shadowing)",
-    "onboarding_support": "seed 003: onboarding and refresher support; seed 000: the 4-6 week"
-    " start",
-    "performance_metrics": "seed 003: link training to performance metrics; seed 000: specific"
-    " targets at contract start",
-    "reporting": "seed 003: set reporting frequencies, centralise reporting",
-    "exit_strategy": "seed 003: exit strategy for knowledge retention",
-    "incentives_credits": "seed 003: link bonuses to skill advancement, penalties for missed"
+    "onboarding_support": "contracts guide: onboarding and refresher support; TPO guide: the"
+    " 4-6 week start",
+    "performance_metrics": "contracts guide: link training to performance metrics; TPO guide:"
+    " specific targets at contract start",
+    "reporting": "contracts guide: set reporting frequencies, centralise reporting",
+    "exit_strategy": "contracts guide: exit strategy for knowledge retention",
+    "incentives_credits": "contracts guide: link bonuses to skill advancement, penalties for missed"
     " training milestones",
-    "accountable_person": "seed 000: a named accountable person separates a managed service"
+    "accountable_person": "TPO guide: a named accountable person separates a managed service"
     " from a content subscription",
 }
 

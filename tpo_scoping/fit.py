@@ -2,7 +2,7 @@
 
 The verdict is one of ``tpo`` (managed training), ``catalog_licensing``,
 ``custom_course_development`` or ``not_ready`` (fix something first). It follows the criteria of
-the source article on Training Process Outsourcing (seed 000), with thresholds in
+the source article on Training Process Outsourcing (the "TPO guide"), with thresholds in
 ``tpo_scoping/data/engagement_defaults.yaml``:
 
 1. **Not ready** when the prospect has no clear KPIs or its processes are still being defined
@@ -254,8 +254,8 @@ def fit_verdict(
     needs_dict = _as_dict(needs)
     fte = profile.total_fte
     hires = profile.growth.hires_per_quarter
-    seed000 = "seed 000: when TPO makes sense"
-    premature = "seed 000: when TPO is likely premature"
+    tpo_guide = "TPO guide: when TPO makes sense"
+    premature = "TPO guide: when TPO is likely premature"
 
     # -- the seed's criteria, each with its evidence
     be_fte = economics.get("break_even_fte") if economics else None
@@ -320,23 +320,23 @@ def fit_verdict(
             f"{t['tpo_min_fte']:.0f}+ offshore FTEs, or the break-even crossed on the growth path",
             at_scale,
             scale_detail,
-            seed000,
+            tpo_guide,
         ),
         Criterion(
             "scaling",
             f"scaling {t['scaling_hires_per_quarter']:.0f}+ hires per quarter",
             scaling,
             f"{hires:g} hires planned per quarter",
-            seed000,
+            tpo_guide,
         ),
         Criterion(
             "compliance",
             "compliance-sensitive domain",
             bool(regulated_domains),
             ", ".join(domain_labels) if domain_labels else "no regulated domain listed",
-            seed000,
+            tpo_guide,
         ),
-        Criterion("no_ld", "no internal L&D capacity", no_ld, ld_detail, seed000),
+        Criterion("no_ld", "no internal L&D capacity", no_ld, ld_detail, tpo_guide),
         Criterion(
             "small_simple",
             f"under {t['premature_below_fte']:.0f} FTEs with simple needs",
@@ -394,7 +394,7 @@ def fit_verdict(
         reasons = [
             f"Premature for TPO: {by_key['small_simple'].detail} ({premature}).",
             "Catalog licensing is the cost-effective start, with an upgrade path to TPO as the"
-            " team grows (seed 000).",
+            " team grows (TPO guide).",
         ]
     elif gap_names and (fte >= t["custom_min_fte"] or not simple_needs):
         recommendation = "custom_course_development"
@@ -403,7 +403,7 @@ def fit_verdict(
             " does not target.",
             f"Not a managed-service case: {_why_not_tpo(by_key, fte, t)}.",
             "Project-based custom course development is usually cheaper below the break-even"
-            " (seed 000).",
+            " (TPO guide).",
         ]
     else:
         recommendation = "catalog_licensing"
@@ -518,9 +518,9 @@ def _failure_mode_risks(profile: Profile, kpis: Any) -> list[Risk]:
         Risk(
             "no_accountable_person",
             "No named accountable person on the provider side: a shared inbox and a content"
-            " library are a catalog, not a managed service (seed 000)."
+            " library are a catalog, not a managed service (TPO guide)."
             if not r.named_accountable_person
-            else "Accountability could drift to a ticket queue after signature (seed 000).",
+            else "Accountability could drift to a ticket queue after signature (TPO guide).",
             "high" if not r.named_accountable_person else "low",
             "Name the provider's L&D lead in the contract before signature, with a response time"
             " and a replacement rule (clause 'Named accountable person').",
@@ -533,7 +533,7 @@ def _failure_mode_risks(profile: Profile, kpis: Any) -> list[Risk]:
         kpi_severity = "high"
         kpi_text = (
             "KPIs are not set: without measurable targets at contract start there is no way to"
-            " correct course (seed 000)."
+            " correct course (TPO guide)."
         )
     elif kpis is not None:
         items = list(getattr(kpis, "kpis", kpis))
@@ -564,7 +564,7 @@ def _failure_mode_risks(profile: Profile, kpis: Any) -> list[Risk]:
             "integration_problem",
             "Training is being asked to fix an integration problem: onshore staff do not treat"
             " offshore staff as team members, so training will raise knowledge but not"
-            " performance (seed 000)."
+            " performance (TPO guide)."
             if not r.offshore_integrated
             else "Rapid scaling can create integration failures alongside training gaps.",
             "high" if not r.offshore_integrated else "low",

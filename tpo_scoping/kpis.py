@@ -1,7 +1,7 @@
 """KPI drafts: definitions, baselines, derived targets, milestone paths and detectability.
 
-Every engagement brief carries the four KPIs seed 000 names for contract start (ramp time, 90-day
-retention, assessment pass rate, compliance certification status as coverage and on-time
+Every engagement brief carries the four KPIs the TPO guide names for contract start (ramp time,
+90-day retention, assessment pass rate, compliance certification status as coverage and on-time
 completion), plus productivity, error rate, CSAT and certifications achieved when the data has
 them. Definitions, default baselines and plausible bounds live in
 ``tpo_scoping/data/kpi_benchmarks.yaml``.
@@ -64,7 +64,7 @@ CORE_KPIS = (
     "compliance_coverage",
     "compliance_on_time",
 )
-"""KPIs every brief carries (seed 000: specific targets at contract start)."""
+"""KPIs every brief carries (TPO guide: specific targets at contract start)."""
 
 OPTIONAL_KPIS = ("productivity", "error_rate", "csat", "certifications_achieved")
 """KPIs drafted only when the prospect's data has them."""

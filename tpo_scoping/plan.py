@@ -1,6 +1,6 @@
 """The engagement plan: how the first year runs, week by week.
 
-For an existing team with defined roles, seed 000's 4-6-week start: a training needs analysis
+For an existing team with defined roles, the TPO guide's 4-6-week start: a training needs analysis
 first, then catalog content for the immediate needs it finds while custom content is built in
 parallel, the structured programme live by week 6, onboarding waves for the planned hires, and a
 reporting cadence with quarterly reviews. Durations live in
@@ -196,7 +196,7 @@ def engagement_plan(
                 0,
                 "milestone",
                 PROVIDER,
-                "The provider's L&D lead who owns training outcomes (seed 000).",
+                "The provider's L&D lead who owns training outcomes (TPO guide).",
             )
         )
         items.append(
@@ -263,7 +263,7 @@ def engagement_plan(
                 live,
                 "milestone",
                 PROVIDER,
-                "Within 4-6 weeks of start for an existing team with defined roles (seed 000).",
+                "Within 4-6 weeks of start for an existing team with defined roles (TPO guide).",
             )
         )
         if recommendation == "tpo":
