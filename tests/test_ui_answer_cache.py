@@ -217,3 +217,19 @@ def test_the_key_follows_the_date_the_code_and_the_inputs(
         assert _answers.answer_path("App", "inputs") != base
     finally:
         _answers.fingerprint.cache_clear()
+
+
+def test_storing_prunes_only_answers_left_alone_for_a_week(answers: Path) -> None:
+    import os
+    import time
+
+    answers.mkdir(parents=True)
+    stale = answers / "KpiDrafter-0000.json"
+    other_version = answers / "KpiDrafter-1111.json"
+    for path in (stale, other_version):
+        path.write_text("{}", "utf-8")
+    week_ago = time.time() - (_answers.KEEP_DAYS + 1) * 86_400
+    os.utime(stale, (week_ago, week_ago))
+    Visit(KpiDrafter())
+    left = sorted(p.name for p in answers.iterdir())
+    assert stale.name not in left and other_version.name in left and len(left) == 2

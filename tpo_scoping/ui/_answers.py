@@ -16,9 +16,10 @@ key is a digest of:
 * today's date (the needs analysis measures tenure up to today);
 * the app and the values of its input fields.
 
-Only answers for default inputs are stored, one file per app, in :func:`~tpo_scoping.serialize.
-cache_dir`; a visitor's inputs and data never reach the disk. ``TPO_SCOPING_ANSWER_CACHE=off``
-turns the cache off (the benchmark measures both ways).
+Only answers for default inputs are stored, a small file per app and version, in the
+``answers`` folder of :func:`~tpo_scoping.serialize.cache_dir`; a visitor's inputs and data
+never reach the disk. ``TPO_SCOPING_ANSWER_CACHE=off`` turns the cache off (the benchmark
+measures both ways).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,9 @@ log = logging.getLogger("tpo_scoping.ui")
 
 SWITCH = "TPO_SCOPING_ANSWER_CACHE"
 """Environment variable; ``off`` (or ``0``, ``false``, ``no``) disables the cache."""
+
+KEEP_DAYS = 7
+"""Remembered answers not rewritten for this many days are removed when another is stored."""
 
 LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "pydantic", "jinja2", "pyyaml")
 """Distributions whose versions can change an answer's numbers or wording."""
@@ -109,7 +114,12 @@ def load(app: str, key: str, names: tuple[str, ...]) -> dict[str, dict[str, str]
 
 
 def store(app: str, key: str, state: dict[str, dict[str, str]]) -> Path | None:
-    """Remember ``state`` for ``app`` and drop the app's older answers; None if not written."""
+    """Remember ``state`` for ``app``; None if it could not be written.
+
+    Answers not rewritten for :data:`KEEP_DAYS` days (older code, older dates) are removed.
+    Newer ones are kept, so two versions of the workbench served from one account do not
+    evict each other's answers.
+    """
     if not enabled():
         return None
     from tpo_scoping.errors import InputError
@@ -121,9 +131,13 @@ def store(app: str, key: str, state: dict[str, dict[str, str]]) -> Path | None:
     except InputError as exc:  # a read-only home still works, only slower
         log.info("could not remember the first answer: %s", exc)
         return None
-    for old in path.parent.glob(f"{app}-*.json"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    horizon = time.time() - KEEP_DAYS * 86_400
+    for old in path.parent.glob("*.json"):
+        try:
+            if old.stat().st_mtime < horizon:
+                old.unlink()
+        except OSError:  # removed by another kernel meanwhile
+            pass
     return path
 
 
