@@ -56,6 +56,8 @@ class Visit:
 
     def __init__(self, app: Any, release: threading.Event | None = None) -> None:
         self.app = app
+        self.ready_at_launch = False
+        self.preparing_at_launch = False
         self.ready_at_shown = False
         self.prepared_at_shown = True
         self.state_at_shown: dict[str, Any] = {}
@@ -64,6 +66,8 @@ class Visit:
     async def _run(self, release: threading.Event | None) -> None:
         app = self.app
         app.launch(deferred=True)
+        self.ready_at_launch = app.ready
+        self.preparing_at_launch = app._preparation is not None
         app.shown._on_message(app.shown, {"event": "shown"}, [])
         self.ready_at_shown = app.ready
         self.prepared_at_shown = app._preparation.done()
@@ -93,10 +97,13 @@ def test_second_cold_visit_shows_the_first_answer_before_its_preparation_ends(
 
     first = Visit(APPS[name]())
     assert first.state_at_shown == expected and first.ready_at_shown
+    assert not first.ready_at_launch and first.preparing_at_launch  # computed after the page
     assert len(list(answers.glob(f"{type(first.app).__name__}-*.json"))) == 1
 
     second_app = APPS[name]()
     second = Visit(second_app, release=hold_preparation(second_app))
+    # The answer is in the widgets before the page draws them; the libraries load afterwards.
+    assert second.ready_at_launch and not second.preparing_at_launch
     assert second.ready_at_shown and not second.prepared_at_shown
     assert second.state_at_shown == expected
     assert second_app.answer_state() == expected  # computed for real afterwards: the same

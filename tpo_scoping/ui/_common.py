@@ -579,9 +579,10 @@ class AppShell(widgets.VBox):
     The first answer is :meth:`refresh`: by default :meth:`show_inputs` then
     :meth:`show_answer`. An app that names its answer widgets in :attr:`answer_outputs` and
     returns an :meth:`answer_key` for its default inputs has that answer remembered across
-    kernels (see :mod:`tpo_scoping.ui._answers`): a cold kernel that finds it shows it as soon
-    as the page is drawn, then :meth:`settle` computes it for real once :meth:`prepare` is
-    done, or at once when the user changes an input first.
+    kernels (see :mod:`tpo_scoping.ui._answers`): a cold kernel that finds it puts it in the
+    widgets at :meth:`launch`, so the page draws it with the app and the libraries load only
+    afterwards; :meth:`settle` then computes it for real once :meth:`prepare` is done, or at
+    once when the user changes an input first.
     """
 
     ready = traitlets.Bool(False)
@@ -721,10 +722,6 @@ class AppShell(widgets.VBox):
         It must not read or change any widget. The base imports :attr:`prefetch`; apps extend
         it to read files and run pure analyses, returning what ``refresh`` needs.
         """
-        if self.answer_outputs:
-            from tpo_scoping.ui import _answers
-
-            _answers.fingerprint()  # hashes the package's files: here, not when the page waits
         for name in self.prefetch:
             importlib.import_module(name)
         if self.with_charts:
@@ -754,23 +751,15 @@ class AppShell(widgets.VBox):
         if remember:
             self._remember_answer()
 
-    def _first_answer(self) -> None:
-        """On a cold page: the remembered answer at once if there is one, else compute it."""
-        if self.ready:
-            return
-        if not self.answer_outputs:
-            self._first_refresh()
-            return
+    def _show_recalled(self) -> bool:
+        """Show the remembered answer for the first inputs, if there is one (see :meth:`launch`)."""
         try:
-            self._show_inputs_once()
             recalled = self._recalled_answer()
-        except Exception:
-            log.exception("%s failed while %s", type(self).__name__, self.what)
-            self._first_refresh()  # shows the inputs again, and the polite message if need be
-            return
+        except Exception:  # an unreadable cache only costs the shortcut
+            log.exception("%s could not read its remembered answer", type(self).__name__)
+            return False
         if recalled is None:
-            self._first_refresh(self.show_answer)
-            return
+            return False
         for name, traits in recalled.items():
             widget = getattr(self, name)
             with widget.hold_trait_notifications():
@@ -780,13 +769,28 @@ class AppShell(widgets.VBox):
         self._recalled_key = self.answer_key()
         self.mark_ready()
         log.info("%s: showed the remembered first answer", type(self).__name__)
+        return True
+
+    def _prepare_then_settle(self) -> None:
+        """Start the preparation now, and :meth:`settle` on the kernel's thread when it ends."""
+        self._start_preparation(in_background=True)
         assert self._preparation is not None
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop to come back to: settle now
-            self.settle()
-            return
+        loop = asyncio.get_running_loop()
         self._preparation.add_done_callback(lambda _future: loop.call_soon_threadsafe(self.settle))
+
+    def _start_preparation(self, *, in_background: bool) -> None:
+        if self._preparation is not None:
+            return
+        self._preparation = Future()
+        if in_background:
+            threading.Thread(
+                target=_call_in_background,
+                args=(self.prepare, self._preparation),
+                name=f"prepare {type(self).__name__}",
+                daemon=True,
+            ).start()
+        else:
+            _call(self.prepare, self._preparation)
 
     def mark_ready(self) -> None:
         if not self.ready:
@@ -804,6 +808,10 @@ class AppShell(widgets.VBox):
         broke the page. Only :meth:`prepare`, which touches no widget, runs in a thread (widget
         updates from threads proved unreliable in Voilà); it shares the interpreter lock with
         the kernel's message handling, which still answers the page within that deadline.
+
+        The first inputs are shown here, before the page fetches the widgets. A remembered
+        answer for them (deferred launches only) is shown here too, and the preparation then
+        waits for the page, so it does not compete with the page's loading.
         """
         if deferred is None:
             deferred = not is_preheated()
@@ -816,19 +824,13 @@ class AppShell(widgets.VBox):
             self._show_inputs_once()
         except Exception:  # the first refresh tries again and shows the polite message
             log.exception("%s failed while showing its first inputs", type(self).__name__)
-        if self._preparation is None:
-            self._preparation = Future()
-            if deferred:
-                threading.Thread(
-                    target=_call_in_background,
-                    args=(self.prepare, self._preparation),
-                    name=f"prepare {type(self).__name__}",
-                    daemon=True,
-                ).start()
-            else:
-                _call(self.prepare, self._preparation)
+        if deferred and self._inputs_shown and self.answer_outputs and self._show_recalled():
+            # The page draws the remembered answer with the app; the libraries load after.
+            self.shown.when_shown(self._prepare_then_settle)
+            return
+        self._start_preparation(in_background=deferred)
         if deferred:
-            self.shown.when_shown(self._first_answer)
+            self.shown.when_shown(self._first_refresh)
         else:  # a pool's kernel remembers its answer for cold kernels; plain Python does not
             self._first_refresh(remember=is_preheated())
 
