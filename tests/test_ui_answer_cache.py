@@ -240,3 +240,23 @@ def test_storing_prunes_only_answers_left_alone_for_a_week(answers: Path) -> Non
     Visit(KpiDrafter())
     left = sorted(p.name for p in answers.iterdir())
     assert stale.name not in left and other_version.name in left and len(left) == 2
+
+
+@pytest.mark.parametrize("name", sorted(APPS))
+def test_a_pool_kernel_remembers_the_default_answer_for_cold_kernels(
+    name: str, answers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A preheated kernel computes before anyone visits; what it computed serves cold kernels,
+    even when the visitor who then takes the pooled kernel came with a link."""
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    app = APPS[name]()
+    if isinstance(app, BreakEvenCalculator):
+        app.start(query="fte=80")  # computed (and remembered) before the link is applied
+        assert "from 80 to about" in app.answer.value
+    else:
+        app.launch()
+    assert app.ready
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    cold = APPS[name]()
+    visit = Visit(cold, release=hold_preparation(cold))
+    assert visit.ready_at_launch and visit.state_at_shown == computed_state(name)

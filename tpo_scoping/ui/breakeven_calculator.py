@@ -270,7 +270,7 @@ class BreakEvenCalculator(AppShell):
         from tpo_scoping.ui._common import is_preheated, request_query_string
 
         if is_preheated():
-            self.refresh()
+            self.launch(deferred=False)  # the default answer, remembered for cold kernels
         self.prefill(request_query_string() if query is None else query)
         if not self.ready:
             self.launch()
