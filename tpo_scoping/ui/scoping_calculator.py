@@ -267,11 +267,22 @@ class ScopingCalculator(AppShell):
             for name in KEY_ASSUMPTIONS
             if name in defaults
         }
-        upload = widgets.FileUpload(accept=".yaml,.yml", multiple=False, description="Load profile")
-        save = widgets.Button(description="Save profile (YAML)")
-        brief_html = widgets.Button(description="Brief: HTML")
-        brief_pdf = widgets.Button(description="Brief: PDF")
-        brief_xlsx = widgets.Button(description="Brief: xlsx")
+        # Buttons as wide as their labels, wrapping onto a second row in a narrow column
+        # (squeezed into one row, the labels were cut to "Load p…").
+        upload = widgets.FileUpload(
+            accept=".yaml,.yml",
+            multiple=False,
+            description="Load profile",
+            layout=shared_model(widgets.Layout, width="auto", margin="2px"),
+        )
+        save, brief_html, brief_pdf, brief_xlsx = (
+            widgets.Button(
+                description=label,
+                layout=shared_model(widgets.Layout, width="auto", margin="2px"),
+                style=shared_model(widgets.ButtonStyle),
+            )
+            for label in ("Save profile (YAML)", "Brief: HTML", "Brief: PDF", "Brief: xlsx")
+        )
         self.controls = {
             "prospect": prospect,
             "sites": sites,
@@ -314,7 +325,10 @@ class ScopingCalculator(AppShell):
                 HtmlBlock("<b style='font-size:13px'>Key cost assumptions</b>"),
                 widgets.HBox(list(assumption_fields.values()), layout={"flex_flow": "row wrap"}),
                 self.profile_message,
-                widgets.HBox([upload, save, brief_html, brief_pdf, brief_xlsx]),
+                widgets.HBox(
+                    [upload, save, brief_html, brief_pdf, brief_xlsx],
+                    layout=widgets.Layout(flex_flow="row wrap"),
+                ),
                 self.file_message,
                 self.downloads,
             ],
