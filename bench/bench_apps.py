@@ -152,7 +152,7 @@ def _time_to_interactive(visit, mode: str, target: float | None) -> list[dict]: 
                     f"tti {name} {what} ({mode})",
                     value,
                     "s",
-                    f"<= {target}x bare slider" if target else "reported",
+                    f"<= {target}x bare slider" if target is not None else "reported",
                     ratio is not None and (target is None or ratio <= target),
                     ratio=ratio,
                 )

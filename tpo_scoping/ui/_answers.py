@@ -98,8 +98,9 @@ def answer_path(app: str, key: str) -> Path:
     return cache_dir() / "answers" / f"{app}-{digest[:24]}.json"
 
 
-def load(app: str, key: str, names: tuple[str, ...]) -> dict[str, dict[str, str]] | None:
-    """The remembered answer, or None when there is none or it is not well formed."""
+def load(app: str, key: str, like: dict[str, dict[str, str]]) -> dict[str, dict[str, str]] | None:
+    """The remembered answer, or None when there is none or it is not shaped ``like`` the
+    app's answer now (the same widgets, the same traits of each, text throughout)."""
     if not enabled():
         return None
     path = answer_path(app, key)
@@ -107,7 +108,7 @@ def load(app: str, key: str, names: tuple[str, ...]) -> dict[str, dict[str, str]
         state = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    if not _well_formed(state, names):
+    if not _well_formed(state, like):
         log.warning("ignored a malformed remembered answer: %s", path)
         return None
     return state  # type: ignore[no-any-return]
@@ -141,14 +142,14 @@ def store(app: str, key: str, state: dict[str, dict[str, str]]) -> Path | None:
     return path
 
 
-def _well_formed(state: Any, names: tuple[str, ...]) -> bool:
+def _well_formed(state: Any, like: dict[str, dict[str, str]]) -> bool:
     return (
         isinstance(state, dict)
-        and set(state) == set(names)
+        and set(state) == set(like)
         and all(
             isinstance(traits, dict)
-            and traits
-            and all(isinstance(k, str) and isinstance(v, str) for k, v in traits.items())
-            for traits in state.values()
+            and set(traits) == set(like[name])
+            and all(isinstance(v, str) for v in traits.values())
+            for name, traits in state.items()
         )
     )

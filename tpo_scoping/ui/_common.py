@@ -688,11 +688,7 @@ class AppShell(widgets.VBox):
             return None
         from tpo_scoping.ui import _answers
 
-        recalled = _answers.load(type(self).__name__, key, self.answer_outputs)
-        shape = {name: set(traits) for name, traits in self.answer_state().items()}
-        if recalled is None or {n: set(t) for n, t in recalled.items()} != shape:
-            return None
-        return recalled
+        return _answers.load(type(self).__name__, key, like=self.answer_state())
 
     def settle(self) -> bool:
         """Replace a remembered answer on screen by a computed one; False if there was none.
@@ -732,17 +728,15 @@ class AppShell(widgets.VBox):
 
     def prepared(self) -> Any:
         """What :meth:`prepare` returned (raising what it raised); computed now if not started."""
-        if self._preparation is None:
-            self._preparation = _call(self.prepare, Future())
+        self._start_preparation(in_background=False)  # no-op once started
+        assert self._preparation is not None
         return self._preparation.result()
 
-    def _first_refresh(
-        self, step: Callable[[], None] | None = None, *, remember: bool = True
-    ) -> None:
+    def _first_refresh(self, *, remember: bool = True) -> None:
         if self.ready:
             return
         try:
-            (step or self.refresh)()
+            self.refresh()
         except Exception:
             log.exception("%s failed while %s", type(self).__name__, self.what)
             self.status.show(POLITE_ERROR.format(what=self.what))
@@ -824,7 +818,7 @@ class AppShell(widgets.VBox):
             self._show_inputs_once()
         except Exception:  # the first refresh tries again and shows the polite message
             log.exception("%s failed while showing its first inputs", type(self).__name__)
-        if deferred and self._inputs_shown and self.answer_outputs and self._show_recalled():
+        if deferred and self._inputs_shown and self._show_recalled():
             # The page draws the remembered answer with the app; the libraries load after.
             self.shown.when_shown(self._prepare_then_settle)
             return
