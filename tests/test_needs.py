@@ -383,6 +383,15 @@ def test_training_impact_recovers_the_planted_lift() -> None:
     csat = next(r for r in result.impact if r["metric"] == "csat")
     assert csat["did_ci_low"] < 0 < csat["did_ci_high"]
 
+    # Without the impact models every other part of the analysis is unchanged.
+    lean = analyse_needs(from_frames(dataset.tables), as_of=scenario.as_of, with_impact=False)
+    assert lean.impact is None and "impact" not in lean.to_dict()
+    full, rest = result.to_dict(), lean.to_dict()
+    full.pop("impact")
+    assert json.dumps(rest, sort_keys=True, default=str) == json.dumps(
+        full, sort_keys=True, default=str
+    )
+
 
 # --------------------------------------------------------------------------------------------
 # result shape, baselines, as_of

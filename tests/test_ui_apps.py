@@ -126,14 +126,15 @@ def test_scoping_keeps_saying_why_the_profile_data_was_not_used(tmp_path) -> Non
 
 
 def test_scoping_uses_the_sample_data_prepared_before_the_page(scoping: ScopingCalculator) -> None:
-    """The sample's needs analysis (prepared at launch) feeds the KPI baselines."""
+    """The sample's needs analysis (prepared at launch, without the training-impact models the
+    scope never reads) feeds the KPI baselines."""
     from tpo_scoping.needs import analyse_needs
     from tpo_scoping.scope import load_data
 
     app = ScopingCalculator(charts=False)
     app.launch()
     sample = load_profile(SAMPLE / "profile.yaml")
-    expected = analyse_needs(load_data(None, sample), profile=sample)
+    expected = analyse_needs(load_data(None, sample), profile=sample, with_impact=False)
     assert app.scope.needs is not None and app.profile_message.text == ""
     same = json.dumps(app.scope.needs.to_dict(), sort_keys=True, default=str)  # NaN-safe
     assert same == json.dumps(expected.to_dict(), sort_keys=True, default=str)

@@ -83,8 +83,11 @@ def load_data(source: Any, profile: Profile) -> Any:
     return load_performance_data(source, mapping or None)
 
 
-def analyse(data: Any, profile: Profile, as_of: dt.date | None) -> Any:
-    """Run the needs analysis when the module is available; ``None`` without data."""
+def analyse(data: Any, profile: Profile, as_of: dt.date | None, *, with_impact: bool = True) -> Any:
+    """Run the needs analysis when the module is available; ``None`` without data.
+
+    ``with_impact=False`` leaves out the training-impact models, which the scope never reads.
+    """
     if data is None:
         return None
     from tpo_scoping import needs as needs_module
@@ -92,7 +95,7 @@ def analyse(data: Any, profile: Profile, as_of: dt.date | None) -> Any:
     analyse_needs = getattr(needs_module, "analyse_needs", None)
     if analyse_needs is None:  # pragma: no cover - needs module without its entry point
         return None
-    return analyse_needs(data, profile=profile, as_of=as_of)
+    return analyse_needs(data, profile=profile, as_of=as_of, with_impact=with_impact)
 
 
 def build_scope(

@@ -174,6 +174,8 @@ def analyse_needs(
     profile: Profile | None = None,
     as_of: dt.date | None = None,
     settings: NeedsSettings | None = None,
+    *,
+    with_impact: bool = True,
 ) -> NeedsResult:
     """Run every needs analysis the data allows.
 
@@ -188,6 +190,10 @@ def analyse_needs(
         there, certificates are checked against it. Default: the latest date in the data.
     settings : NeedsSettings, optional
         Pass mark, target proficiency and other defaults (see ``needs_defaults.yaml``).
+    with_impact : bool, default True
+        False leaves out the training-impact models (statsmodels regressions; ``impact`` is
+        then ``None``). The engagement scope and its brief do not read them, so the scoping
+        calculator skips their imports and fits.
 
     Returns
     -------
@@ -195,7 +201,6 @@ def analyse_needs(
     """
     from tpo_scoping.needs.compliance import ComplianceAnalysis, compliance_coverage
     from tpo_scoping.needs.gaps import competency_gaps, need_summary
-    from tpo_scoping.needs.impact import training_impact
     from tpo_scoping.needs.ramp import ramp_times
     from tpo_scoping.needs.retention import retention
 
@@ -257,7 +262,9 @@ def analyse_needs(
         notes.append("no compliance table: coverage needs completion records")
 
     impact = None
-    if data.has("training") and data.has("metrics"):
+    if with_impact and data.has("training") and data.has("metrics"):
+        from tpo_scoping.needs.impact import training_impact
+
         impact = training_impact(
             tables["training"],
             tables["metrics"],

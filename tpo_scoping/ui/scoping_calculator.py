@@ -494,7 +494,8 @@ class ScopingCalculator(AppShell):
         from tpo_scoping.scope import analyse, load_data
 
         try:
-            return analyse(load_data(None, profile), profile, None), ""
+            # The scope reads gaps, compliance and baselines, never the training-impact models.
+            return analyse(load_data(None, profile), profile, None, with_impact=False), ""
         except InputError as exc:
             return None, (
                 "The profile's performance data could not be used: " + input_error_text(exc)

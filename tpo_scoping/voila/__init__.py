@@ -5,6 +5,8 @@
   larger websocket message limit for uploads, no file serving);
 * ``share/voila/templates/tpo`` is the page template: Voilà's ``lab`` template without the
   stylesheets, MathJax and mermaid it would fetch from public CDNs;
+* ``share/kernels/python3`` is the app kernel, :mod:`tpo_scoping.voila.kernel`: ipykernel
+  without the debugger, the property-testing library and the input history;
 * :mod:`tpo_scoping.voila.server` runs standalone Voilà (never the server extension, which lets
   a page execute code) with that configuration, in workbench or public mode.
 """
@@ -18,7 +20,7 @@ CONFIG_DIR = HERE
 """Folder holding ``voila.json``; Voilà reads it through ``Voila.config_file_paths``."""
 
 SHARE_DIR = HERE / "share"
-"""A Jupyter data folder (on ``JUPYTER_PATH``) holding the ``tpo`` page template."""
+"""A Jupyter data folder (on ``JUPYTER_PATH``): the ``tpo`` page template and the app kernel."""
 
 TEMPLATE = "tpo"
 

@@ -24,9 +24,13 @@ def _descendants(server_pid: int) -> list[psutil.Process]:
         return []
 
 
+KERNEL_MARKERS = ("ipykernel", "tpo_scoping.voila.kernel")
+"""Command-line words of a kernel: ipykernel's launcher, or the served apps' kernel."""
+
+
 def _is_kernel(process: psutil.Process) -> bool:
     try:
-        return any("ipykernel" in part for part in process.cmdline())
+        return any(marker in part for part in process.cmdline() for marker in KERNEL_MARKERS)
     except _GONE:
         return False
 

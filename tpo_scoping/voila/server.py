@@ -69,7 +69,7 @@ def voila_argv(
 
 
 def _prepend_jupyter_path() -> None:
-    """Make the ``tpo`` template findable (Voilà looks for templates on ``JUPYTER_PATH``)."""
+    """Make the ``tpo`` template and the app kernel findable (Voilà looks on ``JUPYTER_PATH``)."""
     current = os.environ.get("JUPYTER_PATH", "")
     parts = [p for p in current.split(os.pathsep) if p]
     if str(SHARE_DIR) not in parts:
