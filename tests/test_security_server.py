@@ -168,3 +168,24 @@ def test_served_config_is_the_hardened_one() -> None:
     limit = config["Voila"]["tornado_settings"]["websocket_max_message_size"]
     # The file travels base64-encoded (4/3) inside a JSON message: the socket must fit it.
     assert limit > MAX_UPLOAD_BYTES * 4 / 3 + 1_000_000
+    assert config["KernelManager"]["transport"] == "ipc"
+
+
+def test_kernels_talk_over_private_sockets(public: VoilaServer) -> None:
+    """Kernels use IPC sockets in a private folder, not TCP ports any local process can reach."""
+    import json
+    import stat
+
+    from tpo_scoping.voila.processes import kernel_processes
+
+    status, _ = get(public, "/")  # renders the calculator, which starts its kernel
+    assert status == 200
+    kernels = kernel_processes(public.proc.pid)
+    assert kernels, "rendering the page started no kernel"
+    for kernel in kernels:
+        argv = kernel.cmdline()
+        connection = Path(argv[argv.index("-f") + 1])
+        info = json.loads(connection.read_text("utf-8"))
+        assert info["transport"] == "ipc", info
+        assert Path(info["ip"]).parent == connection.parent
+        assert stat.S_IMODE(connection.parent.stat().st_mode) & 0o077 == 0  # owner only

@@ -2,7 +2,7 @@
 
 * ``voila.json`` holds every serving setting (sources stripped, no template or theme override
   from the URL, no tracebacks, idle kernels culled, a preheated kernel pool, loopback only, a
-  larger websocket message limit for uploads, no file serving);
+  larger websocket message limit for uploads, no file serving, kernels on IPC sockets);
 * ``share/voila/templates/tpo`` is the page template: Voilà's ``lab`` template without the
   stylesheets, MathJax and mermaid it would fetch from public CDNs;
 * ``share/kernels/python3`` is the app kernel, :mod:`tpo_scoping.voila.kernel`: ipykernel
