@@ -357,3 +357,13 @@ def test_inputs_that_cannot_be_shown_become_a_polite_message(
     assert app.ready and app.status.text == POLITE_ERROR.format(what=app.what)
     assert app.attempts == 2  # at launch, then once more for the first answer
     assert "the sample prospect could not be read" in caplog.text
+
+
+def test_a_field_without_caption_still_names_itself_in_messages() -> None:
+    """Table rows (the sites) show no caption above each field; the column header names it."""
+    field = NumberField("FTE", 10, minimum=1, integer=True, caption=False)
+    assert list(field.children) == [field.text, field.message]
+    assert field.text.placeholder == "FTE"
+    field.text.value = "-4"
+    assert not field.valid and field.value == 10
+    assert field.error.startswith("FTE") and "at least 1" in field.error

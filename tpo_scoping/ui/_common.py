@@ -257,7 +257,8 @@ class NumberField(widgets.VBox):
 
     ``value`` holds the last valid number (a fraction for percentages); ``valid`` is False while
     the text on screen cannot be used. Typing never triggers work: the field commits on Enter
-    or when it loses focus (``continuous_update=False``).
+    or when it loses focus (``continuous_update=False``). ``caption=False`` leaves the label
+    off the screen for fields in a table whose column header names them; messages still use it.
     """
 
     value = traitlets.Float(0.0)
@@ -276,6 +277,7 @@ class NumberField(widgets.VBox):
         unit: str = "",
         help: str = "",
         width: str = "150px",
+        caption: bool = True,
     ) -> None:
         self.label = label
         self.minimum = minimum
@@ -291,14 +293,19 @@ class NumberField(widgets.VBox):
             tooltip=help or None,
         )
         self.text.add_class("tpo-number")
-        caption = HtmlBlock(
+        show_caption = caption
+        caption_block = HtmlBlock(
             f'<span style="font-size:13px">{html.escape(label)}'
             + (f' <span style="color:#667">({html.escape(suffix)})</span>' if suffix else "")
             + "</span>",
             tooltip=help or None,
         )
         self.message = MessageBox()
-        super().__init__([caption, self.text, self.message])
+        if show_caption:
+            super().__init__([caption_block, self.text, self.message])
+        else:  # a column header names it (rows of a table); messages still use the label
+            self.text.placeholder = label
+            super().__init__([self.text, self.message])
         self.add_class("tpo-field")
         self.value = float(value)
         self.text.observe(self._on_text, names="value")

@@ -61,6 +61,9 @@ READINESS_LABELS = {
 }
 
 MAX_SITES = 12
+SITE_COLUMNS = ("Country", "Site name", "FTE today")
+SITE_WIDTHS = ("60px", "160px", "90px")
+"""Column headers of the sites table and the width of each column's input."""
 BRIEF_SIMULATIONS = 1000
 """Monte Carlo size of the downloaded brief (the live view skips the Monte Carlo)."""
 
@@ -73,17 +76,25 @@ class SiteRow(widgets.HBox):
             value=country,
             placeholder="PH",
             continuous_update=False,
-            layout=shared_model(widgets.Layout, width="60px"),
+            layout=shared_model(widgets.Layout, width=SITE_WIDTHS[0]),
             style=shared_model(TextStyle),
         )
         self.name = widgets.Text(
             value=name,
             placeholder="site name",
             continuous_update=False,
-            layout=shared_model(widgets.Layout, width="160px"),
+            layout=shared_model(widgets.Layout, width=SITE_WIDTHS[1]),
             style=shared_model(TextStyle),
         )
-        self.fte = NumberField("FTE", fte, minimum=1, maximum=1_000_000, integer=True, width="90px")
+        self.fte = NumberField(
+            "FTE",
+            fte,
+            minimum=1,
+            maximum=1_000_000,
+            integer=True,
+            width=SITE_WIDTHS[2],
+            caption=False,
+        )
         self.remove = widgets.Button(
             description="Remove",
             tooltip="remove this site",
@@ -92,7 +103,7 @@ class SiteRow(widgets.HBox):
         )
         super().__init__(
             [self.country, self.name, self.fte, self.remove],
-            layout=widgets.Layout(align_items="flex-end"),
+            layout=widgets.Layout(align_items="flex-start"),
         )
         self.add_class("tpo-site")
 
@@ -113,10 +124,19 @@ class SitesEditor(widgets.VBox):
         self.add = widgets.Button(description="Add site", layout={"width": "100px"})
         self.add.on_click(lambda _b: self.add_site())
         self.header = HtmlBlock(
-            '<span style="font-size:13px">Sites: country code (ISO, e.g. PH, IN, CO), name, '
-            "FTE today</span>"
+            '<span style="font-size:13px">Sites, each with its country as an ISO code '
+            "(e.g. PH, IN, CO)</span>"
         )
-        super().__init__([self.header, self.rows_box, self.add])
+        self.columns = widgets.HBox(
+            [
+                widgets.HTML(
+                    f'<span style="font-size:13px;color:#445">{html.escape(title)}</span>',
+                    layout=widgets.Layout(width=width),
+                )
+                for title, width in zip(SITE_COLUMNS, SITE_WIDTHS, strict=True)
+            ]
+        )
+        super().__init__([self.header, self.columns, self.rows_box, self.add])
 
     @property
     def rows(self) -> list[SiteRow]:
