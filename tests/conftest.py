@@ -1,13 +1,25 @@
-"""Shared fixtures: paths to the repo and sample prospects, and an in-process CLI runner."""
+"""Shared fixtures: paths to the repo and sample prospects, and an in-process CLI runner.
+
+Property-based tests run derandomized by default (the ``repeatable`` Hypothesis profile): the
+same examples on every machine, so ``make test`` passes or fails the same way everywhere.
+``HYPOTHESIS_PROFILE=explore`` draws fresh random examples to hunt for new failures; a failure
+found that way becomes an ``@example`` on its test.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tpo_scoping.cli import main
+
+settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_data"

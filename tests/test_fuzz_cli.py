@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT, SAMPLES, CliResult
@@ -113,6 +113,8 @@ def run_in_process(capsys: pytest.CaptureFixture[str], argv: list[str]) -> CliRe
         max_size=6,
     ),
 )
+@example("validate", ["\x00"])  # found by this test: a NUL in a profile path
+@example("scope", ["bad\x00name.yaml", "--format", "json"])
 def test_junk_arguments(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str, junk: list[str]
 ) -> None:

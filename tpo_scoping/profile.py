@@ -243,6 +243,10 @@ def load_profile(path: str | Path) -> Profile:
         raise InputError("is a folder, expected a YAML file", source=source) from None
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", source=source) from None
+    except ValueError:  # the operating system refuses the name itself (a NUL character)
+        raise InputError(
+            "not a usable file name (it contains a null character)", source=ascii(source)
+        ) from None
     profile = parse_profile(raw, source=source)
     if profile.data is not None and profile.data.path is not None:
         data_path = Path(profile.data.path)
