@@ -293,19 +293,25 @@ class NumberField(widgets.VBox):
             tooltip=help or None,
         )
         self.text.add_class("tpo-number")
-        show_caption = caption
-        caption_block = HtmlBlock(
-            f'<span style="font-size:13px">{html.escape(label)}'
-            + (f' <span style="color:#667">({html.escape(suffix)})</span>' if suffix else "")
-            + "</span>",
-            tooltip=help or None,
-        )
         self.message = MessageBox()
-        if show_caption:
-            super().__init__([caption_block, self.text, self.message])
+        children: list[widgets.Widget] = [self.text, self.message]
+        if caption:
+            children.insert(
+                0,
+                HtmlBlock(
+                    f'<span style="font-size:13px">{html.escape(label)}'
+                    + (
+                        f' <span style="color:#667">({html.escape(suffix)})</span>'
+                        if suffix
+                        else ""
+                    )
+                    + "</span>",
+                    tooltip=help or None,
+                ),
+            )
         else:  # a column header names it (rows of a table); messages still use the label
             self.text.placeholder = label
-            super().__init__([self.text, self.message])
+        super().__init__(children)
         self.add_class("tpo-field")
         self.value = float(value)
         self.text.observe(self._on_text, names="value")

@@ -131,7 +131,7 @@ class SitesEditor(widgets.VBox):
             [
                 widgets.HTML(
                     f'<span style="font-size:13px;color:#445">{html.escape(title)}</span>',
-                    layout=widgets.Layout(width=width),
+                    layout=shared_model(widgets.Layout, width=width),
                 )
                 for title, width in zip(SITE_COLUMNS, SITE_WIDTHS, strict=True)
             ]
