@@ -40,10 +40,13 @@ def test_scoping_calculator(page: Page, voila_server: VoilaServer, tmp_path: Pat
 
     # A bad FTE shows a message next to the field.
     fte = page.locator(".tpo-site .tpo-field input").first
+    remove = page.locator(".tpo-site button").first.bounding_box()
     fte.fill("-4")
     fte.press("Enter")
     page.wait_for_selector(".tpo-site .tpo-msg-error")
     assert "must be at least 1" in page.inner_text(".tpo-site .tpo-msg-error")
+    # The message wraps under the FTE column; the row's Remove button stays in its column.
+    assert page.locator(".tpo-site button").first.bounding_box()["x"] == remove["x"]
     assert_clean(page)
     page.screenshot_to("scoping_bad_input")
     fte.fill("38")

@@ -37,9 +37,12 @@ def test_calculator_answers_and_updates(page: Page, voila_server: VoilaServer) -
     )
     assert "from 300 to about" in answer(page)
 
+    beside = field(page, "New hires per quarter").bounding_box()
     commit(page, "Offshore team today", "three hundred")
     page.wait_for_selector(".tpo-field .tpo-msg-error")
     assert "is not a number" in page.inner_text(".tpo-field .tpo-msg-error")
+    # The message wraps under its field; the fields beside it stay where they were.
+    assert field(page, "New hires per quarter").bounding_box() == beside
     assert "Fix the highlighted answer" in answer(page)
     assert_clean(page)
     page.screenshot_to("breakeven_bad_input")

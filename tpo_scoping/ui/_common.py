@@ -501,6 +501,9 @@ TABLE_CSS = """<style>
 .tpo-table th { background: #eef2f5; font-weight: 600; }
 .tpo-answer { font-size: 17px; line-height: 1.45; }
 .tpo-big { font-size: 26px; font-weight: 700; color: #1f6f8b; }
+.tpo-msg { line-height: 1.35; }
+/* A field's message wraps under its input instead of widening its column. */
+.tpo-field > .tpo-message { width: 0; min-width: 100%; }
 </style>"""
 
 

@@ -179,6 +179,9 @@ class BreakEvenCalculator(AppShell):
             "training": training,
         }
 
+        for field in (fte, hires, attrition):
+            field.layout.margin = "0 12px 0 0"  # apart like the labelled choices below
+
         def labelled(text: str, control: widgets.Widget) -> widgets.VBox:
             caption = HtmlBlock(f'<span style="font-size:13px">{html.escape(text)}</span>')
             return widgets.VBox([caption, control], layout=widgets.Layout(margin="0 12px 0 0"))

@@ -104,7 +104,7 @@ def read_profile_upload(value: Any) -> Any:
 
     files = list(value or [])
     if not files:
-        raise InputError("choose a profile YAML file")
+        raise InputError("Choose a profile YAML file")
     item = files[0]
     name = str(item.get("name", "profile.yaml"))
     size = int(item.get("size", 0) or 0)
@@ -274,7 +274,7 @@ class KpiDrafter(AppShell):
     def _on_export(self, _button: Any = None) -> None:
         self.settle()
         if self.draft is None:
-            raise InputError("the KPIs are still being drafted; try again in a moment")
+            raise InputError("The KPIs are still being drafted; try again in a moment")
         data = kpis_xlsx_bytes(self.draft)
         name = f"kpis-{safe_filename(self.profile.prospect)}.xlsx"
         self.download_message.clear()

@@ -41,11 +41,11 @@ ACCEPTED = (".xlsx", ".csv")
 def check_upload(files: Mapping[str, bytes], limit: int = MAX_UPLOAD_BYTES) -> None:
     """Refuse empty, oversized or unsupported uploads with a clear message."""
     if not files:
-        raise InputError("choose an .xlsx workbook or one or more .csv files")
+        raise InputError("Choose an .xlsx workbook or one or more .csv files")
     total = sum(len(b) for b in files.values())
     if total > limit:
         raise InputError(
-            f"the upload is {total / 1_048_576:.1f} MB; the limit is "
+            f"The upload is {total / 1_048_576:.1f} MB; the limit is "
             f"{limit / 1_048_576:.0f} MB. Send a smaller extract (recent months, or fewer tables)."
         )
     for name in files:
@@ -258,7 +258,7 @@ class NeedsApp(AppShell):
         from tpo_scoping.report import safe_frame
 
         if self.result is None:
-            raise InputError("analyse some data first")
+            raise InputError("Analyse some data first")
         d = self.result.to_dict()
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:

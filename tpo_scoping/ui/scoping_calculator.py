@@ -445,7 +445,7 @@ class ScopingCalculator(AppShell):
             if not f.valid
         ]
         if bad:
-            raise InputError("fix the highlighted field(s) first: " + "; ".join(bad))
+            raise InputError("Fix the highlighted field(s) first: " + "; ".join(bad))
         defaults = default_assumptions()
         overrides = {
             name: float(f.value)
