@@ -14,6 +14,7 @@ server-extension mode does not filter them, which is why this launcher never use
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Sequence
@@ -105,6 +106,10 @@ def make_app_class() -> Any:
     class WorkbenchVoila(Voila):  # type: ignore[misc]
         """Voilà reading only the packaged ``voila.json``; a landing page instead of the tree."""
 
+        def initialize(self, argv: Any = None) -> None:
+            super().initialize(argv)
+            self.log.addFilter(_quiet_trust_warning)
+
         @default("config_file_paths")
         def _config_file_paths_default(self) -> list[str]:
             # Only the packaged file: a stray voila.json in the working directory or in a
@@ -149,6 +154,16 @@ def make_app_class() -> Any:
             return kept
 
     return WorkbenchVoila
+
+
+def _quiet_trust_warning(record: logging.LogRecord) -> bool:
+    """Drop jupyter_server's "Notebook ... is not trusted" warning (one per page visit).
+
+    Trust decides whether a notebook's *stored* outputs may run scripts. The apps are kept
+    without outputs and Voilà executes them afresh for each visitor, so the warning never
+    means anything here, and an operator reading the log would take it for a problem.
+    """
+    return record.msg != "Notebook %s is not trusted"
 
 
 def _with_page_close_shutdown(handler: Any) -> Any:
