@@ -13,10 +13,27 @@ Importing this package is cheap; each module imports the analyses it needs lazil
 
 import sys
 
+UNUSED_FORMAT_CHECKERS = (
+    "rfc3987_syntax",
+    "fqdn",
+    "isoduration",
+    "jsonpointer",
+    "rfc3339_validator",
+    "uri_template",
+    "webcolors",
+)
+"""Packages jsonschema would import to check string formats that no app's schema uses.
+
+jsonschema imports one package per format it can check, whichever are installed (jupyter's
+``jsonschema[format-nongpl]`` extra installs them all). The one schema the apps validate
+against is altair's Vega-Lite schema, which uses only the ``uri`` and ``uri-reference``
+formats (``rfc3986_validator``, kept) and ``color-hex`` (no checker). Leaving the others out
+costs no check and saves every kernel that draws a chart their import: ``rfc3987_syntax``
+alone compiles some 35 Earley parsers, about 1.4 s of CPU (python-jsonschema/jsonschema#1428);
+the rest (``isoduration`` brings ``arrow``) about 1.7 MB and 50 ms. jsonschema skips the formats
+whose package is missing.
+"""
+
 if "jsonschema" not in sys.modules:
-    # jsonschema's format checkers import ``rfc3987_syntax`` when it is installed (jupyter's
-    # ``jsonschema[format-nongpl]`` extra installs it), and that module compiles some 35 Earley
-    # parsers at import: about 1.4 s of CPU and memory in every kernel that draws an altair
-    # chart (python-jsonschema/jsonschema#1428). No schema an app validates uses the ``iri``
-    # formats it serves, so app kernels leave it out; jsonschema then skips those two checks.
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    for _name in UNUSED_FORMAT_CHECKERS:
+        sys.modules.setdefault(_name, None)  # type: ignore[arg-type]

@@ -7,14 +7,11 @@ visitor's kernel is smaller and starts sooner:
   installed, about 8 MB per kernel; a Voilà page cannot open a debugger, so it stays out;
 * **no property-testing library**: pandera imports ``hypothesis`` when it is installed (the
   test extras install it) to offer data synthesis, about 5 MB that validation never uses;
-* **no unused format checkers**: jsonschema imports a package per string format it can check
-  (``fqdn``, ``isoduration`` with ``arrow``, ``jsonpointer``, ``rfc3339_validator``,
-  ``uri_template``, ``webcolors``) when they are installed, about 1.7 MB and 50 ms per kernel.
-  The one schema an app kernel validates against, altair's Vega-Lite schema, uses only the
-  ``uri``, ``uri-reference`` (``rfc3986_validator``, kept) and ``color-hex`` formats, so
-  jsonschema skips nothing it would check;
 * **no input history**: the kernelspec passes ``--HistoryManager.enabled=False``, so the kernel
   keeps no SQLite history of the cells Voilà runs.
+
+(The apps themselves keep jsonschema's unused format checkers out of every kernel they run in:
+see :data:`tpo_scoping.ui.UNUSED_FORMAT_CHECKERS`.)
 
 Voilà finds this kernel because the launcher puts ``share/`` first on ``JUPYTER_PATH``, where
 ``kernels/python3/kernel.json`` names this module. Kernels outside the served apps (JupyterLab,
@@ -25,16 +22,7 @@ from __future__ import annotations
 
 import sys
 
-LEFT_OUT = (
-    "debugpy",
-    "hypothesis",
-    "fqdn",
-    "isoduration",
-    "jsonpointer",
-    "rfc3339_validator",
-    "uri_template",
-    "webcolors",
-)
+LEFT_OUT = ("debugpy", "hypothesis")
 """Optional packages an app kernel never imports (an import of them raises ImportError)."""
 
 
