@@ -12,8 +12,9 @@ baseline: one slider) from a temporary folder of links:
   in the visitor's kernel (reported, no target);
 * pool (``--pool-size=1``): the same after the pool has filled (target <= 1.0x);
 * ``REPEAT`` rounds, each visiting the bare slider and then every app, each visit in a fresh
-  browser context with the server's kernels quiet before it starts (the pool refilled, the last
-  page's kernel idle); a ratio is the median over rounds of the app against its round's slider;
+  browser context with the server and its kernels quiet before it starts (the pool refilled,
+  the last page's kernel gone); a ratio is the median over rounds of the app against its
+  round's slider;
 * input change -> updated answer on the calculators, timed in the page from the Enter key to
   the frame showing the new answer, median of 7 changes each made a second after the previous
   one (target <= 200 ms);
@@ -88,7 +89,8 @@ def main() -> None:
                     name: str, server: VoilaServer = server, pool: int = pool
                 ) -> dict[str, float]:
                     """Seconds from navigation to each stage, timed in the page."""
-                    # The pool refilled (one kernel per notebook) and every kernel idle.
+                    # The pool refilled (one kernel per notebook), the last page's kernel gone,
+                    # the server and every kernel idle.
                     wait_until_settled(server.proc.pid, kernels=pool * NOTEBOOKS, timeout=120)
                     context = browser.new_context()
                     page = context.new_page()

@@ -55,15 +55,16 @@ def resident_mb(server_pid: int, *, kernels_only: bool = False) -> dict[int, flo
     return out
 
 
-def _cpu_seconds(processes: list[psutil.Process]) -> float:
-    total = 0.0
+def _cpu_seconds(processes: list[psutil.Process]) -> dict[int, float]:
+    """CPU seconds (user + system) used so far, per process still running."""
+    out: dict[int, float] = {}
     for process in processes:
         try:
             times = process.cpu_times()
         except _GONE:
             continue
-        total += times.user + times.system
-    return total
+        out[process.pid] = times.user + times.system
+    return out
 
 
 def wait_until_settled(
@@ -74,16 +75,28 @@ def wait_until_settled(
     window: float = 2.0,
     busy_share: float = 0.1,
 ) -> bool:
-    """Wait until at least ``kernels`` kernels run and together use under ``busy_share`` of a
-    core over ``window`` seconds (the pool has executed its notebooks). False on timeout."""
+    """Wait until at least ``kernels`` kernels run and the server with all its processes uses
+    under ``busy_share`` of a core over ``window`` seconds: the pool has executed its notebooks
+    and the server has finished with the last page (rendering a refilled pool's pages, shutting
+    a closed page's kernel down), with no kernel starting or exiting meanwhile. False on
+    timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = kernel_processes(server_pid)
-        if len(found) >= kernels:
-            before = _cpu_seconds(found)
-            time.sleep(window)
-            if _cpu_seconds(found) - before < busy_share * window:
-                return True
-        else:
+        kernels_before = {p.pid for p in kernel_processes(server_pid)}
+        if len(kernels_before) < kernels:
             time.sleep(0.5)
+            continue
+        watched = _descendants(server_pid)
+        with contextlib.suppress(psutil.NoSuchProcess):
+            watched.insert(0, psutil.Process(server_pid))
+        before = _cpu_seconds(watched)
+        time.sleep(window)
+        after = _cpu_seconds(watched)
+        # Per process: a process that exits during the window (a closed page's kernel) takes
+        # its whole CPU history with it, which summed totals would count as negative use.
+        used = sum(after[pid] - before[pid] for pid in after.keys() & before.keys())
+        # Kernels that started or exited during the window: the pool is still changing.
+        steady = {p.pid for p in kernel_processes(server_pid)} == kernels_before
+        if steady and used < busy_share * window:
+            return True
     return False
