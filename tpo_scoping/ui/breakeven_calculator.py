@@ -179,12 +179,13 @@ class BreakEvenCalculator(AppShell):
             "training": training,
         }
 
+        apart = "0 12px 0 0"  # the right margin between the answers of a row
         for field in (fte, hires, attrition):
-            field.layout.margin = "0 12px 0 0"  # apart like the labelled choices below
+            field.layout.margin = apart
 
         def labelled(text: str, control: widgets.Widget) -> widgets.VBox:
             caption = HtmlBlock(f'<span style="font-size:13px">{html.escape(text)}</span>')
-            return widgets.VBox([caption, control], layout=widgets.Layout(margin="0 12px 0 0"))
+            return widgets.VBox([caption, control], layout=widgets.Layout(margin=apart))
 
         form = widgets.VBox(
             [

@@ -129,7 +129,7 @@ class SitesEditor(widgets.VBox):
         )
         self.columns = widgets.HBox(
             [
-                widgets.HTML(
+                HtmlBlock(
                     f'<span style="font-size:13px;color:#445">{html.escape(title)}</span>',
                     layout=shared_model(widgets.Layout, width=width),
                 )

@@ -40,12 +40,19 @@ def kernel_processes(server_pid: int) -> list[psutil.Process]:
     return [p for p in _descendants(server_pid) if _is_kernel(p)]
 
 
+def _server_and_descendants(server_pid: int) -> list[psutil.Process]:
+    """The server process (while it runs) followed by every process under it."""
+    processes = _descendants(server_pid)
+    with contextlib.suppress(psutil.NoSuchProcess):
+        processes.insert(0, psutil.Process(server_pid))
+    return processes
+
+
 def resident_mb(server_pid: int, *, kernels_only: bool = False) -> dict[int, float]:
     """Resident memory in MB per process: the server and its descendants, or only kernels."""
-    processes = kernel_processes(server_pid) if kernels_only else _descendants(server_pid)
-    if not kernels_only:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            processes.insert(0, psutil.Process(server_pid))
+    processes = (
+        kernel_processes(server_pid) if kernels_only else _server_and_descendants(server_pid)
+    )
     out: dict[int, float] = {}
     for process in processes:
         try:
@@ -86,9 +93,7 @@ def wait_until_settled(
         if len(kernels_before) < kernels:
             time.sleep(0.5)
             continue
-        watched = _descendants(server_pid)
-        with contextlib.suppress(psutil.NoSuchProcess):
-            watched.insert(0, psutil.Process(server_pid))
+        watched = _server_and_descendants(server_pid)
         before = _cpu_seconds(watched)
         time.sleep(window)
         after = _cpu_seconds(watched)
