@@ -141,6 +141,16 @@ def test_huge_string_is_refused_without_hanging() -> None:
     assert time.perf_counter() - start < 2
 
 
-def test_deeply_nested_yaml_is_refused() -> None:
-    with pytest.raises(InputError):
-        parse_profile("a: " + "[" * 5000 + "]" * 5000)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * 5000 + "]" * 5000,
+        # Under the node limit, deep enough to overflow a recursive repr of the document.
+        "prospect: " + "{a: " * 4000 + "1" + "}" * 4000,
+        "prospect: {name: x}\nsites: " + "[" * 65 + "]" * 65,
+    ],
+    ids=["lists", "mappings", "just-past-the-limit"],
+)
+def test_deeply_nested_yaml_is_refused(text: str) -> None:
+    with pytest.raises(InputError, match="nested too deeply"):
+        parse_profile(text)

@@ -260,3 +260,13 @@ def test_a_pool_kernel_remembers_the_default_answer_for_cold_kernels(
     cold = APPS[name]()
     visit = Visit(cold, release=hold_preparation(cold))
     assert visit.ready_at_launch and visit.state_at_shown == computed_state(name)
+
+
+def test_installed_versions_agree_with_importlib_metadata() -> None:
+    from importlib.metadata import version
+
+    names = (*_answers.LIBRARIES, "PyYAML", "typing-extensions", "no-such-distribution")
+    found = _answers.installed_versions(names)
+    assert "no-such-distribution" not in found
+    for name in names[:-1]:
+        assert found[name] == version(name), name

@@ -35,13 +35,18 @@ from pydantic import (
 )
 
 from tpo_scoping.errors import InputError, Problem, did_you_mean
-from tpo_scoping.reference import load_reference
+from tpo_scoping.reference import SafeLoader, load_reference, load_yaml
 
 MAX_PROFILE_BYTES = 1_000_000
 """A hand-written profile is a few hundred bytes; anything past 1 MB is not a profile."""
 
 MAX_YAML_NODES = 20_000
 """Bound on YAML nodes, so that a hostile file cannot make the loader do unbounded work."""
+
+MAX_YAML_DEPTH = 64
+"""Bound on nested mappings and lists; a profile is four levels deep. Deeper documents are
+refused before they are built, so that nothing downstream (validation, error messages)
+recurses through them."""
 
 
 class CurrentTraining(StrEnum):
@@ -293,7 +298,17 @@ def read_yaml_mapping(text: str | bytes, source: str, what: str) -> dict[str, An
     if not text.strip():
         raise InputError(f"the file is empty; expected a YAML {what}", source)
     try:
-        for nodes, event in enumerate(yaml.parse(text, Loader=yaml.SafeLoader), 1):
+        depth = 0
+        for nodes, event in enumerate(yaml.parse(text, Loader=SafeLoader), 1):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise InputError(
+                        f"YAML is nested too deeply (over {MAX_YAML_DEPTH} levels) for a {what}",
+                        source,
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent):
                 raise InputError(
                     "YAML aliases (*name) are not allowed in a profile; write the values out",
@@ -303,7 +318,7 @@ def read_yaml_mapping(text: str | bytes, source: str, what: str) -> dict[str, An
                 raise InputError(
                     f"too many YAML nodes (over {MAX_YAML_NODES:,}) for a {what}", source
                 )
-        document = yaml.safe_load(text)
+        document = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
