@@ -154,6 +154,49 @@ def test_undetectable_kpis_raise_kpi_risk_to_medium() -> None:
     assert any(k.detectable is False for k in kpis)
     risk = {r.key: r for r in fit_verdict(profile, kpis=kpis).risks}["kpis_not_set"]
     assert risk.severity == "medium"
+    assert "too small to detect month by month" in risk.risk
+
+
+def _kpi(name: str, default: bool, detectable: bool | None, cadence: str = "monthly") -> object:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        name=name, baseline_is_default=default, detectable=detectable, cadence=cadence
+    )
+
+
+@pytest.mark.parametrize("cadence", ["monthly", "quarterly"])
+def test_kpi_risk_names_the_kpis_and_says_why(cadence: str) -> None:
+    from tpo_scoping.fit import _failure_mode_risks
+
+    names = ["Ramp time", "90-day retention", "CSAT", "Error rate", "Productivity", "NPS", "AHT"]
+    kpis = [
+        _kpi(n, default=i < 2, detectable=i % 2 == 0, cadence=cadence) for i, n in enumerate(names)
+    ]
+    risk = {r.key: r for r in _failure_mode_risks(_profile(60, 12), kpis)}["kpis_not_set"]
+    text = risk.risk
+    assert risk.severity == "medium"
+    defaults, hidden = text.split("; ")[:2]
+    assert defaults.startswith("2 of 7 drafted KPIs (Ramp time, 90-day retention) rest on default")
+    period = "quarter by quarter" if cadence == "quarterly" else "month by month"
+    # Items 1, 3, 5 are undetectable: all three named, the names after the first in lower case
+    # except acronyms.
+    assert hidden == (
+        f"3 of 7 (90-day retention, error rate, NPS) have targets too small to detect {period}"
+        " at this team size"
+    )
+
+
+def test_kpi_risk_says_all_when_every_kpi_is_concerned_and_counts_past_five() -> None:
+    from tpo_scoping.fit import _failure_mode_risks
+
+    kpis = [_kpi(f"Kpi {i}", default=True, detectable=i > 5) for i in range(8)]
+    text = {r.key: r for r in _failure_mode_risks(_profile(60, 12), kpis)}["kpis_not_set"].risk
+    assert text.startswith("All 8 drafted KPIs rest on default baselines")
+    assert "6 of 8 (Kpi 0, kpi 1, kpi 2, kpi 3 and 2 more) have targets" in text
+    clean = [_kpi("Ramp time", default=False, detectable=True)]
+    text = {r.key: r for r in _failure_mode_risks(_profile(60, 12), clean)}["kpis_not_set"].risk
+    assert text.startswith("KPIs exist")
 
 
 def test_to_dict_has_the_json_keys() -> None:

@@ -15,6 +15,7 @@ from tests.test_ui_kpi_drafter import upload_value
 from tpo_scoping.economics import break_even
 from tpo_scoping.fit import fit_verdict
 from tpo_scoping.profile import load_profile, parse_profile
+from tpo_scoping.reference import load_reference
 from tpo_scoping.ui.needs_app import NeedsApp
 from tpo_scoping.ui.scoping_calculator import ScopingCalculator
 
@@ -39,6 +40,17 @@ def test_scoping_shows_the_sample_and_its_verdict(scoping: ScopingCalculator) ->
     expected = fit_verdict(sample, break_even(sample, simulations=0, sensitivity=False))
     assert scoping.scope.fit.recommendation == expected.recommendation
     assert scoping.scope.fit.label in scoping.verdict.value
+
+
+def test_scoping_names_each_compliance_domain_as_the_catalogue_does(
+    scoping: ScopingCalculator,
+) -> None:
+    catalogue = load_reference("compliance_catalogue")["domains"]
+    boxes = scoping.controls["domains"]
+    assert list(boxes) == list(catalogue)
+    for key, box in boxes.items():
+        assert box.description == catalogue[key]["label"]
+    assert boxes["healthcare"].value  # the sample prospect is under HIPAA
 
 
 def test_scoping_inputs_flow_into_the_profile(scoping: ScopingCalculator) -> None:

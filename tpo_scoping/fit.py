@@ -537,17 +537,10 @@ def _failure_mode_risks(profile: Profile, kpis: Any) -> list[Risk]:
         )
     elif kpis is not None:
         items = list(getattr(kpis, "kpis", kpis))
-        weak = [
-            k
-            for k in items
-            if getattr(k, "baseline_is_default", False) or getattr(k, "detectable", None) is False
-        ]
+        weak = _weak_kpi_findings(items)
         if weak:
             kpi_severity = "medium"
-            kpi_text = (
-                f"{len(weak)} drafted KPI(s) rest on default baselines or have targets too small"
-                " to detect at this team size; a target that cannot be measured cannot be held."
-            )
+            kpi_text = "; ".join(weak) + "; a target that cannot be measured cannot be held."
     risks.append(
         Risk(
             "kpis_not_set",
@@ -575,6 +568,48 @@ def _failure_mode_risks(profile: Profile, kpis: Any) -> list[Risk]:
         )
     )
     return risks
+
+
+def _weak_kpi_findings(kpis: list[Any]) -> list[str]:
+    """What weakens the drafted KPIs as contract terms, naming the KPIs concerned.
+
+    >>> from types import SimpleNamespace as K
+    >>> for finding in _weak_kpi_findings([
+    ...     K(name="Ramp time", baseline_is_default=True, detectable=True, cadence="monthly"),
+    ...     K(name="CSAT", baseline_is_default=False, detectable=False, cadence="monthly"),
+    ...     K(name="Error rate", baseline_is_default=False, detectable=False, cadence="monthly"),
+    ... ]):
+    ...     print(finding)
+    1 of 3 drafted KPIs (Ramp time) rests on a default baseline, not the prospect's data
+    2 of 3 (CSAT, error rate) have targets too small to detect month by month at this team size
+    """
+    defaults = [k for k in kpis if getattr(k, "baseline_is_default", False)]
+    hidden = [k for k in kpis if getattr(k, "detectable", None) is False]
+    findings = []
+    if defaults:
+        rests = "rests on a default baseline" if len(defaults) == 1 else "rest on default baselines"
+        findings.append(f"{_which(defaults, kpis, first=True)} {rests}, not the prospect's data")
+    if hidden:
+        quarterly = getattr(hidden[0], "cadence", "") == "quarterly"
+        period = "quarter by quarter" if quarterly else "month by month"
+        has = "has a target" if len(hidden) == 1 else "have targets"
+        findings.append(
+            f"{_which(hidden, kpis, first=not findings)} {has} too small to detect {period}"
+            " at this team size"
+        )
+    return [f[0].upper() + f[1:] for f in findings[:1]] + findings[1:]
+
+
+def _which(some: list[Any], of: list[Any], *, first: bool, most: int = 4) -> str:
+    """Which KPIs: "all 5 drafted KPIs", or "2 of 5 (CSAT, error rate)" naming them."""
+    noun = " drafted KPIs" if first else ""
+    if len(some) == len(of) and len(of) > 1:
+        return f"all {len(of)}{noun}"
+    shown = some if len(some) <= most + 1 else some[:most]
+    names = [str(k.name) for k in shown]
+    names[1:] = [n if n[:2].isupper() else n[0].lower() + n[1:] for n in names[1:]]
+    more = f" and {len(some) - len(shown)} more" if len(shown) < len(some) else ""
+    return f"{len(some)} of {len(of)}{noun} ({', '.join(names)}{more})"
 
 
 def _lapsed(row: Mapping[str, Any]) -> bool:

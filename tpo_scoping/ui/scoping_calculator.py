@@ -238,7 +238,7 @@ class ScopingCalculator(AppShell):
         self._data_warning = ""
         self._loading = False
         defaults = default_assumptions()
-        domains = sorted(load_reference("compliance_catalogue")["domains"])
+        catalogue = load_reference("compliance_catalogue")["domains"]
 
         prospect = widgets.Text(
             value="", description="Prospect", continuous_update=False, layout={"width": "420px"}
@@ -248,14 +248,14 @@ class ScopingCalculator(AppShell):
         attrition = NumberField("Annual attrition", 0.0, minimum=0.0, maximum=5.0, percent=True)
         internal_ld = NumberField("Internal L&D staff", 0, minimum=0, maximum=10_000, unit="FTE")
         domain_boxes = {
-            d: widgets.Checkbox(
+            key: widgets.Checkbox(
                 value=False,
-                description=d.replace("_", " "),
+                description=domain.get("label", key),
                 indent=False,
-                layout=shared_model(widgets.Layout, width="170px"),
-                style=shared_model(CheckboxStyle),
+                layout=shared_model(widgets.Layout, width="auto"),
+                style=shared_model(CheckboxStyle, description_width="initial"),
             )
-            for d in domains
+            for key, domain in catalogue.items()
         }
         training = widgets.Dropdown(
             options=[(label, key) for key, label in TRAINING_LABELS.items()],
@@ -339,7 +339,7 @@ class ScopingCalculator(AppShell):
                 widgets.HBox([hires, attrition, internal_ld]),
                 training,
                 HtmlBlock("<b style='font-size:13px'>Compliance domains</b>"),
-                widgets.HBox(list(domain_boxes.values()), layout={"flex_flow": "row wrap"}),
+                widgets.VBox(list(domain_boxes.values())),
                 HtmlBlock("<b style='font-size:13px'>Readiness checklist</b>"),
                 widgets.VBox(list(readiness.values())),
                 HtmlBlock("<b style='font-size:13px'>Key cost assumptions</b>"),
