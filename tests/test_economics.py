@@ -399,5 +399,6 @@ def test_the_no_break_even_reason_reads_as_a_sentence() -> None:
     result = break_even(sample, simulations=0, sensitivity=False).to_dict()
     assert result["break_even_fte"] is None
     assert result["break_even_reason"].startswith(
-        "TPO (managed training) already costs no more than catalog licensing at 1 FTE"
+        "TPO (managed training) already costs no more than catalog licensing over the horizon"
+        " for a team starting at 1 FTE"
     )
