@@ -23,7 +23,7 @@ loader, which an app kernel otherwise spends on the reference files before its f
 def load_yaml(text: str) -> Any:
     """Parse one YAML document with the safe loader (plain Python values, no objects).
 
-    >>> load_yaml("a: 1\nb: [x, y]")
+    >>> load_yaml("a: 1\\nb: [x, y]")
     {'a': 1, 'b': ['x', 'y']}
     """
     return yaml.load(text, Loader=SafeLoader)
