@@ -218,3 +218,20 @@ def test_text_blocks_share_layouts_and_styles_nobody_changes(scoping: ScopingCal
 
     for (_kind, traits), model in _SHARED_MODELS.items():
         assert state(model) == state(type(model)(**dict(traits))), model
+
+
+def test_landing_summarises_the_sample_with_catalogue_labels() -> None:
+    from tpo_scoping.ui.landing import APPS, Landing
+
+    sample = load_profile(SAMPLE / "profile.yaml")
+    landing = Landing()
+    landing.launch()
+    assert landing.ready and landing.status.text == ""
+    text = landing.prospect.value
+    assert sample.prospect in text and f"{sample.sites[0].fte} FTE" in text
+    catalogue = load_reference("compliance_catalogue")["domains"]
+    for key in sample.compliance_domains:
+        label = catalogue[key]["label"]
+        assert label != key
+        assert label in text.replace("&amp;", "&")
+    assert landing.apps.value.count("tpo-app-link") == len(APPS)

@@ -41,7 +41,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from tpo_scoping.reference import load_reference
+from tpo_scoping.reference import domain_label, load_reference
 
 if TYPE_CHECKING:
     from tpo_scoping.profile import Profile
@@ -295,8 +295,7 @@ def fit_verdict(
     scale_detail = f"{fte} offshore FTE today; {be_text}"
     scaling = hires >= t["scaling_hires_per_quarter"]
     regulated_domains = [d for d in profile.compliance_domains if d != "general"]
-    catalogue = load_reference("compliance_catalogue")["domains"]
-    domain_labels = [str(catalogue[d].get("label", d)) for d in regulated_domains]
+    domain_labels = [domain_label(d) for d in regulated_domains]
     domain_short = [_SHORT_DOMAIN.get(d, d.replace("_", " ")) for d in regulated_domains]
     ld_ratio_ok = profile.internal_ld_staff * t["fte_per_ld_staff"] >= fte
     no_ld = not ld_ratio_ok

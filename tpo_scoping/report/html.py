@@ -244,10 +244,9 @@ def brief_context(scope: Scope, expand: bool = False) -> dict[str, Any]:
     plan_chart = _svg(plan_gantt_chart, plan)
     kpi_chart = _svg(kpi_milestone_chart, scope.kpis)
     sites = ", ".join(f"{s.label} ({s.country})" for s in profile.sites)
-    from tpo_scoping.reference import load_reference
+    from tpo_scoping.reference import domain_label
 
-    catalogue = load_reference("compliance_catalogue")["domains"]
-    domains = ", ".join(str(catalogue[d].get("label", d)) for d in profile.compliance_domains)
+    domains = "; ".join(domain_label(d) for d in profile.compliance_domains)
     return {
         "prospect": profile.prospect,
         "total_fte": profile.total_fte,

@@ -63,7 +63,9 @@ def apps_html(entries: tuple[AppEntry, ...] = APPS) -> str:
 
 def prospect_html(profile: Any) -> str:
     sites = ", ".join(f"{html.escape(s.label)} ({s.fte} FTE)" for s in profile.sites)
-    domains = ", ".join(html.escape(d) for d in profile.compliance_domains)
+    from tpo_scoping.reference import domain_label
+
+    domains = "; ".join(html.escape(domain_label(d)) for d in profile.compliance_domains)
     return (
         '<div class="tpo-sample" style="border-left:4px solid #1f6f8b;padding:6px 12px;'
         'background:#f3f8fa;font-size:13px">'
