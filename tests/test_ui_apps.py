@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import csv
 import io
 import json
 
@@ -162,6 +163,11 @@ def test_needs_app_analyses_uploaded_files_in_memory(tmp_path, monkeypatch) -> N
     app.controls["upload"].value = value
     assert app.result is not None, app.upload_message.text
     assert app.controls["upload"].value == ()
+    # The message counts the data rows of the files themselves (the sample drops none).
+    rows = sum(len(list(csv.reader(io.StringIO(data.decode())))) - 1 for data in files.values())
+    assert app.upload_message.kind == "ok"
+    expected = f"Done: {rows:,} rows read, none dropped; the results are below."
+    assert app.upload_message.text == expected
     # The sample plants a Manila HIPAA-privacy gap; it must head the priorities shown.
     first = app.priorities.value.split("<li>")[1].lower()
     assert "manila" in first and "hipaa" in first

@@ -68,6 +68,21 @@ def _counts(value: Any) -> str:
     return html.escape(str(value if value is not None else "–"))
 
 
+def outcome_text(quality: Mapping[str, Any]) -> str:
+    """One line on what an analysis used: rows read and dropped, where to look next.
+
+    >>> outcome_text({"rows_read": {"employees": 80, "metrics": 2000},
+    ...               "rows_used": {"employees": 78, "metrics": 2000}})
+    'Done: 2,080 rows read, 2 dropped (listed under Data quality); the results are below.'
+    """
+    read = sum((quality.get("rows_read") or {}).values())
+    dropped = read - sum((quality.get("rows_used") or {}).values())
+    rows = f"{read:,} rows read, " + (
+        f"{dropped:,} dropped (listed under Data quality)" if dropped else "none dropped"
+    )
+    return f"Done: {rows}; the results are below."
+
+
 def quality_html(quality: Mapping[str, Any]) -> str:
     issues = quality.get("issues") or []
     rows = [
@@ -238,7 +253,7 @@ class NeedsApp(AppShell):
         self.download.value = ""
         self.result = result
         self.results.layout.display = "flex"
-        self.upload_message.show(f"Analysed {label}.", "ok")
+        self.upload_message.show(outcome_text(d.get("quality") or {}), "ok")
         if self.with_charts:
             self._draw_charts()
 
