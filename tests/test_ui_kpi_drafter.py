@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import math
 
 import openpyxl
 import pytest
 
 from tpo_scoping.kpis import draft_kpis
 from tpo_scoping.profile import parse_profile
-from tpo_scoping.ui.kpi_drafter import KpiDrafter, format_kpi_value
+from tpo_scoping.ui.kpi_drafter import KpiDrafter, format_kpi_value, kpi_rows
 
 
 def upload_value(name: str, content: bytes) -> tuple[dict, ...]:
@@ -41,6 +42,26 @@ def test_launch_drafts_for_the_sample_prospect(app: KpiDrafter) -> None:
     for kpi in app.draft.kpis:
         assert kpi.name in app.table.value
         assert format_kpi_value(kpi.target, kpi.unit) in app.table.value
+
+
+def test_table_says_why_a_kpi_has_no_detectable_change(app: KpiDrafter) -> None:
+    from statsmodels.stats.power import NormalIndPower
+
+    headers, rows = kpi_rows(app.draft)
+    column = headers.index("Min. detectable change")
+    missing = [k for k in app.draft.kpis if k.min_detectable_change is None]
+    assert missing  # the sample's small monthly cohorts leave some proportions without one
+    for kpi, row in zip(app.draft.kpis, rows, strict=True):
+        if kpi.min_detectable_change is not None:
+            assert row[column].startswith(f"{kpi.min_detectable_change * 100:.1f}") or (
+                kpi.unit != "share"
+            )
+            continue
+        assert row[column] == kpi.no_detectable_change == "larger than any possible change"
+        # Independently: the detectable Cohen's h moves the baseline past 100 %.
+        h = NormalIndPower().solve_power(nobs1=kpi.n_per_period, alpha=0.05, power=0.8)
+        assert math.asin(math.sqrt(kpi.baseline)) + h / 2 > math.pi / 2
+        assert "larger than any possible change" in kpi.detectability_note
 
 
 def test_ambition_zero_keeps_baselines_and_one_reaches_best_quartile(app: KpiDrafter) -> None:

@@ -162,6 +162,13 @@ class Kpi:
     baseline_ci: tuple[float, float] | None = None
 
     @property
+    def no_detectable_change(self) -> str:
+        """Why :attr:`min_detectable_change` is missing, in a few words ('' when it is not)."""
+        if self.min_detectable_change is not None:
+            return ""
+        return _no_detectable_change(self.kind, self.n_per_period)
+
+    @property
     def improvement(self) -> float:
         """Signed change from baseline to target (negative when lower is better)."""
         return self.target - self.baseline
@@ -350,6 +357,19 @@ def min_detectable_change(
     if not sd or sd <= 0:
         return None
     return effect * sd
+
+
+def _no_detectable_change(kind: str, n_per_period: float) -> str:
+    """Why no minimum detectable change exists: too little data, or none within the scale.
+
+    >>> _no_detectable_change("proportion", 12.0)
+    'larger than any possible change'
+    """
+    if not n_per_period or n_per_period < 2:
+        return "undefined with under 2 observations"
+    if kind == "proportion":
+        return "larger than any possible change"
+    return "unknown without a standard deviation"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -771,7 +791,7 @@ def _draft_one(
         per_period = max(n_period, 1e-9)
         periods_needed = math.ceil(needed / per_period) if math.isfinite(needed) else None
         if mdc is None:
-            shown_mdc = "larger than any possible change" if n_period >= 2 else "undefined"
+            shown_mdc = _no_detectable_change(kind, n_period)
         else:
             shown_mdc = _fmt(mdc, unit, change=True)
         note = (

@@ -27,9 +27,7 @@ def _level(value: Any, unit: str) -> str:
     return f"{value:.3g} {unit}"
 
 
-def _change(value: Any, unit: str) -> str:
-    if value is None:
-        return "beyond reach"
+def _change(value: float, unit: str) -> str:
     if unit == "share":
         return f"{value * 100:.1f} pts"
     return f"{value:.3g} {unit}"
@@ -212,7 +210,11 @@ def brief_context(scope: Scope, expand: bool = False) -> dict[str, Any]:
                 "day90": _level(by_day.get(90), k.unit),
                 "day180": _level(by_day.get(180), k.unit),
                 "target": _level(k.target, k.unit),
-                "mdc": _change(k.min_detectable_change, k.unit),
+                "mdc": (
+                    k.no_detectable_change
+                    if k.min_detectable_change is None
+                    else _change(k.min_detectable_change, k.unit)
+                ),
                 "detectable": k.detectable,
                 "owner": k.owner,
                 "milestones": ", ".join(f"day {d}: {_level(v, k.unit)}" for d, v in by_day.items()),

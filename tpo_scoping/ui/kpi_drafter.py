@@ -50,8 +50,9 @@ def format_kpi_value(value: float | None, unit: str) -> str:
 
 
 def format_kpi_change(value: float | None, unit: str) -> str:
+    """A change in a KPI: shares in percentage points; '' when there is none."""
     if value is None:
-        return "–"
+        return ""
     if unit == "share":
         return f"{value * 100:.1f} points"
     return f"{value:.1f} {unit}"
@@ -79,7 +80,7 @@ def kpi_rows(draft: Any) -> tuple[list[str], list[list[str]]]:
                 f'<br><span style="color:#667;font-size:11px">{source}</span>',
                 f"<b>{format_kpi_value(k.target, k.unit)}</b>",
                 *[format_kpi_value(by_day.get(d), k.unit) for d in days],
-                format_kpi_change(k.min_detectable_change, k.unit),
+                format_kpi_change(k.min_detectable_change, k.unit) or k.no_detectable_change,
                 verdict,
             ]
         )
