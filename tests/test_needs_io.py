@@ -162,3 +162,26 @@ def test_employees_only_gives_retention_and_no_invented_compliance() -> None:
     assert result.gaps.empty and result.ramp.empty and result.impact is None
     payload = json.loads(dumps(result))
     assert payload["compliance"] == [] and "impact" not in payload
+
+
+def test_charts_name_modules_statuses_and_sites_as_people_read_them(written) -> None:
+    from tpo_scoping.charts.needs import STATUS_LABELS, WHOLE_TEAM
+    from tpo_scoping.reference import load_reference
+
+    root, _ = written
+    result = analyse_needs(load_performance_data(root / "data"))
+    charts = all_charts(result)
+    (rows,) = charts["compliance_coverage"].to_dict()["datasets"].values()
+    titles = {k: m["title"] for k, m in load_reference("compliance_catalogue")["modules"].items()}
+    keys = set(result.compliance["module"]) - {"all"}
+    assert {r["module"] for r in rows} == {titles[k] for k in keys}
+    assert {r["status"] for r in rows} <= set(STATUS_LABELS.values())
+    raw_keys = set(STATUS_LABELS) - set(STATUS_LABELS.values())  # e.g. never_completed
+    assert not {r["status"] for r in rows} & raw_keys
+    assert WHOLE_TEAM in {r["site"] for r in rows} and "all" not in {r["site"] for r in rows}
+    km = next(v for v in charts["km_curves"].to_dict()["datasets"].values() if "site" in v[0])
+    assert {r["site"] for r in km} == {WHOLE_TEAM, *result.km_curves["site"]} - {"all"}
+    heat = charts["gap_heatmap"].to_dict()
+    (cells,) = heat["datasets"].values()
+    assert all("_" not in c["skill"] for c in cells)
+    assert {c["skill"] for c in cells} == {k.replace("_", " ") for k in result.gaps["competency"]}

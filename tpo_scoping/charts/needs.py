@@ -27,6 +27,20 @@ if TYPE_CHECKING:
 MAX_ROWS = 5000
 """altair refuses larger inline datasets by default."""
 
+STATUS_LABELS = {
+    "current": "current",
+    "expiring_30": "expires in 0–30 days",
+    "expiring_60": "expires in 31–60 days",
+    "expiring_90": "expires in 61–90 days",
+    "overdue": "overdue",
+    "never_completed": "never completed",
+    "not_yet_due": "not yet due (new hire)",
+}
+"""How the charts name each certificate status (see :mod:`tpo_scoping.needs.compliance`)."""
+
+WHOLE_TEAM = "whole team"
+"""How the charts name the rows the analyses key ``site == "all"``."""
+
 STATUS_COLOURS = {
     "current": "#2a9d8f",
     "expiring_30": "#e9c46a",
@@ -47,6 +61,31 @@ def _rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _words(values: pd.Series) -> pd.Series:
+    """Keys as words: ``hipaa_privacy`` -> ``hipaa privacy``."""
+    return values.astype(str).str.replace("_", " ")
+
+
+def _sites(values: pd.Series) -> pd.Series:
+    """Site names, with the whole-team rows (``all``) named as such."""
+    return values.astype(str).replace({"all": WHOLE_TEAM})
+
+
+def module_titles(keys: pd.Series) -> pd.Series:
+    """Compliance modules by their catalogue titles; keys the catalogue lacks, as words.
+
+    >>> module_titles(pd.Series(["hipaa_privacy", "house_rules"])).tolist()
+    ['HIPAA Privacy Rule training', 'house rules']
+    """
+    from tpo_scoping.reference import load_reference
+
+    modules = load_reference("compliance_catalogue")["modules"]
+    return pd.Series(
+        [str((modules.get(k) or {}).get("title", str(k).replace("_", " "))) for k in keys],
+        index=keys.index,
+    )
+
+
 def _empty(title: str) -> Any:
     import altair as alt
 
@@ -65,10 +104,12 @@ def gap_heatmap(result: NeedsResult) -> Any:
     if result.gaps.empty:
         return _empty("Competency gaps")
     data = result.gaps[["role", "site", "competency", "n", "mean", "ci_low", "ci_high", "gap"]]
-    data = data.assign(group=data["site"] + " · " + data["role"].str.replace("_", " "))
+    data = data.assign(
+        group=data["site"] + " · " + _words(data["role"]), skill=_words(data["competency"])
+    )
     scale = max(abs(float(data["gap"].max())), abs(float(data["gap"].min())), 1.0)
     base = alt.Chart(_rows(data)).encode(
-        x=alt.X("competency:N", title="competency"),
+        x=alt.X("skill:N", title="competency", axis=alt.Axis(labelAngle=-30, labelLimit=160)),
         y=alt.Y("group:N", title="site · role"),
     )
     heat = base.mark_rect().encode(
@@ -80,7 +121,7 @@ def gap_heatmap(result: NeedsResult) -> Any:
         tooltip=[
             "site",
             "role",
-            "competency",
+            alt.Tooltip("skill:N", title="competency"),
             "n",
             alt.Tooltip("mean:Q", format=".1f"),
             alt.Tooltip("ci_low:Q", format=".1f", title="CI low"),
@@ -88,9 +129,15 @@ def gap_heatmap(result: NeedsResult) -> Any:
             alt.Tooltip("gap:Q", format=".1f"),
         ],
     )
-    labels = base.mark_text(fontSize=10).encode(text=alt.Text("mean:Q", format=".0f"))
+    # Dark cells (the largest gaps either way) take white figures.
+    labels = base.mark_text(fontSize=11).encode(
+        text=alt.Text("mean:Q", format=".0f"),
+        color=alt.condition(
+            f"abs(datum.gap) > {0.6 * scale:.6g}", alt.value("white"), alt.value("#222")
+        ),
+    )
     title = f"Mean score vs target {result.settings.target_proficiency:g}"
-    return (heat + labels).properties(title=title)
+    return (heat + labels).properties(title=title, width=alt.Step(64), height=alt.Step(28))
 
 
 def priority_matrix(result: NeedsResult) -> Any:
@@ -137,6 +184,7 @@ def km_curves(result: NeedsResult) -> Any:
             {"ci_low": 1.0, "ci_high": 1.0}
         )
     )
+    data = data.assign(site=_sites(data["site"]))
     base = alt.Chart(data).encode(
         x=alt.X("time:Q", title="days since hire"), color=alt.Color("site:N")
     )
@@ -212,11 +260,15 @@ def compliance_coverage(result: NeedsResult) -> Any:
     long = long[long["required"] > 0]
     long["share"] = long["people"] / long["required"]
     long["status_order"] = long["status"].map({s: i for i, s in enumerate(statuses)})
+    long["status"] = long["status"].map(STATUS_LABELS)
+    long["module"] = module_titles(long["module"])
+    long["site"] = _sites(long["site"])
+    labels = [STATUS_LABELS[s] for s in statuses]
     return (
         alt.Chart(_rows(long))
         .mark_bar()
         .encode(
-            y=alt.Y("module:N", title=None),
+            y=alt.Y("module:N", title=None, axis=alt.Axis(labelLimit=280)),
             x=alt.X(
                 "share:Q",
                 stack="normalize",
@@ -225,7 +277,8 @@ def compliance_coverage(result: NeedsResult) -> Any:
             ),
             color=alt.Color(
                 "status:N",
-                scale=alt.Scale(domain=statuses, range=[STATUS_COLOURS[s] for s in statuses]),
+                title="certificate status",
+                scale=alt.Scale(domain=labels, range=[STATUS_COLOURS[s] for s in statuses]),
             ),
             order=alt.Order("status_order:Q"),
             row=alt.Row("site:N", title=None),

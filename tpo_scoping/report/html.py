@@ -215,6 +215,7 @@ def brief_context(scope: Scope, expand: bool = False) -> dict[str, Any]:
                     if k.min_detectable_change is None
                     else _change(k.min_detectable_change, k.unit)
                 ),
+                "mdc_is_text": k.min_detectable_change is None,
                 "detectable": k.detectable,
                 "owner": k.owner,
                 "milestones": ", ".join(f"day {d}: {_level(v, k.unit)}" for d, v in by_day.items()),
