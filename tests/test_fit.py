@@ -134,6 +134,12 @@ def test_each_failure_mode_raises_its_risk(flag: str, risk: str) -> None:
     assert risks_bad[risk].failure_mode and risks_bad[risk].mitigation
     others = {k for k, r in risks_bad.items() if r.severity == "high" and r.failure_mode}
     assert others == {risk}
+    # The raised risk now heads the list; the rest keep their order.
+    listed = [r.key for r in fit_verdict(bad).risks]
+    assert listed[0] == risk
+    assert [k for k in listed if k != risk] == [
+        r.key for r in fit_verdict(good).risks if r.key != risk
+    ]
 
 
 def test_not_ready_when_kpis_or_processes_missing_even_at_scale() -> None:

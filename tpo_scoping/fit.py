@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 
 Recommendation = Literal["tpo", "catalog_licensing", "custom_course_development", "not_ready"]
 Severity = Literal["high", "medium", "low"]
+SEVERITY_ORDER: tuple[Severity, ...] = ("high", "medium", "low")
+"""Risks are listed in this order, the most serious first."""
 
 LABELS = {
     "tpo": "Managed training (TPO)",
@@ -239,7 +241,7 @@ def fit_verdict(
     FitVerdict
         ``recommendation``, a one-sentence ``headline``, the deciding ``reasons``, all
         ``criteria`` with their evidence, and ``risks`` (one per failure mode, plus any from
-        the data).
+        the data), the most serious first.
 
     Examples
     --------
@@ -420,6 +422,7 @@ def fit_verdict(
 
     risks = _failure_mode_risks(profile, kpis)
     risks += _data_risks(profile, needs_dict, economics, recommendation)
+    risks.sort(key=lambda r: SEVERITY_ORDER.index(r.severity))  # stable: the most serious first
     steady_be = economics.get("break_even_fte_steady_team") if economics is not None else None
     headline = _headline(
         recommendation,
