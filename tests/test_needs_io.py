@@ -165,7 +165,7 @@ def test_employees_only_gives_retention_and_no_invented_compliance() -> None:
 
 
 def test_charts_name_modules_statuses_and_sites_as_people_read_them(written) -> None:
-    from tpo_scoping.charts.needs import STATUS_LABELS, WHOLE_TEAM
+    from tpo_scoping.labels import STATUS_LABELS, WHOLE_TEAM
     from tpo_scoping.reference import load_reference
 
     root, _ = written

@@ -172,6 +172,12 @@ def test_needs_app_analyses_uploaded_files_in_memory(tmp_path, monkeypatch) -> N
     first = app.priorities.value.split("<li>")[1].lower()
     assert "manila" in first and "hipaa" in first
     assert list(tmp_path.iterdir()) == []  # nothing written
+    # Sites, modules and the whole-team rows are named, not keyed.
+    titles = load_reference("compliance_catalogue")["modules"]
+    for key in {"hipaa_privacy", "anti_harassment"}:
+        assert titles[key]["title"] in app.compliance.value and key not in app.compliance.value
+    assert "<td>all</td>" not in app.compliance.value + app.retention.value
+    assert "whole team" in app.retention.value and "all modules" in app.compliance.value
     app.controls["export"].click()
     book = openpyxl.load_workbook(io.BytesIO(link_bytes(app.download.value)))
     assert {"priorities", "gaps", "retention", "compliance"} <= set(book.sheetnames)

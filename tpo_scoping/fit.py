@@ -41,7 +41,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from tpo_scoping.reference import domain_label, load_reference
+from tpo_scoping.labels import domain_label
+from tpo_scoping.reference import load_reference
 
 if TYPE_CHECKING:
     from tpo_scoping.profile import Profile
@@ -334,7 +335,7 @@ def fit_verdict(
             "compliance",
             "compliance-sensitive domain",
             bool(regulated_domains),
-            ", ".join(domain_labels) if domain_labels else "no regulated domain listed",
+            "; ".join(domain_labels) if domain_labels else "no regulated domain listed",
             tpo_guide,
         ),
         Criterion("no_ld", "no internal L&D capacity", no_ld, ld_detail, tpo_guide),

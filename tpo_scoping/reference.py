@@ -44,15 +44,3 @@ def load_reference(name: str) -> dict[str, Any]:
     if not isinstance(data, dict):  # pragma: no cover - packaging error
         raise RuntimeError(f"reference file {name}.yaml is not a mapping")
     return data
-
-
-def domain_label(key: str) -> str:
-    """How the compliance catalogue names a domain (the key itself if it has no label).
-
-    >>> domain_label("healthcare")
-    'Healthcare (US HIPAA)'
-    >>> domain_label("not_in_the_catalogue")
-    'not_in_the_catalogue'
-    """
-    domain = load_reference("compliance_catalogue")["domains"].get(key) or {}
-    return str(domain.get("label", key))

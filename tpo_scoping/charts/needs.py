@@ -21,25 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from tpo_scoping.labels import STATUS_LABELS, module_title, site_label, words
+
 if TYPE_CHECKING:
     from tpo_scoping.needs import NeedsResult
 
 MAX_ROWS = 5000
 """altair refuses larger inline datasets by default."""
-
-STATUS_LABELS = {
-    "current": "current",
-    "expiring_30": "expires in 0–30 days",
-    "expiring_60": "expires in 31–60 days",
-    "expiring_90": "expires in 61–90 days",
-    "overdue": "overdue",
-    "never_completed": "never completed",
-    "not_yet_due": "not yet due (new hire)",
-}
-"""How the charts name each certificate status (see :mod:`tpo_scoping.needs.compliance`)."""
-
-WHOLE_TEAM = "whole team"
-"""How the charts name the rows the analyses key ``site == "all"``."""
 
 STATUS_COLOURS = {
     "current": "#2a9d8f",
@@ -63,27 +51,7 @@ def _rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _words(values: pd.Series) -> pd.Series:
     """Keys as words: ``hipaa_privacy`` -> ``hipaa privacy``."""
-    return values.astype(str).str.replace("_", " ")
-
-
-def _sites(values: pd.Series) -> pd.Series:
-    """Site names, with the whole-team rows (``all``) named as such."""
-    return values.astype(str).replace({"all": WHOLE_TEAM})
-
-
-def module_titles(keys: pd.Series) -> pd.Series:
-    """Compliance modules by their catalogue titles; keys the catalogue lacks, as words.
-
-    >>> module_titles(pd.Series(["hipaa_privacy", "house_rules"])).tolist()
-    ['HIPAA Privacy Rule training', 'house rules']
-    """
-    from tpo_scoping.reference import load_reference
-
-    modules = load_reference("compliance_catalogue")["modules"]
-    return pd.Series(
-        [str((modules.get(k) or {}).get("title", str(k).replace("_", " "))) for k in keys],
-        index=keys.index,
-    )
+    return values.map(words)
 
 
 def _empty(title: str) -> Any:
@@ -184,7 +152,7 @@ def km_curves(result: NeedsResult) -> Any:
             {"ci_low": 1.0, "ci_high": 1.0}
         )
     )
-    data = data.assign(site=_sites(data["site"]))
+    data = data.assign(site=data["site"].map(site_label))
     base = alt.Chart(data).encode(
         x=alt.X("time:Q", title="days since hire"), color=alt.Color("site:N")
     )
@@ -261,8 +229,8 @@ def compliance_coverage(result: NeedsResult) -> Any:
     long["share"] = long["people"] / long["required"]
     long["status_order"] = long["status"].map({s: i for i, s in enumerate(statuses)})
     long["status"] = long["status"].map(STATUS_LABELS)
-    long["module"] = module_titles(long["module"])
-    long["site"] = _sites(long["site"])
+    long["module"] = long["module"].map(module_title)
+    long["site"] = long["site"].map(site_label)
     labels = [STATUS_LABELS[s] for s in statuses]
     return (
         alt.Chart(_rows(long))

@@ -113,11 +113,12 @@ def _needs_context(scope: Scope) -> dict[str, Any] | None:
 
     data = scope.needs.to_dict() if hasattr(scope.needs, "to_dict") else dict(scope.needs)
     from tpo_scoping.fit import low_retention_sites
+    from tpo_scoping.labels import site_label
 
     low = set(low_retention_sites(data))
     retention = [
         {
-            "site": "whole team" if r.get("site") == "all" else r.get("site"),
+            "site": site_label(r.get("site")),
             "estimate": _level(r.get("estimate"), "share"),
             "ci": f"{_level(r.get('ci_low'), 'share')} – {_level(r.get('ci_high'), 'share')}",
             "at_risk": r.get("site") in low,
@@ -127,7 +128,7 @@ def _needs_context(scope: Scope) -> dict[str, Any] | None:
     ]
     by_site: dict[str, dict[str, float]] = {}
     for row in data.get("compliance") or []:
-        site = "whole team" if row.get("site") == "all" else str(row.get("site"))
+        site = site_label(row.get("site"))
         agg = by_site.setdefault(site, {"current": 0.0, "required": 0.0, "overdue": 0, "never": 0})
         current = float(row.get("current", 0) or 0)
         overdue = float(row.get("overdue", 0) or 0)
@@ -247,7 +248,7 @@ def brief_context(scope: Scope, expand: bool = False) -> dict[str, Any]:
     plan_chart = _svg(plan_gantt_chart, plan)
     kpi_chart = _svg(kpi_milestone_chart, scope.kpis)
     sites = ", ".join(f"{s.label} ({s.country})" for s in profile.sites)
-    from tpo_scoping.reference import domain_label
+    from tpo_scoping.labels import domain_label
 
     domains = "; ".join(domain_label(d) for d in profile.compliance_domains)
     return {

@@ -63,7 +63,7 @@ def apps_html(entries: tuple[AppEntry, ...] = APPS) -> str:
 
 def prospect_html(profile: Any) -> str:
     sites = ", ".join(f"{html.escape(s.label)} ({s.fte} FTE)" for s in profile.sites)
-    from tpo_scoping.reference import domain_label
+    from tpo_scoping.labels import domain_label
 
     domains = "; ".join(html.escape(domain_label(d)) for d in profile.compliance_domains)
     return (

@@ -22,6 +22,7 @@ import ipywidgets as widgets
 import traitlets
 
 from tpo_scoping.errors import InputError
+from tpo_scoping.labels import module_title, site_label
 from tpo_scoping.ui._common import (
     AppShell,
     ChartSlot,
@@ -121,7 +122,7 @@ def priorities_html(priorities: list[Mapping[str, Any]], top: int = 8) -> str:
 def retention_html(retention: list[Mapping[str, Any]]) -> str:
     rows = [
         [
-            html.escape(str(r["site"])),
+            html.escape(site_label(r["site"])),
             f"{_pct(r['estimate'])} ({_pct(r['ci_low'])}–{_pct(r['ci_high'])})",
             str(r.get("n", "")),
         ]
@@ -134,8 +135,8 @@ def retention_html(retention: list[Mapping[str, Any]]) -> str:
 def compliance_html(compliance: list[Mapping[str, Any]]) -> str:
     rows = [
         [
-            html.escape(str(c["site"])),
-            html.escape(str(c["module"]).replace("_", " ")),
+            html.escape(site_label(c["site"])),
+            html.escape(module_title(c["module"])),
             _pct(c.get("coverage")),
             _pct(c.get("on_time")),
             str(c.get("overdue", 0)),
