@@ -17,6 +17,7 @@ from tpo_scoping.economics import break_even
 from tpo_scoping.fit import fit_verdict
 from tpo_scoping.profile import load_profile, parse_profile
 from tpo_scoping.reference import load_reference
+from tpo_scoping.ui._common import STALE
 from tpo_scoping.ui.needs_app import NeedsApp
 from tpo_scoping.ui.scoping_calculator import ScopingCalculator
 
@@ -92,8 +93,11 @@ def test_scoping_bad_input_is_explained(scoping: ScopingCalculator) -> None:
     row.country.value = "XX"
     assert "not an ISO 3166-1 alpha-2 country code" in scoping.profile_message.text
     assert "Fix the input" in scoping.verdict.value and scoping.scope is before
+    outputs = [scoping.summary, scoping.kpi_table, scoping.breakeven_chart, scoping.cost_chart]
+    assert all(STALE in o._dom_classes for o in outputs)  # from the earlier inputs: greyed
     row.country.value = "PH"
     assert scoping.profile_message.text == "" and scoping.scope is not before
+    assert not any(STALE in o._dom_classes for o in outputs)
 
 
 def test_scoping_save_and_load_round_trip(scoping: ScopingCalculator) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from tpo_scoping.economics import break_even
 from tpo_scoping.profile import parse_profile
-from tpo_scoping.ui._common import money
+from tpo_scoping.ui._common import STALE, money
 from tpo_scoping.ui.breakeven_calculator import BreakEvenCalculator
 
 
@@ -70,8 +70,10 @@ def test_bad_input_shows_a_message_and_freezes_the_answer(app: BreakEvenCalculat
     assert "Offshore team today" in app.controls["fte"].message.text
     assert "Fix the highlighted answer" in app.answer.value
     assert app.result is before
+    assert STALE in app.chart_box._dom_classes  # the chart still shows the earlier team
     app.controls["fte"].type("80")
     assert app.controls["fte"].message.text == "" and app.result.team_fte_now == 80
+    assert STALE not in app.chart_box._dom_classes
 
 
 def test_prefill_from_the_link(app: BreakEvenCalculator) -> None:

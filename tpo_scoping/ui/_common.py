@@ -504,7 +504,21 @@ TABLE_CSS = """<style>
 .tpo-msg { line-height: 1.35; }
 /* A field's message wraps under its input instead of widening its column. */
 .tpo-field > .tpo-message { width: 0; min-width: 100%; }
+/* Outputs computed from earlier inputs, while a field is wrong. */
+.tpo-stale { opacity: 0.35; transition: opacity 0.2s; }
 </style>"""
+
+STALE = "tpo-stale"
+"""The class that greys out outputs while the inputs they came from are no longer on screen."""
+
+
+def show_stale(outputs: list[widgets.Widget], stale: bool) -> None:
+    """Grey out ``outputs`` (or restore them): a wrong field leaves them from earlier inputs."""
+    for output in outputs:
+        if stale:
+            output.add_class(STALE)
+        else:
+            output.remove_class(STALE)
 
 
 # --------------------------------------------------------------------------------------------

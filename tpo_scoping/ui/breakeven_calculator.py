@@ -33,6 +33,7 @@ from tpo_scoping.ui._common import (
     money,
     parse_number,
     parse_query,
+    show_stale,
 )
 
 TRAINING_LABELS = {
@@ -322,12 +323,14 @@ class BreakEvenCalculator(AppShell):
             self.answer.value = (
                 '<p style="color:#8a5a00">Fix the highlighted answer to update the estimate.</p>'
             )
+            show_stale([self.chart_box], True)
             return
         profile = self.profile()
         result = break_even(
             profile, horizon_months=HORIZON_MONTHS, simulations=0, sensitivity=False
         )
         self.status.clear()
+        show_stale([self.chart_box], False)
         self.answer.value = answer_html(result, float(self.controls["fte"].value))
         self.result = result
         self.revision += 1

@@ -40,6 +40,7 @@ from tpo_scoping.ui._common import (
     safe_filename,
     sample_profile,
     shared_model,
+    show_stale,
 )
 from tpo_scoping.ui.breakeven_calculator import TRAINING_LABELS
 from tpo_scoping.ui.kpi_drafter import kpi_table_html, profile_from_upload
@@ -538,6 +539,10 @@ class ScopingCalculator(AppShell):
         profile = self.profile()
         return build_scope(profile, needs=self._needs_result(), simulations=simulations, seed=0)
 
+    def _outputs(self) -> list[widgets.Widget]:
+        """What the verdict's inputs also drive: the summary, the KPIs and the charts."""
+        return [self.summary, self.kpi_table, self.breakeven_chart, self.cost_chart]
+
     @guarded("scoping the engagement", lambda self: self.status)
     def _recompute(self) -> None:
         try:
@@ -548,7 +553,9 @@ class ScopingCalculator(AppShell):
                 '<p style="color:#8a5a00">Fix the input marked on the left to update the '
                 "verdict.</p>"
             )
+            show_stale(self._outputs(), True)
             return
+        show_stale(self._outputs(), False)
         if self._data_warning:
             self.profile_message.show(self._data_warning, "warning")
         else:
