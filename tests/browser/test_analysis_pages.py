@@ -29,6 +29,12 @@ def test_scoping_calculator(page: Page, voila_server: VoilaServer, tmp_path: Pat
     # Both charts share one copy of the vega bundle, fetched from the server, not inlined.
     assert sum("/tpo-assets/" in url for url in page.local) == 1
     assert_clean(page)
+    # At 1280 px the charts and the KPI table fit their places: nothing is cut off or scrolls.
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('.tpo-chart, .tpo-kpi-table')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.className)"""
+    )
+    assert overflowing == []
     page.screenshot_to("scoping_calculator")
     before = verdict.inner_text()
 

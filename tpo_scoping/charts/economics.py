@@ -32,6 +32,13 @@ def _option_scale(keys: list[str]) -> Any:
     return alt.Scale(domain=labels, range=colours)
 
 
+def _option_legend(width: int) -> Any:
+    """The options' legend under a chart: three columns when the chart is wide, else two."""
+    import altair as alt
+
+    return alt.Legend(orient="bottom", columns=3 if width >= 560 else 2, labelLimit=260)
+
+
 def cost_vs_fte_chart(
     result: BreakEvenResult, highlight_fte: float | None = None, width: int = 600
 ) -> Any:
@@ -71,7 +78,7 @@ def cost_vs_fte_chart(
                 "label:N",
                 title="Option",
                 scale=_option_scale(list(OPTIONS)),
-                legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
+                legend=_option_legend(width),
             ),
             tooltip=[
                 alt.Tooltip("label:N", title="Option"),
@@ -146,7 +153,7 @@ def cumulative_cost_chart(result: BreakEvenResult, width: int = 600) -> Any:
                 "label:N",
                 title="Option",
                 scale=_option_scale(keys),
-                legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
+                legend=_option_legend(width),
             ),
             strokeDash=alt.StrokeDash(
                 "practice:N",

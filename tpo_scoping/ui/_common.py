@@ -504,6 +504,8 @@ TABLE_CSS = """<style>
 .tpo-msg { line-height: 1.35; }
 /* A field's message wraps under its input instead of widening its column. */
 .tpo-field > .tpo-message { width: 0; min-width: 100%; }
+/* Wide tables and charts scroll inside their column rather than being cut off. */
+.tpo-chart, .tpo-kpi-table { max-width: 100%; overflow-x: auto; }
 /* Outputs computed from earlier inputs, while a field is wrong. */
 .tpo-stale { opacity: 0.35; transition: opacity 0.2s; }
 </style>"""

@@ -62,6 +62,10 @@ READINESS_LABELS = {
 }
 
 MAX_SITES = 12
+CHART_WIDTH = 460
+"""Plot width of the two charts (px): with their axes they fit the results column (56 % of the
+page) on a 1280-px screen shared in a call."""
+
 SITE_COLUMNS = ("Country", "Site name", "FTE today")
 SITE_WIDTHS = ("60px", "160px", "90px")
 """Column headers of the sites table and the width of each column's input."""
@@ -364,8 +368,6 @@ class ScopingCalculator(AppShell):
                 self.breakeven_chart,
                 heading("Cost over time by option"),
                 self.cost_chart,
-                heading("Draft KPIs"),
-                self.kpi_table,
             ]
         )
         super().__init__(
@@ -380,6 +382,9 @@ class ScopingCalculator(AppShell):
                     [inputs, outputs],
                     layout=widgets.Layout(width="100%", align_items="flex-start"),
                 ),
+                # Ten columns: the KPI table takes the page's width, under both columns.
+                heading("Draft KPIs"),
+                self.kpi_table,
             ]
         )
         inputs.layout.width = "44%"
@@ -593,9 +598,11 @@ class ScopingCalculator(AppShell):
 
         result = self.scope.break_even
         self.breakeven_chart.show(
-            cost_vs_fte_chart(result, highlight_fte=float(self.scope.profile.total_fte))
+            cost_vs_fte_chart(
+                result, highlight_fte=float(self.scope.profile.total_fte), width=CHART_WIDTH
+            )
         )
-        self.cost_chart.show(cumulative_cost_chart(result))
+        self.cost_chart.show(cumulative_cost_chart(result, width=CHART_WIDTH))
 
     # -- files ---------------------------------------------------------------------------
 
