@@ -64,6 +64,26 @@ def test_table_says_why_a_kpi_has_no_detectable_change(app: KpiDrafter) -> None:
         assert "larger than any possible change" in kpi.detectability_note
 
 
+def test_baselines_come_from_the_sample_prospects_data(app: KpiDrafter) -> None:
+    from tpo_scoping.scope import analyse, load_data
+
+    profile = app.profile
+    assert profile.data is not None and profile.data.path  # the sample ships its data
+    needs = analyse(load_data(None, profile), profile, None, with_impact=False)
+    expected = draft_kpis(profile, needs, ambition=0.5, cadence="monthly")
+    drafted = {k.key: k for k in app.draft.kpis}
+    for kpi in expected.kpis:
+        assert drafted[kpi.key].baseline == pytest.approx(kpi.baseline)
+        assert drafted[kpi.key].baseline_is_default is kpi.baseline_is_default
+    assert any(not k.baseline_is_default for k in app.draft.kpis)
+    assert "prospect data" in app.table.value
+    # Without its data the drafter falls back to the packaged defaults, and says so.
+    bare = KpiDrafter(with_data=False)
+    bare.launch()
+    assert all(k.baseline_is_default for k in bare.draft.kpis)
+    assert "prospect data" not in bare.table.value
+
+
 def test_ambition_zero_keeps_baselines_and_one_reaches_best_quartile(app: KpiDrafter) -> None:
     app.controls["ambition"].value = 0.0
     for kpi in app.draft.kpis:
@@ -79,7 +99,9 @@ def test_ambition_zero_keeps_baselines_and_one_reaches_best_quartile(app: KpiDra
 def test_cadence_changes_detectability_like_the_library(app: KpiDrafter) -> None:
     app.controls["cadence"].value = "quarterly"
     try:
-        expected = draft_kpis(app.profile, ambition=0.5, cadence="quarterly")
+        expected = draft_kpis(
+            app.profile, app.profile_data.result, ambition=0.5, cadence="quarterly"
+        )
         quarterly = [k.n_per_period for k in app.draft.kpis]
         assert quarterly == [k.n_per_period for k in expected.kpis]
         assert app.draft.cadence == "quarterly"

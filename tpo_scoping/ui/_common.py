@@ -546,6 +546,46 @@ def sample_profile(key: str = SAMPLE_KEY) -> Any:
     return Profile.model_validate(fields)
 
 
+class ProfileData:
+    """The needs analysis of a profile's own performance data, computed once per profile.
+
+    The calculators read its gaps, compliance and KPI baselines. :meth:`analyse` is pure (an
+    app's :meth:`AppShell.prepare` runs it in the background); :meth:`of` remembers the last
+    profile's result. A profile without data, or an app built without it, gives ``None``.
+    """
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.result: Any = None
+        self.warning = ""
+        self._profile: Any = None
+
+    def analyse(self, profile: Any) -> tuple[Any, str]:
+        """The analysis of ``profile``'s data and, when it could not be used, why."""
+        if not self.enabled or profile.data is None or not profile.data.path:
+            return None, ""
+        from tpo_scoping.scope import analyse, load_data
+
+        try:
+            # The apps read gaps, compliance and baselines, never the training-impact models.
+            return analyse(load_data(None, profile), profile, None, with_impact=False), ""
+        except InputError as exc:
+            return None, (
+                "The profile's performance data could not be used: " + input_error_text(exc)
+            )
+
+    def remember(self, profile: Any, result: Any, warning: str) -> None:
+        self._profile, self.result, self.warning = profile, result, warning
+
+    def of(self, profile: Any) -> Any:
+        """The analysis of ``profile``'s data (computed unless it was the last one asked)."""
+        if profile is None:
+            return None
+        if self._profile is not profile:
+            self.remember(profile, *self.analyse(profile))
+        return self.result
+
+
 def sample_data_path(key: str = SAMPLE_KEY) -> Any:
     """Folder of the sample prospect's performance data in a checkout, or None."""
     from pathlib import Path

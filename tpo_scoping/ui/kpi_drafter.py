@@ -22,6 +22,7 @@ from tpo_scoping.ui._common import (
     AppShell,
     HtmlBlock,
     MessageBox,
+    ProfileData,
     download_link,
     guarded,
     heading,
@@ -148,7 +149,8 @@ class KpiDrafter(AppShell):
     profile = traitlets.Any()
     draft = traitlets.Any(None, allow_none=True)
 
-    def __init__(self, profile: Any = None) -> None:
+    def __init__(self, profile: Any = None, *, with_data: bool = True) -> None:
+        self.profile_data = ProfileData(enabled=with_data)
         self.title = heading("KPI drafter", 2)
         ambition = widgets.FloatSlider(
             value=0.5,
@@ -228,8 +230,14 @@ class KpiDrafter(AppShell):
         self._first_profile()
         self._show_prospect()
 
+    def prepare(self) -> Any:
+        """The first profile's needs analysis (its KPI baselines), when it has data."""
+        super().prepare()
+        profile = self._first_profile()
+        return (profile, *self.profile_data.analyse(profile))
+
     def show_answer(self) -> None:
-        self.prepared()
+        self.profile_data.remember(*self.prepared())
         self._recompute()
 
     def answer_key(self) -> str | None:
@@ -247,10 +255,14 @@ class KpiDrafter(AppShell):
 
         draft = draft_kpis(
             self.profile,
+            self.profile_data.of(self.profile),
             ambition=float(self.controls["ambition"].value),
             cadence=self.controls["cadence"].value,
         )
-        self.status.clear()
+        if self.profile_data.warning:
+            self.status.show(self.profile_data.warning, "warning")
+        else:
+            self.status.clear()
         self.download.value = ""
         self.table.value = kpi_table_html(draft)
         self.notes.value = "".join(

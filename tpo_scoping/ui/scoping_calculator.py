@@ -32,6 +32,7 @@ from tpo_scoping.ui._common import (
     HtmlBlock,
     MessageBox,
     NumberField,
+    ProfileData,
     download_link,
     guarded,
     heading,
@@ -237,10 +238,7 @@ class ScopingCalculator(AppShell):
         from tpo_scoping.reference import load_reference
 
         self.with_charts = charts
-        self.with_needs = with_needs
-        self._needs: Any = None
-        self._needs_for: Any = None
-        self._data_warning = ""
+        self.profile_data = ProfileData(enabled=with_needs)
         self._loading = False
         defaults = default_assumptions()
         catalogue = load_reference("compliance_catalogue")["domains"]
@@ -495,13 +493,13 @@ class ScopingCalculator(AppShell):
         """The first profile and the needs analysis of its data (no widgets)."""
         super().prepare()
         profile = self._first_profile()
-        return (profile, *self._analyse_data(profile))
+        return (profile, *self.profile_data.analyse(profile))
 
     def show_inputs(self) -> None:
         self.set_profile(self._first_profile())
 
     def show_answer(self) -> None:
-        self._remember_needs(*self.prepared())
+        self.profile_data.remember(*self.prepared())
         self._recompute()
 
     def answer_key(self) -> str | None:
@@ -513,36 +511,12 @@ class ScopingCalculator(AppShell):
         if self.ready and not self._loading and not self.settle():
             self._recompute()
 
-    def _analyse_data(self, profile: Any) -> tuple[Any, str]:
-        """The needs analysis of the profile's own data, or why it could not be used."""
-        if not self.with_needs or profile.data is None or not profile.data.path:
-            return None, ""
-        from tpo_scoping.scope import analyse, load_data
-
-        try:
-            # The scope reads gaps, compliance and baselines, never the training-impact models.
-            return analyse(load_data(None, profile), profile, None, with_impact=False), ""
-        except InputError as exc:
-            return None, (
-                "The profile's performance data could not be used: " + input_error_text(exc)
-            )
-
-    def _remember_needs(self, profile: Any, needs: Any, warning: str) -> None:
-        self._needs_for, self._needs, self._data_warning = profile, needs, warning
-
-    def _needs_result(self) -> Any:
-        """The needs analysis of the loaded profile's data (computed once per loaded profile)."""
-        if self._profile is None:
-            return None
-        if self._needs_for is not self._profile:
-            self._remember_needs(self._profile, *self._analyse_data(self._profile))
-        return self._needs
-
     def _build_scope(self, simulations: int = 0) -> Any:
         from tpo_scoping.scope import build_scope
 
         profile = self.profile()
-        return build_scope(profile, needs=self._needs_result(), simulations=simulations, seed=0)
+        needs = self.profile_data.of(self._profile)
+        return build_scope(profile, needs=needs, simulations=simulations, seed=0)
 
     def _outputs(self) -> list[widgets.Widget]:
         """What the verdict's inputs also drive: the summary, the KPIs and the charts."""
@@ -561,8 +535,8 @@ class ScopingCalculator(AppShell):
             show_stale(self._outputs(), True)
             return
         show_stale(self._outputs(), False)
-        if self._data_warning:
-            self.profile_message.show(self._data_warning, "warning")
+        if self.profile_data.warning:
+            self.profile_message.show(self.profile_data.warning, "warning")
         else:
             self.profile_message.clear()
         self.status.clear()
