@@ -11,8 +11,9 @@ import openpyxl
 import pytest
 
 from tpo_scoping.kpis import draft_kpis
+from tpo_scoping.labels import kpi_level
 from tpo_scoping.profile import parse_profile
-from tpo_scoping.ui.kpi_drafter import KpiDrafter, format_kpi_value, kpi_rows
+from tpo_scoping.ui.kpi_drafter import KpiDrafter, kpi_rows
 
 
 def upload_value(name: str, content: bytes) -> tuple[dict, ...]:
@@ -41,7 +42,7 @@ def test_launch_drafts_for_the_sample_prospect(app: KpiDrafter) -> None:
     assert app.draft is not None and len(app.draft.kpis) >= 4
     for kpi in app.draft.kpis:
         assert kpi.name in app.table.value
-        assert format_kpi_value(kpi.target, kpi.unit) in app.table.value
+        assert kpi_level(kpi.target, kpi.unit) in app.table.value
 
 
 def test_table_says_why_a_kpi_has_no_detectable_change(app: KpiDrafter) -> None:

@@ -1,7 +1,8 @@
-"""How the workbench names its keys to people: domains, modules, statuses, sites, competencies.
+"""How the workbench writes things for people: the names of its keys, and KPI levels.
 
 Analyses key everything by short identifiers (``healthcare``, ``hipaa_privacy``,
-``never_completed``, the site ``all``); the apps, charts and the brief show these names instead.
+``never_completed``, the site ``all``) and keep shares as fractions; the apps, charts and the
+brief show these names and formats instead, the same everywhere.
 
 Examples
 --------
@@ -63,3 +64,38 @@ def module_title(key: object) -> str:
 def site_label(site: object) -> str:
     """A site's name, with the whole-team rows (``all``) named as such."""
     return WHOLE_TEAM if site == "all" else str(site)
+
+
+def kpi_level(value: float | None, unit: str) -> str:
+    """A KPI level as people read it: shares as percentages, scores out of 5, units spelled out.
+
+    Scores keep two decimals: a target a tenth of a point above its baseline must not read the
+    same as the baseline.
+
+    >>> kpi_level(0.834, "share"), kpi_level(14.96, "weeks"), kpi_level(4.583, "score 1-5")
+    ('83.4 %', '15.0 weeks', '4.58 / 5')
+    >>> kpi_level(None, "share")
+    '–'
+    """
+    if value is None:
+        return "–"
+    if unit == "share":
+        return f"{value * 100:.1f} %"
+    if unit == "score 1-5":
+        return f"{value:.2f} / 5"
+    return f"{value:.1f} {unit}"
+
+
+def kpi_change(value: float | None, unit: str) -> str:
+    """A change in a KPI: shares in percentage points, scores in points; '' when there is none.
+
+    >>> kpi_change(0.067, "share"), kpi_change(0.12, "score 1-5"), kpi_change(9.05, "weeks")
+    ('6.7 points', '0.12 points', '9.1 weeks')
+    """
+    if value is None:
+        return ""
+    if unit == "share":
+        return f"{value * 100:.1f} points"
+    if unit == "score 1-5":
+        return f"{value:.2f} points"
+    return f"{value:.1f} {unit}"

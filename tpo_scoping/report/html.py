@@ -11,26 +11,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from tpo_scoping.labels import domain_label, kpi_change, kpi_level, site_label
+
 if TYPE_CHECKING:
     from tpo_scoping.scope import Scope
 
 log = logging.getLogger(__name__)
-
-
-def _level(value: Any, unit: str) -> str:
-    if value is None:
-        return "–"
-    if unit == "share":
-        return f"{value * 100:.1f} %"
-    if unit == "score 1-5":
-        return f"{value:.2f} / 5"
-    return f"{value:.3g} {unit}"
-
-
-def _change(value: float, unit: str) -> str:
-    if unit == "share":
-        return f"{value * 100:.1f} pts"
-    return f"{value:.3g} {unit}"
 
 
 def _money(value: Any) -> str:
@@ -113,14 +99,13 @@ def _needs_context(scope: Scope) -> dict[str, Any] | None:
 
     data = scope.needs.to_dict() if hasattr(scope.needs, "to_dict") else dict(scope.needs)
     from tpo_scoping.fit import low_retention_sites
-    from tpo_scoping.labels import site_label
 
     low = set(low_retention_sites(data))
     retention = [
         {
             "site": site_label(r.get("site")),
-            "estimate": _level(r.get("estimate"), "share"),
-            "ci": f"{_level(r.get('ci_low'), 'share')} – {_level(r.get('ci_high'), 'share')}",
+            "estimate": kpi_level(r.get("estimate"), "share"),
+            "ci": f"{kpi_level(r.get('ci_low'), 'share')} – {kpi_level(r.get('ci_high'), 'share')}",
             "at_risk": r.get("site") in low,
         }
         for r in data.get("retention") or []
@@ -140,7 +125,7 @@ def _needs_context(scope: Scope) -> dict[str, Any] | None:
     compliance = [
         {
             "site": site,
-            "coverage": _level(a["current"] / a["required"], "share") if a["required"] else "–",
+            "coverage": kpi_level(a["current"] / a["required"], "share") if a["required"] else "–",
             "overdue": f"{a['overdue']:.0f}",
             "never": f"{a['never']:.0f}",
         }
@@ -203,23 +188,25 @@ def brief_context(scope: Scope, expand: bool = False) -> dict[str, Any]:
                 "definition": k.definition,
                 "formula": k.formula,
                 "data_source": k.data_source,
-                "baseline": _level(k.baseline, k.unit),
+                "baseline": kpi_level(k.baseline, k.unit),
                 "is_default": k.baseline_is_default,
                 "baseline_source": k.baseline_source,
-                "best_quartile": _level(k.best_quartile, k.unit),
+                "best_quartile": kpi_level(k.best_quartile, k.unit),
                 "best_quartile_source": k.best_quartile_source,
-                "day90": _level(by_day.get(90), k.unit),
-                "day180": _level(by_day.get(180), k.unit),
-                "target": _level(k.target, k.unit),
+                "day90": kpi_level(by_day.get(90), k.unit),
+                "day180": kpi_level(by_day.get(180), k.unit),
+                "target": kpi_level(k.target, k.unit),
                 "mdc": (
                     k.no_detectable_change
                     if k.min_detectable_change is None
-                    else _change(k.min_detectable_change, k.unit)
+                    else kpi_change(k.min_detectable_change, k.unit)
                 ),
                 "mdc_is_text": k.min_detectable_change is None,
                 "detectable": k.detectable,
                 "owner": k.owner,
-                "milestones": ", ".join(f"day {d}: {_level(v, k.unit)}" for d, v in by_day.items()),
+                "milestones": ", ".join(
+                    f"day {d}: {kpi_level(v, k.unit)}" for d, v in by_day.items()
+                ),
                 "note": k.detectability_note,
             }
         )
@@ -248,8 +235,6 @@ def brief_context(scope: Scope, expand: bool = False) -> dict[str, Any]:
     plan_chart = _svg(plan_gantt_chart, plan)
     kpi_chart = _svg(kpi_milestone_chart, scope.kpis)
     sites = ", ".join(f"{s.label} ({s.country})" for s in profile.sites)
-    from tpo_scoping.labels import domain_label
-
     domains = "; ".join(domain_label(d) for d in profile.compliance_domains)
     return {
         "prospect": profile.prospect,

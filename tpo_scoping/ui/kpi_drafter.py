@@ -18,6 +18,7 @@ import ipywidgets as widgets
 import traitlets
 
 from tpo_scoping.errors import InputError
+from tpo_scoping.labels import kpi_change, kpi_level
 from tpo_scoping.ui._common import (
     AppShell,
     HtmlBlock,
@@ -33,30 +34,6 @@ from tpo_scoping.ui._common import (
 )
 
 MAX_PROFILE_UPLOAD = 1_000_000
-
-
-def format_kpi_value(value: float | None, unit: str) -> str:
-    """A KPI level as people read it: shares as percentages, other units spelled out.
-
-    Examples
-    --------
-    >>> format_kpi_value(0.834, "share"), format_kpi_value(14.96, "weeks")
-    ('83.4 %', '15.0 weeks')
-    """
-    if value is None:
-        return "–"
-    if unit == "share":
-        return f"{value * 100:.1f} %"
-    return f"{value:.1f} {unit}"
-
-
-def format_kpi_change(value: float | None, unit: str) -> str:
-    """A change in a KPI: shares in percentage points; '' when there is none."""
-    if value is None:
-        return ""
-    if unit == "share":
-        return f"{value * 100:.1f} points"
-    return f"{value:.1f} {unit}"
 
 
 def kpi_rows(draft: Any) -> tuple[list[str], list[list[str]]]:
@@ -77,11 +54,11 @@ def kpi_rows(draft: Any) -> tuple[list[str], list[list[str]]]:
         rows.append(
             [
                 f"<b>{html.escape(k.name)}</b>",
-                f"{format_kpi_value(k.baseline, k.unit)}"
+                f"{kpi_level(k.baseline, k.unit)}"
                 f'<br><span style="color:#667;font-size:11px">{source}</span>',
-                f"<b>{format_kpi_value(k.target, k.unit)}</b>",
-                *[format_kpi_value(by_day.get(d), k.unit) for d in days],
-                format_kpi_change(k.min_detectable_change, k.unit) or k.no_detectable_change,
+                f"<b>{kpi_level(k.target, k.unit)}</b>",
+                *[kpi_level(by_day.get(d), k.unit) for d in days],
+                kpi_change(k.min_detectable_change, k.unit) or k.no_detectable_change,
                 verdict,
             ]
         )
