@@ -243,7 +243,7 @@ def test_no_crossing_gives_null_with_a_reason() -> None:
         steady(50, "growth: {hires_per_quarter: 30}\n"), simulations=0, sensitivity=False
     )
     assert growing.break_even_fte is None
-    assert "at 1 FTE" in growing.break_even_reason
+    assert "from 1 FTE up" in growing.break_even_reason
     assert growing.to_dict()["break_even_reason"] == growing.break_even_reason
 
 
@@ -398,7 +398,7 @@ def test_the_no_break_even_reason_reads_as_a_sentence() -> None:
     sample = load_profile(SAMPLES / "growing_healthcare" / "profile.yaml")
     result = break_even(sample, simulations=0, sensitivity=False).to_dict()
     assert result["break_even_fte"] is None
-    assert result["break_even_reason"].startswith(
-        "TPO (managed training) already costs no more than catalog licensing over the horizon"
-        " for a team starting at 1 FTE"
+    assert result["break_even_reason"] == (
+        "TPO (managed training) costs no more than catalog licensing over the horizon at every"
+        " starting team size, from 1 FTE up, so there is no break-even to reach"
     )

@@ -82,9 +82,8 @@ def break_even_between(
     if diff[0] <= 0:
         return Crossing(
             None,
-            f"{name} already costs no more than {mid_sentence(other_name)} over the horizon"
-            " for a team starting at 1 FTE, the smallest compared; there is no break-even to"
-            " reach",
+            f"{name} costs no more than {mid_sentence(other_name)} over the horizon at every"
+            " starting team size, from 1 FTE up, so there is no break-even to reach",
         )
     below = np.flatnonzero(diff <= 0)
     if below.size == 0:
