@@ -31,7 +31,7 @@ def be_key(result: object) -> float:
     fte, reason = result.break_even_fte, result.break_even_reason  # type: ignore[attr-defined]
     if fte is not None:
         return float(fte)
-    return 0.0 if "at 1 FTE" in reason else math.inf
+    return 0.0 if "from 1 FTE up" in reason else math.inf
 
 
 def run(p: object, **overrides: float) -> object:

@@ -26,6 +26,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tpo_scoping.labels import kpi_level
 from tpo_scoping.reference import load_reference
 
 if TYPE_CHECKING:
@@ -133,12 +134,6 @@ def _defaults() -> dict[str, Any]:
     return {k: v["value"] for k, v in load_reference("engagement_defaults")["clauses"].items()}
 
 
-def _level(value: float, unit: str) -> str:
-    if unit == "share":
-        return f"{value * 100:.1f} %"
-    return f"{value:.3g} {unit}"
-
-
 def _money(value: float) -> str:
     return f"USD {value:,.0f}"
 
@@ -219,11 +214,11 @@ def draft_clauses(
         kpi_rows.append(
             {
                 "name": k.name,
-                "baseline_text": _level(k.baseline, k.unit),
+                "baseline_text": kpi_level(k.baseline, k.unit),
                 "baseline_is_default": k.baseline_is_default,
-                "target_text": _level(k.target, k.unit),
+                "target_text": kpi_level(k.target, k.unit),
                 "milestones_text": ", ".join(
-                    f"day {m.day}: {_level(m.value, k.unit)}" for m in k.milestones
+                    f"day {m.day}: {kpi_level(m.value, k.unit)}" for m in k.milestones
                 ),
                 "cadence": k.cadence,
                 "detectable": k.detectable,

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from tpo_scoping.errors import InputError, Problem
+from tpo_scoping.labels import kpi_change, kpi_level
 from tpo_scoping.reference import load_reference
 
 if TYPE_CHECKING:
@@ -744,14 +745,15 @@ def _draft_one(
     else:
         target = min(target, base) if base >= bounds[0] else target
     target_rule = (
-        f"baseline {_fmt(base, spec['unit'])} + {ambition:g} x (best quartile"
-        f" {_fmt(best, spec['unit'])} - baseline)"
+        f"baseline {kpi_level(base, spec['unit'])} + {ambition:g} x (best quartile"
+        f" {kpi_level(best, spec['unit'])} - baseline)"
     )
     if not better:
         target_rule = "baseline already at or better than the best quartile: hold it"
     if not math.isclose(target, raw_target, abs_tol=1e-12):
         target_rule += (
-            f", bounded to {_fmt(bounds[0], spec['unit'])}-{_fmt(bounds[1], spec['unit'])}"
+            f", bounded to {kpi_level(bounds[0], spec['unit'])}"
+            f"-{kpi_level(bounds[1], spec['unit'])}"
         )
 
     lag = float(spec.get("lag_days", 0))
@@ -783,19 +785,16 @@ def _draft_one(
         detectable = True
         note = (
             f"Detectable: with about {n_period:.0f} observations per {period_word} the smallest"
-            f" change a {period_word}'s figure can show is {_fmt(mdc, unit, change=True)}."
+            f" change a {period_word}'s figure can show is {kpi_change(mdc, unit)}."
         )
     else:
         detectable = False
         needed = required_n_per_group(base, target, kind=kind, sd=sd, alpha=alpha, power=power)
         per_period = max(n_period, 1e-9)
         periods_needed = math.ceil(needed / per_period) if math.isfinite(needed) else None
-        if mdc is None:
-            shown_mdc = _no_detectable_change(kind, n_period)
-        else:
-            shown_mdc = _fmt(mdc, unit, change=True)
+        shown_mdc = kpi_change(mdc, unit) or _no_detectable_change(kind, n_period)
         note = (
-            f"Not detectable per {period_word}: the target moves {_fmt(change, unit, change=True)}"
+            f"Not detectable per {period_word}: the target moves {kpi_change(change, unit)}"
             f" but with about {n_period:.0f} observations per {period_word} the minimum detectable"
             f" change is {shown_mdc}. "
         )
@@ -873,10 +872,3 @@ def _milestones(base: float, target: float, lag: float, rule: Mapping[str, Any])
         share = (1 - math.exp(-(day - lag) / tau)) / scale
         out.append(Milestone(int(day), base + share * (target - base)))
     return out
-
-
-def _fmt(value: float, unit: str, change: bool = False) -> str:
-    """A level (``0.83`` -> ``83.0 %``) or, with ``change``, a difference in points."""
-    if unit == "share":
-        return f"{value * 100:.1f} points" if change else f"{value * 100:.1f} %"
-    return f"{value:.3g} {unit}"
