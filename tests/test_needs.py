@@ -465,3 +465,23 @@ def test_settings_change_the_result(healthcare) -> None:
     merged = result.gaps.merge(strict.gaps, on=["role", "site", "competency"])
     assert (merged["gap_y"] - merged["gap_x"]).round(9).eq(10).all()
     assert (merged["share_below_pass_y"] >= merged["share_below_pass_x"]).all()
+
+
+def test_notebook_tables_name_sites_and_modules(healthcare, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The consultant notebooks' tables show catalogue titles and 'whole team', never keys."""
+    import IPython.display
+
+    from tpo_scoping import display
+    from tpo_scoping.reference import load_reference
+
+    _, _, result = healthcare
+    shown: list[str] = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **_: shown.append(obj.data))
+    display.compliance_table(result)
+    display.retention_table(result)
+    html = "".join(shown)
+    titles = load_reference("compliance_catalogue")["modules"]
+    keys = set(result.compliance["module"]) - {"all"}
+    assert keys and all(titles[k]["title"] in html for k in keys)
+    assert not any(f">{k}<" in html for k in keys)
+    assert "whole team" in html and "all modules" in html and ">all<" not in html

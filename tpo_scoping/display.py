@@ -22,6 +22,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from tpo_scoping.labels import module_title, site_label, words
+
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -618,8 +620,8 @@ def ramp_table(needs: Any) -> None:
     frame = needs.ramp[needs.ramp["metric"] == metric]
     rows = [
         {
-            "Role": str(r.role).replace("_", " "),
-            "Site": "All sites" if r.site == "all" else r.site,
+            "Role": words(r.role),
+            "Site": site_label(r.site),
             "Weeks to proficiency": number(r.weeks_to_proficiency, 1),
             "95 % range": f"{number(r.ci_low, 1)} to {number(r.ci_high, 1)}",
             "New hires observed": int(r.n),
@@ -638,9 +640,7 @@ def retention_table(needs: Any, days: Sequence[int] = (30, 90, 180, 365)) -> Non
     frame = frame[(frame["cohort"] == "all") & frame["day"].isin(list(days))]
     rows: dict[str, dict[str, Any]] = {}
     for r in frame.itertuples():
-        row = rows.setdefault(
-            r.site, {"Site": "All sites" if r.site == "all" else r.site, "New hires": int(r.n)}
-        )
+        row = rows.setdefault(r.site, {"Site": site_label(r.site), "New hires": int(r.n)})
         has_ci = math.isfinite(r.ci_low) and math.isfinite(r.ci_high)
         ci = f" ({pct(r.ci_low)}–{pct(r.ci_high)})" if has_ci else ""
         row[f"Day {r.day}"] = f"{pct(r.estimate)}{ci}"
@@ -663,8 +663,8 @@ def compliance_table(needs: Any) -> None:
         return
     rows = [
         {
-            "Site": "All sites" if r.site == "all" else r.site,
-            "Module": "All modules" if r.module == "all" else str(r.module).replace("_", " "),
+            "Site": site_label(r.site),
+            "Module": module_title(r.module),
             "Required": int(r.required),
             "Current": int(r.current),
             "Expiring in 90 days": int(r.expiring_30 + r.expiring_60 + r.expiring_90),
