@@ -170,6 +170,11 @@ class Kpi:
         return _no_detectable_change(self.kind, self.n_per_period)
 
     @property
+    def min_detectable_change_text(self) -> str:
+        """The minimum detectable change as people read it, or why there is none."""
+        return kpi_change(self.min_detectable_change, self.unit) or self.no_detectable_change
+
+    @property
     def improvement(self) -> float:
         """Signed change from baseline to target (negative when lower is better)."""
         return self.target - self.baseline

@@ -77,13 +77,7 @@ def kpi_level(value: float | None, unit: str) -> str:
     >>> kpi_level(None, "share")
     '–'
     """
-    if value is None:
-        return "–"
-    if unit == "share":
-        return f"{value * 100:.1f} %"
-    if unit == "score 1-5":
-        return f"{value:.2f} / 5"
-    return f"{value:.1f} {unit}"
+    return "–" if value is None else _kpi_number(value, unit, share="%", score=" / 5")
 
 
 def kpi_change(value: float | None, unit: str) -> str:
@@ -92,10 +86,13 @@ def kpi_change(value: float | None, unit: str) -> str:
     >>> kpi_change(0.067, "share"), kpi_change(0.12, "score 1-5"), kpi_change(9.05, "weeks")
     ('6.7 points', '0.12 points', '9.1 weeks')
     """
-    if value is None:
-        return ""
+    return "" if value is None else _kpi_number(value, unit, share="points", score=" points")
+
+
+def _kpi_number(value: float, unit: str, *, share: str, score: str) -> str:
+    """Shares in percent with ``share`` after them, 1-5 scores to two decimals with ``score``."""
     if unit == "share":
-        return f"{value * 100:.1f} points"
+        return f"{value * 100:.1f} {share}"
     if unit == "score 1-5":
-        return f"{value:.2f} points"
+        return f"{value:.2f}{score}"
     return f"{value:.1f} {unit}"

@@ -117,7 +117,7 @@ def priority_matrix(result: NeedsResult) -> Any:
     data = result.gaps[
         ["role", "site", "competency", "gap", "below_pass", "priority", "weight", "n"]
     ].copy()
-    data["label"] = data["competency"].str.replace("_", " ")
+    data["label"] = _words(data["competency"])
     return (
         alt.Chart(_rows(data))
         .mark_circle(opacity=0.75)
@@ -202,12 +202,12 @@ def learning_curves(result: NeedsResult, metric: str | None = None, site: str = 
         x=alt.X("tenure_weeks:Q", title="weeks since hire"), color=alt.Color("role:N")
     )
     points = base.mark_circle(opacity=0.5).encode(
-        y=alt.Y("observed:Q", title=metric.replace("_", " ")),
+        y=alt.Y("observed:Q", title=words(metric)),
         size=alt.Size("n:Q", title="observations", legend=None),
         tooltip=["role", "site", "tenure_weeks", alt.Tooltip("observed:Q", format=".3g"), "n"],
     )
     line = base.mark_line().encode(y="fitted:Q")
-    return (points + line).properties(title=f"Learning curves: {metric.replace('_', ' ')}")
+    return (points + line).properties(title=f"Learning curves: {words(metric)}")
 
 
 def compliance_coverage(result: NeedsResult) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from tpo_scoping.labels import domain_label, kpi_change, kpi_level, site_label
+from tpo_scoping.labels import domain_label, kpi_level, site_label
 
 if TYPE_CHECKING:
     from tpo_scoping.scope import Scope
@@ -196,11 +196,7 @@ def brief_context(scope: Scope, expand: bool = False) -> dict[str, Any]:
                 "day90": kpi_level(by_day.get(90), k.unit),
                 "day180": kpi_level(by_day.get(180), k.unit),
                 "target": kpi_level(k.target, k.unit),
-                "mdc": (
-                    k.no_detectable_change
-                    if k.min_detectable_change is None
-                    else kpi_change(k.min_detectable_change, k.unit)
-                ),
+                "mdc": k.min_detectable_change_text,
                 "mdc_is_text": k.min_detectable_change is None,
                 "detectable": k.detectable,
                 "owner": k.owner,

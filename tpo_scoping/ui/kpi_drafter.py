@@ -18,7 +18,7 @@ import ipywidgets as widgets
 import traitlets
 
 from tpo_scoping.errors import InputError
-from tpo_scoping.labels import kpi_change, kpi_level
+from tpo_scoping.labels import kpi_level
 from tpo_scoping.ui._common import (
     AppShell,
     HtmlBlock,
@@ -58,7 +58,7 @@ def kpi_rows(draft: Any) -> tuple[list[str], list[list[str]]]:
                 f'<br><span style="color:#667;font-size:11px">{source}</span>',
                 f"<b>{kpi_level(k.target, k.unit)}</b>",
                 *[kpi_level(by_day.get(d), k.unit) for d in days],
-                kpi_change(k.min_detectable_change, k.unit) or k.no_detectable_change,
+                k.min_detectable_change_text,
                 verdict,
             ]
         )
