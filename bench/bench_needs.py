@@ -1,6 +1,6 @@
 """Benchmark: the full needs analysis on 10,000 employees × 20 competencies × 24 months.
 
-The dataset comes from the seeded generator (``tpo_scoping.sample.scaled``), written as CSVs to a
+The dataset comes from the seeded generator (``tpo_scoping.synthetic.scaled``), written as CSVs to a
 temporary folder. The baseline is pandas alone reading the same files (``pd.read_csv`` on each);
 the measured time is loading, mapping, parsing, checking and running every analysis from those
 files. Target: at most 3× the baseline. Peak memory is reported too.
@@ -21,7 +21,7 @@ from _report import best_of, emit, peak_rss_mb, row
 
 from tpo_scoping.ingest import load_performance_data
 from tpo_scoping.needs import analyse_needs
-from tpo_scoping.sample import SCENARIOS, generate, scaled, write_dataset
+from tpo_scoping.synthetic import SCENARIOS, generate, scaled, write_dataset
 
 EMPLOYEES = 10_000
 COMPETENCIES = 20

@@ -273,7 +273,7 @@ def test_frames_in_memory_are_checked_against_the_contract() -> None:
     """``from_frames`` repairs nothing, so every broken rule comes back, named by table and
     column, instead of failing later inside an analysis."""
     from tpo_scoping.ingest import from_frames
-    from tpo_scoping.sample import SCENARIOS, generate
+    from tpo_scoping.synthetic import SCENARIOS, generate
 
     tables = dict(generate(SCENARIOS["small_simple"], seed=1).tables)
     assert from_frames(tables).has("metrics")  # clean generated data passes
@@ -306,7 +306,7 @@ def test_metric_names_as_exports_spell_them_mean_the_known_metrics() -> None:
     of an export that spells them so equals the analysis of the canonical names (a wrong
     direction for the error rate would flip its best quartile)."""
     from tpo_scoping.needs import analyse_needs
-    from tpo_scoping.sample import SCENARIOS, generate
+    from tpo_scoping.synthetic import SCENARIOS, generate
 
     scenario = SCENARIOS["small_simple"]
     tables = generate(scenario, seed=1).tables

@@ -17,7 +17,7 @@ from tpo_scoping.needs import NeedsSettings, analyse_needs
 from tpo_scoping.needs.gaps import holm
 from tpo_scoping.needs.ramp import fit_learning_curve, learning_curve, weeks_to_share
 from tpo_scoping.needs.retention import durations, kaplan_meier, logrank_test
-from tpo_scoping.sample import SCENARIOS, _hazards, generate, scaled
+from tpo_scoping.synthetic import SCENARIOS, _hazards, generate, scaled
 
 SEED = 20261124
 

@@ -12,8 +12,8 @@ from tests.conftest import SAMPLES
 from tpo_scoping.charts.needs import MAX_ROWS, all_charts
 from tpo_scoping.ingest import load_performance_data
 from tpo_scoping.needs import analyse_needs
-from tpo_scoping.sample import SCENARIOS, generate, write_dataset
 from tpo_scoping.serialize import dumps
+from tpo_scoping.synthetic import SCENARIOS, generate, write_dataset
 
 SEED = 7
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tpo_scoping.sample import SCENARIOS, generate
+from tpo_scoping.synthetic import SCENARIOS, generate
 
 
 def _dirty_folder(tmp_path: Path) -> tuple[Path, list[str]]:

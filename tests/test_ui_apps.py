@@ -14,12 +14,12 @@ import yaml
 from tests.conftest import SAMPLES
 from tests.test_ui_kpi_drafter import upload_value
 from tpo_scoping.economics import break_even
-from tpo_scoping.fit import fit_verdict
 from tpo_scoping.profile import load_profile, parse_profile
 from tpo_scoping.reference import load_reference
 from tpo_scoping.ui._common import STALE
 from tpo_scoping.ui.needs_app import NeedsApp
 from tpo_scoping.ui.scoping_calculator import ScopingCalculator
+from tpo_scoping.verdict import fit_verdict
 
 SAMPLE = SAMPLES / "growing_healthcare"
 

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from tpo_scoping.clauses import ClauseSet, draft_clauses
-from tpo_scoping.fit import FitVerdict, _lapsed, fit_verdict, material_gaps
 from tpo_scoping.kpis import Cadence, KpiDraft, draft_kpis
 from tpo_scoping.plan import EngagementPlan, engagement_plan
 from tpo_scoping.profile import Profile, load_profile
+from tpo_scoping.verdict import FitVerdict, _lapsed, fit_verdict, material_gaps
 
 
 @dataclass

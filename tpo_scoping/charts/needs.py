@@ -8,7 +8,7 @@ Examples
 --------
 >>> from tpo_scoping.ingest import from_frames
 >>> from tpo_scoping.needs import analyse_needs
->>> from tpo_scoping.sample import SCENARIOS, generate
+>>> from tpo_scoping.synthetic import SCENARIOS, generate
 >>> result = analyse_needs(from_frames(generate(SCENARIOS["growing_healthcare"], seed=3).tables))
 >>> spec = gap_heatmap(result).to_dict()
 >>> spec["layer"][0]["mark"]["type"]

@@ -20,7 +20,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tpo_scoping.sample import DEFAULT_SEED, write_samples
+    from tpo_scoping.synthetic import DEFAULT_SEED, write_samples
 
     for folder in write_samples(args.out, seed=DEFAULT_SEED if args.seed is None else args.seed):
         print(f"wrote {folder}", file=sys.stderr)

@@ -199,7 +199,7 @@ def load_performance_data(
 
 
 def from_frames(tables: Mapping[str, pd.DataFrame], source: str = "frames") -> PerformanceData:
-    """Wrap canonical tables already in memory (e.g. from :mod:`tpo_scoping.sample`).
+    """Wrap canonical tables already in memory (e.g. from :mod:`tpo_scoping.synthetic`).
 
     The frames are copied, typed and checked against the contract: required columns present,
     no missing IDs, names or dates, numbers finite, each employee once. A failed check raises
@@ -208,7 +208,7 @@ def from_frames(tables: Mapping[str, pd.DataFrame], source: str = "frames") -> P
 
     Examples
     --------
-    >>> from tpo_scoping.sample import SCENARIOS, generate
+    >>> from tpo_scoping.synthetic import SCENARIOS, generate
     >>> data = from_frames(generate(SCENARIOS["small_simple"], seed=1).tables)
     >>> data.has("metrics")
     True

@@ -14,7 +14,7 @@ The result is plain data (:class:`NeedsResult`); charts live in :mod:`tpo_scopin
 Examples
 --------
 >>> from tpo_scoping.ingest import from_frames
->>> from tpo_scoping.sample import SCENARIOS, generate
+>>> from tpo_scoping.synthetic import SCENARIOS, generate
 >>> result = analyse_needs(from_frames(generate(SCENARIOS["growing_healthcare"], seed=3).tables))
 >>> result.priorities[0]["competency"], result.as_of.isoformat()
 ('hipaa_privacy', '2026-09-30')

@@ -98,7 +98,7 @@ def compliance_coverage(
 
     Examples
     --------
-    >>> from tpo_scoping.sample import SCENARIOS, generate
+    >>> from tpo_scoping.synthetic import SCENARIOS, generate
     >>> data = generate(SCENARIOS["growing_healthcare"], seed=3).tables
     >>> out = compliance_coverage(data["employees"], data["compliance"],
     ...                           pd.Timestamp("2026-09-30"), NeedsSettings.defaults(),

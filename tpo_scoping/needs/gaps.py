@@ -69,7 +69,7 @@ def competency_gaps(
 
     Examples
     --------
-    >>> from tpo_scoping.sample import SCENARIOS, generate
+    >>> from tpo_scoping.synthetic import SCENARIOS, generate
     >>> data = generate(SCENARIOS["growing_healthcare"], seed=3).tables
     >>> result = competency_gaps(data["assessments"], data["employees"],
     ...                          pd.Timestamp("2026-09-30"), NeedsSettings.defaults())

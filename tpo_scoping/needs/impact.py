@@ -50,7 +50,7 @@ def training_impact(
     Examples
     --------
     >>> from dataclasses import replace
-    >>> from tpo_scoping.sample import SCENARIOS, generate
+    >>> from tpo_scoping.synthetic import SCENARIOS, generate
     >>> big = replace(SCENARIOS["large_multicountry"], sites=tuple(
     ...     replace(s, target_fte=s.target_fte * 3) for s in SCENARIOS["large_multicountry"].sites))
     >>> t = generate(big, seed=3).tables

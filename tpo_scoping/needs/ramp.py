@@ -102,7 +102,7 @@ def ramp_times(
 
     Examples
     --------
-    >>> from tpo_scoping.sample import SCENARIOS, generate
+    >>> from tpo_scoping.synthetic import SCENARIOS, generate
     >>> data = generate(SCENARIOS["growing_healthcare"], seed=3).tables
     >>> ramp = ramp_times(data["metrics"], data["employees"], NeedsSettings.defaults()).ramp
     >>> row = ramp.query("role == 'claims_specialist' and site == 'all'"

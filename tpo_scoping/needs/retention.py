@@ -229,7 +229,7 @@ def retention(
 
     Examples
     --------
-    >>> from tpo_scoping.sample import SCENARIOS, generate
+    >>> from tpo_scoping.synthetic import SCENARIOS, generate
     >>> emp = generate(SCENARIOS["growing_healthcare"], seed=3).tables["employees"]
     >>> out = retention(emp, pd.Timestamp("2026-09-30"), NeedsSettings.defaults())
     >>> row = out.retention.query("site == 'all' and cohort == 'all' and day == 90").iloc[0]

@@ -98,7 +98,7 @@ def _needs_context(scope: Scope) -> dict[str, Any] | None:
     from tpo_scoping.scope import _gap_labels
 
     data = scope.needs.to_dict() if hasattr(scope.needs, "to_dict") else dict(scope.needs)
-    from tpo_scoping.fit import low_retention_sites
+    from tpo_scoping.verdict import low_retention_sites
 
     low = set(low_retention_sites(data))
     retention = [

@@ -539,7 +539,7 @@ def sample_profile(key: str = SAMPLE_KEY) -> Any:
     path = Path(__file__).resolve().parents[2] / "sample_data" / key / "profile.yaml"
     if path.is_file():
         return load_profile(path)
-    from tpo_scoping.sample import SCENARIOS, generate
+    from tpo_scoping.synthetic import SCENARIOS, generate
 
     fields = dict(generate(SCENARIOS[key]).profile)
     fields.pop("data", None)

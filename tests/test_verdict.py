@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SAMPLES
-from tpo_scoping.fit import fit_verdict, material_gaps
 from tpo_scoping.profile import load_profile, parse_profile
-from tpo_scoping.sample import SCENARIOS
+from tpo_scoping.synthetic import SCENARIOS
+from tpo_scoping.verdict import fit_verdict, material_gaps
 
 READY = "readiness: {kpis_defined: true, processes_stable: true,"
 READY += " named_accountable_person: true, offshore_integrated: true}\n"
@@ -173,7 +173,7 @@ def _kpi(name: str, default: bool, detectable: bool | None, cadence: str = "mont
 
 @pytest.mark.parametrize("cadence", ["monthly", "quarterly"])
 def test_kpi_risk_names_the_kpis_and_says_why(cadence: str) -> None:
-    from tpo_scoping.fit import _failure_mode_risks
+    from tpo_scoping.verdict import _failure_mode_risks
 
     names = ["Ramp time", "90-day retention", "CSAT", "Error rate", "Productivity", "NPS", "AHT"]
     kpis = [
@@ -194,7 +194,7 @@ def test_kpi_risk_names_the_kpis_and_says_why(cadence: str) -> None:
 
 
 def test_kpi_risk_says_all_when_every_kpi_is_concerned_and_counts_past_five() -> None:
-    from tpo_scoping.fit import _failure_mode_risks
+    from tpo_scoping.verdict import _failure_mode_risks
 
     kpis = [_kpi(f"Kpi {i}", default=True, detectable=i > 5) for i in range(8)]
     text = {r.key: r for r in _failure_mode_risks(_profile(60, 12), kpis)}["kpis_not_set"].risk

@@ -12,7 +12,7 @@ import yaml
 from tests.conftest import SAMPLES
 from tpo_scoping.data_contract import TABLES, pandera_schema
 from tpo_scoping.profile import load_profile
-from tpo_scoping.sample import SCENARIOS, generate, scaled, write_dataset
+from tpo_scoping.synthetic import SCENARIOS, generate, scaled, write_dataset
 
 
 def test_at_least_four_samples_span_the_situations() -> None:
@@ -130,7 +130,7 @@ def test_lapsed_certificates_exist_at_the_planted_site() -> None:
 def test_every_planted_retention_is_reachable_and_an_unreachable_one_is_refused() -> None:
     from dataclasses import replace
 
-    from tpo_scoping.sample import _hazards
+    from tpo_scoping.synthetic import _hazards
 
     for scenario in SCENARIOS.values():
         for site in scenario.sites:
