@@ -155,7 +155,7 @@ def test_charts_are_aggregated_and_render(written) -> None:
 def test_employees_only_gives_retention_and_no_invented_compliance() -> None:
     data = load_performance_data(Path(__file__).parent / "data" / "roster_bom_tab.csv")
     result = analyse_needs(data)
-    assert result.retention_at("all", 30)["n"] == 3
+    assert result.retention_at("all", 30).n == 3
     # Without completion records nobody can be called overdue.
     assert result.compliance.empty and not result.priorities
     assert any("no compliance table" in note for note in result.notes)

@@ -17,23 +17,35 @@ kind                      driver in month m
 ``trainer_hiring``        trainers added beyond the running maximum (and existing staff)
 ========================  ==========================================================
 
-Headcount follows the profile: FTE(m) = FTE(m−1) + hires per quarter / 3 − attrition / 12 ×
-FTE(m−1), starting from today's FTE. Because FTE(m) = g(m)·n + k(m) is affine in the starting
-size n, every component except ``tier`` and ``trainers`` is affine in n; the Monte Carlo uses
-that to solve break-evens for 100,000 scenarios without a loop.
+``ramp``                  hires(m) × weeks × g(min(1, weeks left in the horizon / weeks))
+``capped`` / ``beyond``   min(FTE(m), cap) / max(FTE(m) − cap, 0): a team an L&D staff covers
+========================  ==========================================================
 
-Hidden costs are components flagged ``hidden``: onshore management time, ramp-time productivity,
-re-onboarding after attrition, compliance-gap exposure and client-side platform administration.
+A component may carry month ``weights`` (the share of each month it applies): TPO's effects
+start at go-live, so before it TPO's imputed lines run at today's practice's levels.
+
+Headcount follows the workbench's one model (:mod:`tpo_scoping.headcount`): FTE(m) = FTE(m−1) ×
+(1 − attrition/12) + hires per quarter / 3, gross hires. Because FTE(m) = g(m)·n + k(m) is
+affine in the starting size n, every component except ``tier``, the trainer kinds and the
+L&D-coverage kinds is affine in n; the Monte Carlo uses that to solve break-evens for 100,000
+scenarios without a loop.
+
+Every component is either **cash** (invoiced or paid: fees, seats, salaries, content,
+platforms, recruiting) or **imputed** (a cost in people's time or output that no invoice shows:
+onshore management time, output lost while ramping, re-onboarding after departures, expected
+compliance-gap exposure, client-side platform administration). ``Context.imputed_share`` counts
+imputed costs at a share of their value (1 by default; 0 is the cash-only view).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from tpo_scoping.headcount import HeadcountPlan, project_fte
 
 if TYPE_CHECKING:
     from tpo_scoping.profile import Profile
@@ -83,7 +95,15 @@ COMPONENT_LABELS = {
     "compliance_gap": "Compliance-gap exposure",
 }
 
-AFFINE_KINDS = frozenset({"fixed", "per_fte", "per_hire", "per_leaver", "one_off"})
+IMPUTED_COMPONENTS = frozenset(
+    {"management_time", "ramp", "reonboarding", "compliance_gap", "platform_admin"}
+)
+"""Cost lines paid in people's time or output rather than cash."""
+
+MANAGER_HOUR_COMPONENTS = frozenset({"management_time", "reonboarding", "platform_admin"})
+"""Imputed lines that are onshore managers' hours (valued at the loaded hourly rate)."""
+
+AFFINE_KINDS = frozenset({"fixed", "per_fte", "per_hire", "per_leaver", "one_off", "ramp"})
 ONE_OFF_KINDS = frozenset({"one_off", "trainer_hiring"})
 WEEKS_PER_MONTH = 52.0 / 12.0
 
@@ -93,7 +113,12 @@ Params = Mapping[str, np.ndarray]
 
 @dataclass(frozen=True)
 class Context:
-    """What the profile says that the cost model needs (not uncertain: the prospect's data)."""
+    """What the profile says that the cost model needs (not uncertain: the prospect's data).
+
+    ``go_live_weeks`` is when TPO's structured programme goes live (the plan's week); before it,
+    TPO changes nothing in how the team is trained. ``imputed_share`` counts imputed costs at a
+    share of their value (the conservative view of the Phillips ROI method counts them at 0).
+    """
 
     team_fte_now: float
     hires_per_month: float
@@ -102,33 +127,58 @@ class Context:
     current_training: str
     internal_ld_staff: float
     horizon_months: int
+    go_live_weeks: float = 0.0
+    imputed_share: float = 1.0
 
     @classmethod
-    def from_profile(cls, profile: Profile, horizon_months: int) -> Context:
+    def from_profile(
+        cls, profile: Profile, horizon_months: int, imputed_share: float = 1.0
+    ) -> Context:
         """Read the headcount plan, compliance domains and current training from a profile."""
+        from tpo_scoping.reference import load_reference
+
+        plan = HeadcountPlan.from_profile(profile)
+        go_live = float(load_reference("engagement_defaults")["plan"]["go_live_week"]["value"])
         return cls(
-            team_fte_now=float(profile.total_fte),
-            hires_per_month=float(profile.growth.hires_per_quarter) / 3.0,
-            monthly_attrition=float(profile.growth.annual_attrition) / 12.0,
+            team_fte_now=plan.start_fte,
+            hires_per_month=plan.hires_per_month,
+            monthly_attrition=plan.leaving_share_per_month,
             regulated_domains=sum(1 for d in profile.compliance_domains if d != "general"),
             current_training=str(profile.current_training.value),
             internal_ld_staff=float(profile.internal_ld_staff),
             horizon_months=int(horizon_months),
+            go_live_weeks=go_live,
+            imputed_share=float(imputed_share),
         )
 
     @property
     def baseline(self) -> str:
-        """The key of today's practice: an option, or :data:`CURRENT_PRACTICE`."""
-        return self.current_training if self.current_training in OPTIONS else CURRENT_PRACTICE
+        """The key of today's practice: an option, or :data:`CURRENT_PRACTICE`.
+
+        An internal L&D team is today's practice as it is (its own staff), never the
+        ``internal_ld`` option, which grows the team to cover the offshore headcount.
+        """
+        if self.current_training in OPTIONS and self.current_training != "internal_ld":
+            return self.current_training
+        return CURRENT_PRACTICE
+
+    def live_weights(self) -> np.ndarray:
+        """Share of each month that falls after TPO's go-live: 0 before, 1 after, a part between.
+
+        >>> ctx = Context(50, 0.0, 0.0, 0, "manager_walkthroughs", 0, 3, go_live_weeks=6)
+        >>> ctx.live_weights().round(2).tolist()
+        [0.0, 0.62, 1.0]
+        """
+        ends = np.arange(1, self.horizon_months + 1) * WEEKS_PER_MONTH
+        return np.round(np.clip((ends - self.go_live_weeks) / WEEKS_PER_MONTH, 0.0, 1.0), 12)
 
 
 @dataclass(frozen=True)
 class Headcount:
     """Headcount projections for one or more starting team sizes.
 
-    ``fte[p, m]`` is the team in month ``m + 1`` when it starts at ``start[p]`` FTE:
-    FTE(m) = r^m · n + h · (1 + r + … + r^(m−1)), with r = 1 − attrition/12 and h the hires
-    per month; leavers(m) = attrition/12 × FTE(m−1).
+    ``fte[p, m]`` is the team in month ``m + 1`` when it starts at ``start[p]`` FTE, from
+    :func:`tpo_scoping.headcount.project_fte` (the workbench's one headcount model).
 
     Examples
     --------
@@ -148,27 +198,30 @@ class Headcount:
     def project(cls, start_fte: Any, ctx: Context) -> Headcount:
         start = np.atleast_1d(np.asarray(start_fte, dtype=float))
         months = ctx.horizon_months
-        r = 1.0 - ctx.monthly_attrition
-        g = r ** np.arange(1, months + 1, dtype=float)
-        # k(m) = h · Σ_{j<m} r^j, accumulated so that r = 1 needs no special case
-        k = ctx.hires_per_month * np.cumsum(r ** np.arange(months, dtype=float))
-        fte = start[:, None] * g[None, :] + k[None, :]
-        previous = np.concatenate([start[:, None], fte[:, :-1]], axis=1)
-        leavers = ctx.monthly_attrition * previous
+        fte, leavers = project_fte(start, ctx.hires_per_month, ctx.monthly_attrition, months)
+        unit, _ = project_fte(
+            np.array([1.0, 0.0]), ctx.hires_per_month, ctx.monthly_attrition, months
+        )
+        growth, offset = unit[0] - unit[1], unit[1]
         hires = np.full(months, ctx.hires_per_month)
-        return cls(start, fte, hires, leavers, g, k)
+        return cls(start, fte, hires, leavers, growth, offset)
 
     @property
     def months(self) -> int:
         return int(self.fte.shape[1])
 
-    @cached_property
-    def fte_months(self) -> np.ndarray:
-        return np.asarray(self.fte.sum(axis=1))
 
-    @cached_property
-    def leaver_total(self) -> np.ndarray:
-        return np.asarray(self.leavers.sum(axis=1))
+def ramp_share(weeks: np.ndarray, weeks_left: np.ndarray) -> np.ndarray:
+    """Share of a ramp's lost output that falls within the weeks left in the horizon.
+
+    On a linear learning curve from no output to full output over ``weeks``, the output lost in
+    the first ``t`` weeks is :math:`g(t/w) = 2x - x^2` of the whole ramp's loss (x ≤ 1).
+
+    >>> ramp_share(np.array([10.0]), np.array([5.0, 10.0, 20.0])).tolist()
+    [[0.75, 1.0, 1.0]]
+    """
+    x = np.clip(weeks_left[None, :] / np.asarray(weeks, dtype=float)[:, None], 0.0, 1.0)
+    return np.asarray(2 * x - x * x)
 
 
 @dataclass(frozen=True)
@@ -179,14 +232,28 @@ class Component:
     name: str
     kind: str
     amount: np.ndarray
-    hidden: bool = False
     lo: float = 0.0
     hi: float = float("inf")
     fte_per_trainer: np.ndarray | None = None
     existing: float = 0.0
+    weights: np.ndarray | None = None
+    """Share of each month the line applies (``None``: every month in full)."""
+    weeks: np.ndarray | None = None
+    """Ramp weeks per scenario, for ``ramp`` lines."""
+    cap: np.ndarray | None = None
+    """FTEs an existing L&D staff covers per scenario, for ``capped``/``beyond`` lines."""
+
+    @property
+    def imputed(self) -> bool:
+        """True for costs paid in time or output, not cash (see :data:`IMPUTED_COMPONENTS`)."""
+        return self.name in IMPUTED_COMPONENTS
 
     def driver(self, hc: Headcount) -> np.ndarray:
-        """The driver per month, shape ``(P, M)`` or ``(S, P, M)`` for trainer kinds."""
+        """The weighted driver per month, shape ``(P, M)`` or ``(S, P, M)``."""
+        raw = self._raw_driver(hc)
+        return raw if self.weights is None else raw * self.weights
+
+    def _raw_driver(self, hc: Headcount) -> np.ndarray:
         shape = hc.fte.shape
         if self.kind == "fixed":
             return np.ones(shape)
@@ -202,6 +269,16 @@ class Component:
             return out
         if self.kind == "tier":
             return np.clip(hc.fte - self.lo, 0.0, self.hi - self.lo)
+        if self.kind == "ramp":
+            assert self.weeks is not None
+            left = (hc.months - np.arange(1, hc.months + 1) + 0.5) * WEEKS_PER_MONTH
+            per_hire = self.weeks[:, None] * ramp_share(self.weeks, left)  # (S, M)
+            return per_hire[:, None, :] * hc.hires[None, None, :] + np.zeros(shape)[None]
+        if self.kind in ("capped", "beyond"):
+            assert self.cap is not None
+            cap = np.asarray(self.cap, dtype=float)[:, None, None]
+            fte = hc.fte[None, :, :]
+            return np.minimum(fte, cap) if self.kind == "capped" else np.maximum(fte - cap, 0.0)
         trainers = self._trainers(hc)
         if self.kind == "trainers":
             return trainers
@@ -221,30 +298,17 @@ class Component:
 
     def monthly(self, hc: Headcount) -> np.ndarray:
         """Cost per month, shape ``(S, P, M)``."""
-        return self.amount[:, None, None] * self.driver(hc)
+        driver = self.driver(hc)
+        if driver.ndim == 2:
+            driver = driver[None]
+        return self.amount[:, None, None] * driver
 
     def total(self, hc: Headcount) -> np.ndarray:
         """Cost summed over the horizon, shape ``(S, P)``."""
-        a = self.amount[:, None]
-        if self.kind == "fixed":
-            return a * float(hc.months) + np.zeros(hc.start.shape)
-        if self.kind == "per_fte":
-            return a * hc.fte_months[None, :]
-        if self.kind == "per_hire":
-            return a * float(hc.hires.sum()) + np.zeros(hc.start.shape)
-        if self.kind == "per_leaver":
-            return a * hc.leaver_total[None, :]
-        if self.kind == "one_off":
-            return a + np.zeros(hc.start.shape)
-        if self.kind == "tier":
-            return a * self.driver(hc).sum(axis=-1)[None, :]
-        if self.kind == "trainer_hiring":
-            # ceil is monotone, so the peak trainer count is the count at the peak headcount
-            assert self.fte_per_trainer is not None
-            per = np.asarray(self.fte_per_trainer, dtype=float)[:, None]
-            peak = np.ceil(hc.fte.max(axis=-1)[None, :] / per - 1e-9)
-            return a * (np.maximum(peak, self.existing) - self.existing)
-        return a * self.driver(hc).sum(axis=-1)
+        summed = self.driver(hc).sum(axis=-1)
+        if summed.ndim == 1:
+            summed = summed[None, :]
+        return self.amount[:, None] * summed
 
 
 def scalar(params: Params, name: str) -> float:
@@ -256,47 +320,96 @@ def scalar(params: Params, name: str) -> float:
     return first
 
 
+@dataclass(frozen=True)
+class Levels:
+    """How an option trains: management time and compliance exposure it leaves, ramp weeks."""
+
+    mgmt_share: np.ndarray
+    gap_share: np.ndarray
+    ramp_weeks: np.ndarray
+
+
+def option_levels(p: Mapping[str, np.ndarray], ctx: Context) -> dict[str, Levels]:
+    """Each option's training levels, today's practice included.
+
+    Management time and compliance exposure are shares of the informal level (manager
+    walkthroughs = 1). TPO's are what catalog licensing leaves, reduced by the share TPO removes
+    beyond it (``tpo_*_reduction_vs_catalog``, whose ranges reach 0: no difference). An internal
+    L&D staff covers ``min(1, staff × FTE per trainer / FTE)`` of today's team; the rest is
+    trained informally.
+    """
+    informal = p["ramp_weeks_informal"]
+    structured = np.minimum(p["ramp_weeks_structured"], informal)
+    partial = informal - (informal - structured) * p["ramp_partial_reduction_share"]
+    weeks = {
+        "catalog_licensing": partial,
+        "custom_course_development": partial,
+        "internal_ld": structured,
+        "lms_only": informal,
+        "adhoc_vendor": partial,
+    }
+    out = {
+        o: Levels(p[f"mgmt_residual_share_{o}"], p[f"compliance_gap_share_{o}"], weeks[o])
+        for o in weeks
+    }
+    catalog = out["catalog_licensing"]
+    out["tpo"] = Levels(
+        catalog.mgmt_share * (1 - p["tpo_mgmt_time_reduction_vs_catalog"]),
+        catalog.gap_share * (1 - p["tpo_compliance_gap_reduction_vs_catalog"]),
+        structured,
+    )
+    ones = np.ones_like(informal)
+    if ctx.current_training == "internal_ld" and ctx.team_fte_now > 0:
+        covered = np.minimum(
+            1.0, ctx.internal_ld_staff * p["internal_ld_fte_per_trainer"] / ctx.team_fte_now
+        )
+        ld = out["internal_ld"]
+        out[CURRENT_PRACTICE] = Levels(
+            covered * ld.mgmt_share + (1 - covered),
+            covered * ld.gap_share + (1 - covered),
+            covered * ld.ramp_weeks + (1 - covered) * informal,
+        )
+    else:
+        out[CURRENT_PRACTICE] = Levels(ones, ones, informal)
+    return out
+
+
 def build_components(params: Params, ctx: Context) -> dict[str, list[Component]]:
-    """Every option's cost components (plus today's practice when it is informal).
+    """Every option's cost components, and today's practice when it is not one of the options.
 
     One-off costs of the option already in place (``ctx.current_training``) are sunk and left
-    out; LMS implementation is skipped when the prospect already runs an LMS.
+    out; LMS implementation is skipped when the prospect already runs an LMS. Today's internal
+    L&D team is today's practice with its own staff; the ``internal_ld`` option grows it.
 
-    Formulas (per month unless stated): management time = hours/FTE × residual share × loaded
-    rate × FTE; ramp = hires × ramp weeks × output lost × offshore cost per week; re-onboarding
-    = leavers × hours × residual share × rate; compliance gap = FTE × regulated domains ×
-    exposure/12 × gap share.
+    Formulas (per month unless stated): management time = hours/FTE × share × loaded rate × FTE;
+    ramp = hires × weeks × g(weeks left / weeks) × output lost × offshore cost per week;
+    re-onboarding = leavers × hours × share × rate; compliance gap = FTE × regulated domains ×
+    exposure/12 × share. TPO's imputed lines run at today's levels until go-live. Imputed lines
+    are counted at ``ctx.imputed_share`` of their value.
     """
     p = {k: np.asarray(v, dtype=float) for k, v in params.items()}
     rate = p["loaded_hourly_rate_onshore_manager"]
-    informal_hours = p["mgmt_hours_per_fte_month_informal"]
-    week_cost = p["offshore_fte_monthly_cost"] / WEEKS_PER_MONTH * p["ramp_productivity_loss_share"]
-    weeks_informal = p["ramp_weeks_informal"]
-    weeks_structured = np.minimum(p["ramp_weeks_structured"], weeks_informal)
-    weeks_partial = (
-        weeks_informal - (weeks_informal - weeks_structured) * p["ramp_partial_reduction_share"]
-    )
+    hours = p["mgmt_hours_per_fte_month_informal"]
+    week_cost = _week_cost(p)
     exposure = ctx.regulated_domains * p["compliance_exposure_per_fte_year"] / 12.0
     has_lms = ctx.current_training in ("lms_only", "internal_ld")
     admin = p["client_platform_admin_hours_month"] * rate
+    levels = option_levels(p, ctx)
 
-    def hidden(
-        option: str, share: np.ndarray, gap: np.ndarray, weeks: np.ndarray
-    ) -> list[Component]:
+    def imputed(option: str, level: Levels, weights: np.ndarray | None = None) -> list[Component]:
         items = [
-            Component(option, "management_time", "per_fte", informal_hours * share * rate, True),
-            Component(option, "ramp", "per_hire", weeks * week_cost, True),
+            Component(option, "management_time", "per_fte", hours * level.mgmt_share * rate),
+            Component(option, "ramp", "ramp", week_cost, weeks=level.ramp_weeks),
             Component(
                 option,
                 "reonboarding",
                 "per_leaver",
-                p["reonboarding_hours_per_leaver"] * share * rate,
-                True,
+                p["reonboarding_hours_per_leaver"] * level.mgmt_share * rate,
             ),
         ]
         if ctx.regulated_domains:
-            items.append(Component(option, "compliance_gap", "per_fte", exposure * gap, True))
-        return items
+            items.append(Component(option, "compliance_gap", "per_fte", exposure * level.gap_share))
+        return [replace(c, weights=weights) for c in items]
 
     def lms(option: str) -> list[Component]:
         items = [
@@ -309,13 +422,12 @@ def build_components(params: Params, ctx: Context) -> dict[str, list[Component]]
             )
         return items
 
-    def share(kind: str, option: str) -> np.ndarray:
-        return p[f"{kind}_{option}"]
-
     tier1 = scalar(p, "tpo_tier1_max_fte")
     tier2 = max(scalar(p, "tpo_tier2_max_fte"), tier1)
     development = p["custom_content_hours"] * p["custom_cost_per_content_hour"]
     session = p["adhoc_cost_per_session"] / p["adhoc_cohort_size"]
+    live = ctx.live_weights()
+    today = levels[ctx.baseline]
 
     out: dict[str, list[Component]] = {
         "tpo": [
@@ -328,22 +440,13 @@ def build_components(params: Params, ctx: Context) -> dict[str, list[Component]]
                 "tpo", "retainer_per_fte", "tier", p["tpo_fee_per_fte_tier2"], lo=tier1, hi=tier2
             ),
             Component("tpo", "retainer_per_fte", "tier", p["tpo_fee_per_fte_tier3"], lo=tier2),
-            *hidden(
-                "tpo",
-                p["mgmt_residual_share_tpo"],
-                p["compliance_gap_share_tpo"],
-                weeks_structured,
-            ),
+            *imputed("tpo", today, 1.0 - live),
+            *imputed("tpo", levels["tpo"], live),
         ],
         "catalog_licensing": [
             Component("catalog_licensing", "licences", "per_fte", p["catalog_seat_price_monthly"]),
-            Component("catalog_licensing", "platform_admin", "fixed", admin, True),
-            *hidden(
-                "catalog_licensing",
-                share("mgmt_residual_share", "catalog_licensing"),
-                share("compliance_gap_share", "catalog_licensing"),
-                weeks_partial,
-            ),
+            Component("catalog_licensing", "platform_admin", "fixed", admin),
+            *imputed("catalog_licensing", levels["catalog_licensing"]),
         ],
         "custom_course_development": [
             Component("custom_course_development", "development", "one_off", development),
@@ -354,13 +457,8 @@ def build_components(params: Params, ctx: Context) -> dict[str, list[Component]]
                 development * p["custom_refresh_share_per_year"] / 12.0,
             ),
             *lms("custom_course_development"),
-            Component("custom_course_development", "platform_admin", "fixed", admin, True),
-            *hidden(
-                "custom_course_development",
-                share("mgmt_residual_share", "custom_course_development"),
-                share("compliance_gap_share", "custom_course_development"),
-                weeks_partial,
-            ),
+            Component("custom_course_development", "platform_admin", "fixed", admin),
+            *imputed("custom_course_development", levels["custom_course_development"]),
         ],
         "internal_ld": [
             Component(
@@ -382,22 +480,12 @@ def build_components(params: Params, ctx: Context) -> dict[str, list[Component]]
             Component(
                 "internal_ld", "content", "per_fte", p["internal_ld_content_per_fte_year"] / 12
             ),
-            *hidden(
-                "internal_ld",
-                share("mgmt_residual_share", "internal_ld"),
-                share("compliance_gap_share", "internal_ld"),
-                weeks_structured,
-            ),
+            *imputed("internal_ld", levels["internal_ld"]),
         ],
         "lms_only": [
             *lms("lms_only"),
-            Component("lms_only", "platform_admin", "fixed", admin, True),
-            *hidden(
-                "lms_only",
-                share("mgmt_residual_share", "lms_only"),
-                share("compliance_gap_share", "lms_only"),
-                weeks_informal,
-            ),
+            Component("lms_only", "platform_admin", "fixed", admin),
+            *imputed("lms_only", levels["lms_only"]),
         ],
         "adhoc_vendor": [
             Component(
@@ -412,38 +500,81 @@ def build_components(params: Params, ctx: Context) -> dict[str, list[Component]]
                 "per_hire",
                 p["adhoc_onboarding_days_per_hire"] * session,
             ),
-            *hidden(
-                "adhoc_vendor",
-                share("mgmt_residual_share", "adhoc_vendor"),
-                share("compliance_gap_share", "adhoc_vendor"),
-                weeks_partial,
-            ),
+            *imputed("adhoc_vendor", levels["adhoc_vendor"]),
         ],
     }
-    if ctx.current_training in out:
-        # what is already in place carries no switching cost (trainers beyond today's staff
-        # are still recruited as the team grows)
-        current = ctx.current_training
-        out[current] = [c for c in out[current] if c.kind != "one_off"]
+    if ctx.baseline in out:
+        # what is already in place carries no switching cost
+        out[ctx.baseline] = [c for c in out[ctx.baseline] if c.kind != "one_off"]
+    elif ctx.current_training == "internal_ld":
+        out[CURRENT_PRACTICE] = _current_internal_ld(p, ctx, levels, hours * rate, exposure)
     else:
-        ones = np.ones_like(rate)
-        out[CURRENT_PRACTICE] = hidden(CURRENT_PRACTICE, ones, ones, weeks_informal)
+        out[CURRENT_PRACTICE] = imputed(CURRENT_PRACTICE, today)
+    if ctx.imputed_share != 1.0:
+        share = ctx.imputed_share
+        out = {
+            key: [replace(c, amount=c.amount * share) if c.imputed else c for c in items]
+            for key, items in out.items()
+        }
     return out
 
 
+def _current_internal_ld(
+    p: Mapping[str, np.ndarray],
+    ctx: Context,
+    levels: Mapping[str, Levels],
+    mgmt_per_fte: np.ndarray,
+    exposure: float | np.ndarray,
+) -> list[Component]:
+    """Today's internal L&D team as it is: its own staff, the FTEs it covers, the rest informal.
+
+    The staff cost ``internal_ld_staff`` trainers (no more); the FTEs beyond what they cover
+    (``staff × FTE per trainer``) cost management time and exposure at the informal level.
+    """
+    key = CURRENT_PRACTICE
+    ld = levels["internal_ld"]
+    today = levels[key]
+    cap = ctx.internal_ld_staff * p["internal_ld_fte_per_trainer"]
+    items = [
+        Component(
+            key, "trainers", "fixed", ctx.internal_ld_staff * p["internal_ld_trainer_monthly_cost"]
+        ),
+        Component(key, "lms_platform", "fixed", p["lms_platform_fee_monthly"]),
+        Component(key, "lms_users", "per_fte", p["lms_fee_per_user_monthly"]),
+        Component(key, "content", "capped", p["internal_ld_content_per_fte_year"] / 12, cap=cap),
+        Component(key, "management_time", "capped", mgmt_per_fte * ld.mgmt_share, cap=cap),
+        Component(key, "management_time", "beyond", mgmt_per_fte, cap=cap),
+        Component(key, "ramp", "ramp", _week_cost(p), weeks=today.ramp_weeks),
+        Component(
+            key,
+            "reonboarding",
+            "per_leaver",
+            p["reonboarding_hours_per_leaver"]
+            * today.mgmt_share
+            * p["loaded_hourly_rate_onshore_manager"],
+        ),
+    ]
+    if ctx.regulated_domains:
+        items += [
+            Component(key, "compliance_gap", "capped", exposure * ld.gap_share, cap=cap),
+            Component(key, "compliance_gap", "beyond", exposure * np.ones_like(cap), cap=cap),
+        ]
+    return items
+
+
+def _week_cost(p: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Output lost per ramp week: offshore cost per week times the share of output lost."""
+    return p["offshore_fte_monthly_cost"] / WEEKS_PER_MONTH * p["ramp_productivity_loss_share"]
+
+
 def totals(components: list[Component], hc: Headcount) -> np.ndarray:
-    """Total cost of one option over the horizon, shape ``(S, P)``."""
-    return np.asarray(sum(c.total(hc) for c in components))
+    """Total cost of one option over the horizon, shape ``(S, P)`` (zeros without components)."""
+    return np.asarray(sum((c.total(hc) for c in components), np.zeros((1, hc.fte.shape[0]))))
 
 
 def monthly(components: list[Component], hc: Headcount) -> np.ndarray:
-    """Monthly cost of one option, shape ``(S, P, M)``."""
-    return np.asarray(sum(c.monthly(hc) for c in components))
-
-
-def recurring_monthly(components: list[Component], hc: Headcount) -> np.ndarray:
-    """Monthly cost without one-off items (setup, development, implementation, recruiting)."""
-    return monthly([c for c in components if c.kind not in ONE_OFF_KINDS], hc)
+    """Monthly cost of one option, shape ``(S, P, M)`` (zeros without components)."""
+    return np.asarray(sum((c.monthly(hc) for c in components), np.zeros((1, *hc.fte.shape))))
 
 
 def affine_coefficients(

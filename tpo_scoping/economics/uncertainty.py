@@ -2,27 +2,37 @@
 
 * :func:`tornado` swings each assumption to the ends of its range with everything else at its
   value and re-solves the break-even (brentq), ranked by the swing.
-* :func:`monte_carlo` draws every assumption at once from a triangular distribution
-  (low, mode = value, high), independently, in chunks of :data:`CHUNK` scenarios, and evaluates
-  the whole cost model on arrays of draws: no Python loop over scenarios.
+* :func:`monte_carlo` draws every assumption at once, independently, from a two-sided
+  triangular distribution centred on the stated value (mode and median at the value: half the
+  draws below it, half above, each half triangular down to the end of the range), in chunks of
+  :data:`CHUNK` scenarios, and evaluates the whole cost model on arrays of draws: no Python loop
+  over scenarios. Centred draws keep the simulation's median break-even next to the modelled
+  one; the mean of an asymmetric range differs from its value and is listed with it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from tpo_scoping.assumptions import Assumption
 from tpo_scoping.economics.model import (
     OPTIONS,
+    Component,
     Context,
     Headcount,
     build_components,
     totals,
 )
+from tpo_scoping.economics.result import MonteCarloSummary, SensitivityRow
 from tpo_scoping.economics.solve import MAX_FTE, break_even_between, break_even_vectorized
+
+DISTRIBUTION = (
+    "two-sided triangular on each assumption's range, mode and median at the stated value,"
+    " independent"
+)
 
 CHUNK = 25_000
 """Scenarios per vectorized batch; bounds memory and paces the progress callback."""
@@ -36,25 +46,43 @@ Progress = Callable[[int, int], None]
 def draw_assumptions(
     table: Mapping[str, Assumption], size: int, rng: np.random.Generator
 ) -> dict[str, np.ndarray]:
-    """Draw ``size`` scenarios: triangular(low, value, high) per varying assumption.
+    """Draw ``size`` scenarios, each assumption centred on its stated value.
 
-    Assumptions marked ``vary: false`` (contract structure) and zero-width ranges stay at their
-    value. Draws follow the table's order, so a seed fixes every scenario.
+    Half the draws fall below the value, from a triangle rising from ``low`` to the value; half
+    above, from a triangle falling from the value to ``high`` (inverse CDF of one uniform draw
+    per scenario). Mode and median are the value. Assumptions marked ``vary: false`` (contract
+    structure) and zero-width ranges stay at their value. Draws follow the table's order, so a
+    seed fixes every scenario.
 
     Examples
     --------
     >>> from tpo_scoping.assumptions import resolve_assumptions
-    >>> draws = draw_assumptions(resolve_assumptions(), 4, np.random.default_rng(0))
-    >>> draws["tpo_setup_fee"].shape
-    (4,)
+    >>> draws = draw_assumptions(resolve_assumptions(), 4001, np.random.default_rng(0))
+    >>> draws["tpo_setup_fee"].shape, float(np.median(draws["tpo_setup_fee"]))
+    ((4001,), 20000.0)
     """
     out = {}
     for name, a in table.items():
         if a.vary and a.high > a.low:
-            out[name] = rng.triangular(a.low, a.value, a.high, size)
+            u = rng.random(size)
+            below = a.value - (a.value - a.low) * (1 - np.sqrt(np.minimum(2 * u, 1.0)))
+            above = a.value + (a.high - a.value) * (1 - np.sqrt(np.minimum(2 - 2 * u, 1.0)))
+            out[name] = np.where(u < 0.5, below, above)
         else:
             out[name] = np.full(size, a.value)
     return out
+
+
+def mean_of(a: Assumption) -> float:
+    """The mean of an assumption's draws (equal to its value only when the range is symmetric).
+
+    >>> from tpo_scoping.assumptions import resolve_assumptions
+    >>> round(mean_of(resolve_assumptions()["mgmt_hours_per_fte_month_informal"]), 2)
+    4.33
+    """
+    if not a.vary or a.high <= a.low:
+        return a.value
+    return a.value + ((a.high - a.value) - (a.value - a.low)) / 6
 
 
 @dataclass
@@ -68,6 +96,8 @@ class MonteCarlo:
     tpo_always_cheaper: np.ndarray
     tpo_never_cheaper: np.ndarray
     total_cost: dict[str, np.ndarray]
+    cash_cost: dict[str, np.ndarray]
+    tpo_cheaper_at_break_even: np.ndarray | None = None
 
     @property
     def probability_tpo_cheaper(self) -> float:
@@ -80,39 +110,41 @@ class MonteCarlo:
         winner = np.argmin(stacked, axis=0)
         return {o: float(np.mean(winner == i)) for i, o in enumerate(OPTIONS)}
 
-    def summary(self) -> dict[str, object]:
-        """Plain summary: n, seed, break-even percentiles and shares without a crossing.
-
-        Percentiles count a scenario where TPO is cheaper from 1 FTE as 1 FTE and one with no
-        crossing up to the search limit as beyond it (``null`` when a percentile falls there).
-        """
+    def summary(self) -> MonteCarloSummary:
+        """The typed summary: percentiles, probabilities and the distribution drawn from."""
         be = np.where(self.tpo_always_cheaper, 1.0, self.break_even_fte)
         be = np.where(self.tpo_never_cheaper, np.inf, be)
         quantiles = np.quantile(be, [q / 100 for q in PERCENTILES], method="inverted_cdf")
         saving = self.total_cost["catalog_licensing"] - self.total_cost["tpo"]
-        saving_q = np.quantile(saving, [q / 100 for q in PERCENTILES])
-        return {
-            "n": self.n,
-            "seed": self.seed,
-            "distribution": "triangular(low, value, high), independent",
-            "break_even_fte_percentiles": {
+        cash = self.cash_cost["catalog_licensing"] - self.cash_cost["tpo"]
+        at_be = self.tpo_cheaper_at_break_even
+        return MonteCarloSummary(
+            n=self.n,
+            seed=self.seed,
+            distribution=DISTRIBUTION,
+            break_even_percentiles={
                 f"p{q}": (float(v) if np.isfinite(v) else None)
                 for q, v in zip(PERCENTILES, quantiles, strict=True)
             },
-            "break_even_fte_mean_where_found": (
-                float(np.nanmean(self.break_even_fte))
-                if np.isfinite(self.break_even_fte).any()
-                else None
-            ),
-            "share_tpo_cheaper_from_1_fte": float(np.mean(self.tpo_always_cheaper)),
-            "share_no_crossing_below_max_fte": float(np.mean(self.tpo_never_cheaper)),
-            "max_fte_searched": MAX_FTE,
-            "probability_tpo_cheaper": self.probability_tpo_cheaper,
-            "probability_cheapest": self.probability_cheapest(),
-            "saving_vs_catalog_percentiles": {
-                f"p{q}": float(v) for q, v in zip(PERCENTILES, saving_q, strict=True)
-            },
-        }
+            share_tpo_cheaper_from_1_fte=float(np.mean(self.tpo_always_cheaper)),
+            share_no_crossing=float(np.mean(self.tpo_never_cheaper)),
+            max_fte_searched=MAX_FTE,
+            probability_tpo_cheaper=self.probability_tpo_cheaper,
+            probability_tpo_cheaper_cash=float(np.mean(cash > 0)),
+            probability_tpo_cheaper_at_break_even=None if at_be is None else float(np.mean(at_be)),
+            probability_cheapest=self.probability_cheapest(),
+            saving_percentiles=_percentiles(saving),
+            cash_saving_percentiles=_percentiles(cash),
+        )
+
+
+def _percentiles(values: np.ndarray) -> dict[str, float]:
+    q = np.quantile(values, [p / 100 for p in PERCENTILES])
+    return {f"p{p}": float(v) for p, v in zip(PERCENTILES, q, strict=True)}
+
+
+def _cash(components: list[Component]) -> list[Component]:
+    return [c for c in components if not c.imputed]
 
 
 def monte_carlo(
@@ -121,12 +153,14 @@ def monte_carlo(
     simulations: int,
     seed: int,
     progress: Progress | None = None,
+    at_fte: float | None = None,
 ) -> MonteCarlo:
     """Seeded Monte Carlo over every assumption's range at once.
 
-    Per scenario: the TCO of each option over the horizon at the prospect's projected headcount,
-    and the break-even team size TPO vs catalog licensing (exact, see
-    :func:`~tpo_scoping.economics.solve.break_even_vectorized`).
+    Per scenario: the TCO and cash cost of each option over the horizon at the prospect's
+    projected headcount, the break-even team size TPO vs catalog licensing (exact, see
+    :func:`~tpo_scoping.economics.solve.break_even_vectorized`), and, given ``at_fte`` (the
+    modelled break-even), whether TPO is cheaper for a team starting at that size.
 
     Examples
     --------
@@ -140,6 +174,9 @@ def monte_carlo(
     hc = Headcount.project([ctx.team_fte_now], ctx)
     parts_be, parts_always, parts_never = [], [], []
     parts_total: dict[str, list[np.ndarray]] = {o: [] for o in OPTIONS}
+    parts_cash: dict[str, list[np.ndarray]] = {o: [] for o in OPTIONS}
+    parts_at: list[np.ndarray] = []
+    at_hc = None if at_fte is None else Headcount.project([at_fte], ctx)
     chunks = max(1, -(-simulations // CHUNK))
     done = 0
     for chunk in range(chunks):
@@ -148,6 +185,10 @@ def monte_carlo(
         components = build_components(draws, ctx)
         for option in OPTIONS:
             parts_total[option].append(totals(components[option], hc)[:, 0])
+            parts_cash[option].append(totals(_cash(components[option]), hc)[:, 0])
+        if at_hc is not None:
+            tpo_at = totals(components["tpo"], at_hc)[:, 0]
+            parts_at.append(tpo_at < totals(components["catalog_licensing"], at_hc)[:, 0])
         be, always, never = break_even_vectorized(components, ctx, "tpo", "catalog_licensing")
         parts_be.append(be)
         parts_always.append(always)
@@ -163,6 +204,8 @@ def monte_carlo(
         tpo_always_cheaper=np.concatenate(parts_always),
         tpo_never_cheaper=np.concatenate(parts_never),
         total_cost={o: np.concatenate(v) for o, v in parts_total.items()},
+        cash_cost={o: np.concatenate(v) for o, v in parts_cash.items()},
+        tpo_cheaper_at_break_even=np.concatenate(parts_at) if parts_at else None,
     )
 
 
@@ -170,7 +213,7 @@ def tornado(
     table: Mapping[str, Assumption],
     ctx: Context,
     progress: Progress | None = None,
-) -> list[dict[str, object]]:
+) -> list[SensitivityRow]:
     """One-at-a-time sensitivity of the break-even (TPO vs catalog) to every assumption.
 
     For each assumption, set it to the low and then the high end of its range (everything else
@@ -183,7 +226,7 @@ def tornado(
     >>> from tpo_scoping.assumptions import resolve_assumptions
     >>> ctx = Context(50, 0.0, 0.0, 0, "manager_walkthroughs", 0, 36)
     >>> rows = tornado(resolve_assumptions(), ctx)
-    >>> rows[0]["swing"] >= rows[-1]["swing"]
+    >>> rows[0].swing >= rows[-1].swing
     True
     """
     base = {name: np.array([a.value]) for name, a in table.items()}
@@ -211,29 +254,26 @@ def tornado(
         else:
             swing = None
         rows.append(
-            {
-                "name": name,
-                "unit": a.unit,
-                "value": a.value,
-                "low_value": a.low,
-                "high_value": a.high,
-                "break_even_at_low": lo_cross.fte,
-                "break_even_at_high": hi_cross.fte,
-                "swing": swing,
-                "saving_vs_catalog_at_low": lo_saving,
-                "saving_vs_catalog_at_high": hi_saving,
-                "saving_swing": abs(hi_saving - lo_saving),
-            }
+            SensitivityRow(
+                name=name,
+                description=a.description,
+                unit=a.unit,
+                value=a.value,
+                low_value=a.low,
+                high_value=a.high,
+                break_even_at_low=lo_cross.fte,
+                break_even_at_high=hi_cross.fte,
+                swing=swing,
+                saving_vs_catalog_at_low=lo_saving,
+                saving_vs_catalog_at_high=hi_saving,
+                saving_swing=abs(hi_saving - lo_saving),
+            )
         )
         if progress is not None:
             progress(step, len(names))
 
-    def rank(row: dict[str, object]) -> tuple[float, float]:
-        swing = row["swing"]
-        primary = float("inf") if swing is None else float(swing)  # type: ignore[arg-type]
-        return (-primary, -float(row["saving_swing"]))  # type: ignore[arg-type]
+    def rank(row: SensitivityRow) -> tuple[float, float]:
+        primary = float("inf") if row.swing is None else row.swing
+        return (-primary, -row.saving_swing)
 
-    rows.sort(key=rank)
-    for i, row in enumerate(rows, 1):
-        row["rank"] = i
-    return rows
+    return [replace(row, rank=i) for i, row in enumerate(sorted(rows, key=rank), 1)]

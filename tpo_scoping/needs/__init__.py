@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -33,140 +33,30 @@ import pandas as pd
 from tpo_scoping.data_contract import METRIC_DIRECTIONS
 from tpo_scoping.errors import InputError
 from tpo_scoping.needs._keys import codes, employee_positions
+from tpo_scoping.needs.result import (
+    ALL,
+    BaselineValue,
+    CompetencyGap,
+    ComplianceRow,
+    NeedsResult,
+    RetentionPoint,
+    primary_metric,
+)
 from tpo_scoping.needs.settings import NeedsSettings
 
 if TYPE_CHECKING:
-    from tpo_scoping.ingest import PerformanceData, QualityReport
+    from tpo_scoping.ingest import PerformanceData
     from tpo_scoping.profile import Profile
 
-__all__ = ["BaselineValue", "NeedsResult", "NeedsSettings", "analyse_needs"]
-
-
-@dataclass(frozen=True)
-class BaselineValue:
-    """A measured starting point for a KPI: value, interval, n and where it comes from."""
-
-    name: str
-    value: float
-    unit: str
-    description: str
-    ci_low: float = math.nan
-    ci_high: float = math.nan
-    n: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "value": self.value,
-            "ci_low": self.ci_low,
-            "ci_high": self.ci_high,
-            "n": self.n,
-            "unit": self.unit,
-            "description": self.description,
-        }
-
-
-@dataclass
-class NeedsResult:
-    """Everything the needs analysis found, as plain data.
-
-    ``to_dict()`` gives the JSON of ``tpo-scoping needs``: ``as_of``, ``quality``, ``gaps``,
-    ``priorities``, ``ramp``, ``retention``, ``compliance``, ``impact`` (when the data allows),
-    ``site_tests``, ``logrank``, ``baseline`` and ``settings``.
-    """
-
-    as_of: dt.date
-    quality: QualityReport
-    settings: NeedsSettings
-    gaps: pd.DataFrame
-    site_tests: pd.DataFrame
-    priorities: list[dict[str, Any]]
-    ramp: pd.DataFrame
-    ramp_curves: pd.DataFrame
-    retention: pd.DataFrame
-    km_curves: pd.DataFrame
-    logrank: dict[str, Any]
-    compliance: pd.DataFrame
-    compliance_status: pd.DataFrame
-    impact: list[dict[str, Any]] | None
-    baseline: dict[str, BaselineValue] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    compliance_domains: list[str] = field(default_factory=list)
-
-    def retention_at(self, site: str = "all", day: int = 90, cohort: str = "all") -> dict[str, Any]:
-        """The retention row for a site (or ``"all"``) and day, e.g. ``retention_at("all", 90)``.
-
-        Raises ``KeyError`` when there is no such row.
-        """
-        rows = self.retention[
-            (self.retention["site"] == site)
-            & (self.retention["day"] == day)
-            & (self.retention["cohort"] == cohort)
-        ]
-        if rows.empty:
-            raise KeyError(f"no retention row for site={site!r}, day={day}, cohort={cohort!r}")
-        return dict(rows.iloc[0])
-
-    def baseline_value(self, name: str) -> float:
-        """The point value of a baseline (NaN when the data did not allow it)."""
-        item = self.baseline.get(name)
-        return item.value if item is not None else math.nan
-
-    def ramp_for(self, role: str, site: str = "all", metric: str | None = None) -> dict[str, Any]:
-        """The ramp row of a role (pooled sites by default) for the primary metric."""
-        metric = metric or _primary_metric(self.ramp)
-        rows = self.ramp[
-            (self.ramp["role"] == role)
-            & (self.ramp["site"] == site)
-            & (self.ramp["metric"] == metric)
-        ]
-        if rows.empty:
-            # A role at a single site has no separate "all" row.
-            rows = self.ramp[(self.ramp["role"] == role) & (self.ramp["metric"] == metric)]
-        if rows.empty:
-            raise KeyError(f"no ramp row for role={role!r}, site={site!r}, metric={metric!r}")
-        return dict(rows.iloc[0])
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "as_of": self.as_of.isoformat(),
-            "quality": self.quality.to_dict(),
-            "gaps": _records(self.gaps),
-            "priorities": self.priorities,
-            "site_tests": _records(self.site_tests),
-            "ramp": _records(self.ramp),
-            "retention": _records(self.retention),
-            "logrank": self.logrank,
-            "compliance": _records(self.compliance),
-            "compliance_domains": self.compliance_domains,
-            "baseline": {k: v.to_dict() for k, v in self.baseline.items()},
-            "notes": self.notes,
-            "settings": {
-                "pass_mark": self.settings.pass_mark,
-                "target_proficiency": self.settings.target_proficiency,
-                "confidence": self.settings.confidence,
-                "alpha": self.settings.alpha,
-                "proficiency_share": self.settings.proficiency_share,
-            },
-        }
-        if self.impact is not None:
-            out["impact"] = self.impact
-        return out
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    if frame is None or frame.empty:
-        return []
-    clean = frame.astype(object).where(frame.notna(), None)
-    return [dict(r) for r in clean.to_dict(orient="records")]
-
-
-def _primary_metric(ramp: pd.DataFrame) -> str:
-    present = set(ramp["metric"]) if not ramp.empty else set()
-    for metric in ("productivity", "error_rate", "quality", "csat", "handle_time"):
-        if metric in present:
-            return metric
-    return "productivity"
+__all__ = [
+    "BaselineValue",
+    "CompetencyGap",
+    "ComplianceRow",
+    "NeedsResult",
+    "NeedsSettings",
+    "RetentionPoint",
+    "analyse_needs",
+]
 
 
 def analyse_needs(
@@ -294,7 +184,7 @@ def analyse_needs(
         notes=notes,
         compliance_domains=comp.domains,
     )
-    result.baseline = _baseline(
+    baseline = _baseline(
         result,
         scores,
         tables.get("metrics"),
@@ -304,7 +194,7 @@ def analyse_needs(
         metric_positions,
         metric_codes,
     )
-    return result
+    return replace(result, baseline=baseline)
 
 
 def _priorities(
@@ -371,26 +261,46 @@ def _baseline(
     metric_positions: np.ndarray | None = None,
     metric_codes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, BaselineValue]:
+    """The starting point of each KPI, with its interval, spread, n and best-quartile level.
+
+    A best quartile is quoted only from at least ``settings.best_quartile_min_groups`` groups
+    (sites, role x site cells with 5+ people, or people); otherwise it is left NaN and the KPI
+    draft falls back on its sourced benchmark.
+    """
     from scipy import stats
 
     out: dict[str, BaselineValue] = {}
     z = stats.norm.ppf(0.5 + settings.confidence / 2)
+    enough = settings.best_quartile_min_groups
+    upper = 1 - settings.best_quartile
     try:
-        row = result.retention_at("all", 90)
+        point = result.retention_at(ALL, 90)
+    except KeyError:
+        point = None
+    if point is not None:
+        sites = [p.estimate for p in result.retention_points(90) if p.site != ALL]
+        best = _quartile(sites, upper, enough)
         out["retention_90d"] = BaselineValue(
             "retention_90d",
-            float(row["estimate"]),
+            point.estimate,
             "share",
             "Kaplan–Meier share of new hires still employed 90 days after hire (all sites)",
-            float(row["ci_low"]),
-            float(row["ci_high"]),
-            int(row["n"]),
+            point.ci_low,
+            point.ci_high,
+            point.n,
+            best_quartile=best,
+            best_quartile_note=f"upper quartile of the {len(sites)} sites' 90-day retention",
+            best_quartile_groups=len(sites),
         )
-    except KeyError:
-        pass
     if not scores.empty:
         passed = (scores["score"] >= settings.pass_mark).to_numpy()
         low, high = _wilson(int(passed.sum()), len(passed), z)
+        gaps = result.gaps
+        groups = (
+            (1 - gaps.loc[gaps["n"] >= 5, "share_below_pass"]).dropna().tolist()
+            if not gaps.empty
+            else []
+        )
         out["assessment_pass_rate"] = BaselineValue(
             "assessment_pass_rate",
             float(passed.mean()),
@@ -400,22 +310,36 @@ def _baseline(
             low,
             high,
             len(passed),
+            best_quartile=_quartile(groups, upper, enough),
+            best_quartile_note=(
+                f"upper quartile of pass shares over {len(groups)} role x site x competency"
+                " groups of 5 or more people"
+            ),
+            best_quartile_groups=len(groups),
         )
-    total = result.compliance
-    if not total.empty:
-        row = total[(total["site"] == "all") & (total["module"] == "all")].iloc[0]
-        n = int(row["required"])
-        for key, label in (
-            ("coverage", "share of required certificates held and valid"),
-            ("on_time", "share of required certificates valid or not yet due (nobody late)"),
-        ):
-            name = "compliance_coverage" if key == "coverage" else "compliance_on_time"
-            out[name] = BaselineValue(name, float(row[key]), "share", label, n=n)
+    team = result.team_compliance()
+    if team is not None:
+        out["compliance_coverage"] = BaselineValue(
+            "compliance_coverage",
+            team.coverage,
+            "share",
+            "share of required certificates held and valid",
+            n=team.required,
+        )
+        out["compliance_on_time"] = BaselineValue(
+            "compliance_on_time",
+            team.on_time,
+            "share",
+            "share of required certificates valid or not yet due (nobody late)",
+            n=team.required,
+        )
     if not result.ramp.empty:
-        metric = _primary_metric(result.ramp)
+        metric = primary_metric(result.ramp)
         pooled = result.ramp[(result.ramp["metric"] == metric)]
-        per_role = pooled.sort_values("site", key=lambda s: s != "all").drop_duplicates("role")
+        per_role = pooled.sort_values("site", key=lambda s: s != ALL).drop_duplicates("role")
         weeks = per_role["weeks_to_proficiency"].dropna()
+        cells = pooled.loc[pooled["site"] != ALL, "weeks_to_proficiency"].dropna()
+        cells = cells[cells > 0].tolist()
         if len(weeks):
             out["weeks_to_proficiency"] = BaselineValue(
                 "weeks_to_proficiency",
@@ -424,12 +348,23 @@ def _baseline(
                 f"median over roles of weeks to {settings.proficiency_share:.0%} of tenured"
                 f" {metric}",
                 n=len(weeks),
+                best_quartile=_quartile(cells, settings.best_quartile, enough),
+                best_quartile_note=f"fastest quartile of {len(cells)} role x site groups",
+                best_quartile_groups=len(cells),
             )
     if metrics is not None and len(metrics):
         out.update(
             _metric_levels(metrics, employees, as_of, settings, metric_positions, metric_codes)
         )
     return out
+
+
+def _quartile(values: list[float], q: float, at_least: int) -> float:
+    """The ``q`` quantile of ``values`` when there are ``at_least`` of them, else NaN."""
+    finite = [v for v in values if math.isfinite(v)]
+    if len(finite) < at_least:
+        return math.nan
+    return float(np.quantile(np.asarray(finite, dtype=float), q))
 
 
 def _wilson(successes: int, n: int, z: float) -> tuple[float, float]:
@@ -496,12 +431,10 @@ def _metric_levels(
             mean - half,
             mean + half,
             n,
-        )
-        out[f"{metric}_best_quartile"] = BaselineValue(
-            f"{metric}_best_quartile",
-            best,
-            "metric units",
-            f"{metric} level the best quarter of active employees reach or beat",
-            n=n,
+            sd=float(per_person.std()),
+            best_quartile=best if n >= settings.best_quartile_min_groups else math.nan,
+            best_quartile_note=f"{metric} level the best quarter of {n} active employees reach"
+            " or beat",
+            best_quartile_groups=n,
         )
     return out

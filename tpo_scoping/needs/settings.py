@@ -36,6 +36,7 @@ class NeedsSettings:
     impact_window_months: int = 3
     impact_min_trained: int = 5
     best_quartile: float = 0.25
+    best_quartile_min_groups: int = 4
     top_priorities: int = 10
     default_weight: float = 1.0
     weight_groups: tuple[tuple[str, tuple[str, ...], float], ...] = field(default=())
