@@ -16,6 +16,7 @@ from tpo_scoping.charts.economics import (
     tornado_chart,
 )
 from tpo_scoping.economics import OPTION_LABELS, OPTIONS, break_even
+from tpo_scoping.labels import option_label
 from tpo_scoping.profile import load_profile, parse_profile
 
 STEADY = parse_profile("prospect: Steady\nsites: [{country: PH, fte: 40}]\n")
@@ -50,7 +51,8 @@ def test_breakeven_json_has_the_issue_keys(cli) -> None:
         assert key in payload
     assert payload["horizon_months"] == 36
     for option in OPTIONS:
-        assert {"total_cost", "monthly_cost_per_fte", "npv"} <= set(payload["options"][option])
+        assert {"total_cost", "cash_cost", "imputed_cost", "npv"} <= set(payload["options"][option])
+    assert "break_even_fte_cash" in payload
     for a in payload["assumptions"].values():
         assert {"value", "unit", "range", "source"} <= set(a)
     ranks = [row["rank"] for row in payload["sensitivity"]]
@@ -58,6 +60,27 @@ def test_breakeven_json_has_the_issue_keys(cli) -> None:
     assert payload["monte_carlo"]["seed"] == 7
     again = cli("breakeven", path, "--simulations", "500", "--seed", "7", "--format", "json")
     assert again.out == result.out
+
+
+def test_breakeven_imputed_share_and_warnings_travel(cli, tmp_path: Path) -> None:
+    path = SAMPLES / "small_simple" / "profile.yaml"
+    cash = cli("breakeven", path, "--simulations", "0", "--imputed-share", "0", "--format", "json")
+    payload = json.loads(cash.out)
+    assert payload["imputed_share"] == 0
+    for option in payload["options"].values():
+        assert option["imputed_cost"] == 0 and option["total_cost"] == option["cash_cost"]
+    assert payload["break_even_fte"] == payload["break_even_fte_cash"]
+    bad = cli("breakeven", path, "--imputed-share", "150%")
+    assert bad.code == 2 and "--imputed-share" in bad.err
+    wild = tmp_path / "wild.yaml"
+    wild.write_text(
+        "prospect: W\nsites: [{country: PH, fte: 40}]\n"
+        "growth: {hires_per_quarter: 5, annual_attrition: 5}\n"
+    )
+    run = cli("breakeven", wild, "--simulations", "0", "--format", "json")
+    assert run.code == 0, run.err
+    assert "warning:" in run.err and "attrition" in run.err
+    assert any("attrition" in n for n in json.loads(run.out)["notes"])
 
 
 def test_breakeven_options_reach_the_analysis(cli) -> None:
@@ -73,9 +96,10 @@ def test_breakeven_options_reach_the_analysis(cli) -> None:
 def test_breakeven_table_is_readable(cli) -> None:
     result = cli("breakeven", SAMPLES / "small_simple" / "profile.yaml", "--simulations", "200")
     assert result.code == 0
-    assert "Break-even TPO vs catalog licensing:" in result.out
+    assert "Break-even: TPO and catalog licensing cost the same" in result.out
     for option in OPTIONS:
-        assert option in result.out
+        assert option_label(option) in result.out
+    assert "Cash" in result.out and "Imputed" in result.out
     assert "Traceback" not in result.err
 
 
@@ -143,7 +167,7 @@ def test_cumulative_chart_shows_every_option_and_today(growing_result) -> None:
 def test_tornado_chart_lists_the_top_assumptions(steady_result, growing_result) -> None:
     spec = tornado_chart(steady_result).to_dict()
     order = spec["layer"][0]["encoding"]["y"]["sort"]
-    assert order[0] == steady_result.sensitivity[0]["name"]
+    assert order[0] == steady_result.sensitivity[0].description.rstrip(".")
     assert len(order) <= 15
     assert "Break-even FTE" in spec["layer"][0]["encoding"]["x"]["title"]
     # without a break-even the tornado switches to the saving against catalog

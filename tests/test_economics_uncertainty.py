@@ -121,15 +121,15 @@ def test_costs_scale_sensibly_with_fte(fte: int, extra: int, plan: tuple[float, 
     large = run(profile(fte + extra, *plan))
     for option in OPTIONS:
         # more people never cost less in total
-        assert large.options[option]["total_cost"] >= small.options[option]["total_cost"] - 1e-6
+        assert large.options[option].total_cost >= small.options[option].total_cost - 1e-6
     # TPO's fixed retainer and falling tiers spread: cost per FTE-month never rises
     assert (
-        large.options["tpo"]["monthly_cost_per_fte"]
-        <= small.options["tpo"]["monthly_cost_per_fte"] + 1e-6
+        large.options["tpo"].monthly_cost_per_fte
+        <= small.options["tpo"].monthly_cost_per_fte + 1e-6
     )
     # per-seat catalog licensing costs the same per FTE-month up to the fixed admin share
-    assert large.options["catalog_licensing"]["monthly_cost_per_fte"] <= (
-        small.options["catalog_licensing"]["monthly_cost_per_fte"] + 1e-6
+    assert large.options["catalog_licensing"].monthly_cost_per_fte <= (
+        small.options["catalog_licensing"].monthly_cost_per_fte + 1e-6
     )
 
 
@@ -150,9 +150,22 @@ def test_draws_stay_in_range_and_contract_structure_is_held() -> None:
         assert draws[name].min() >= a.low and draws[name].max() <= a.high, name
         if not a.vary:
             assert np.all(draws[name] == a.value), name
-    # triangular(low, mode, high) has mean (low + mode + high) / 3
-    a = table["tpo_setup_fee"]
-    assert draws["tpo_setup_fee"].mean() == pytest.approx((a.low + a.value + a.high) / 3, rel=0.02)
+    # centred on the stated value: median and mode at it, half the draws on either side, and the
+    # mean of a two-sided triangle value + ((high - value) - (value - low)) / 6
+    for name in (
+        "tpo_setup_fee",
+        "mgmt_hours_per_fte_month_informal",
+        "catalog_seat_price_monthly",
+    ):
+        a, x = table[name], draws[name]
+        assert np.mean(x < a.value) == pytest.approx(0.5, abs=0.01), name
+        assert np.median(x) == pytest.approx(a.value, rel=0.02), name
+        mean = a.value + ((a.high - a.value) - (a.value - a.low)) / 6
+        assert x.mean() == pytest.approx(mean, rel=0.02), name
+        # each half is triangular with its peak at the value: its own mean sits a third of the
+        # way from the value to the end of the range
+        below = x[x < a.value]
+        assert below.mean() == pytest.approx(a.value - (a.value - a.low) / 3, rel=0.02), name
 
 
 def test_vectorized_break_even_matches_brentq_per_scenario() -> None:
@@ -181,10 +194,10 @@ def test_steady_team_probability_agrees_with_the_break_even_draws() -> None:
     draws = result.monte_carlo_draws
     below = (draws["break_even_fte"] < n) | draws["tpo_cheaper_from_1_fte"]
     assert result.probability_tpo_cheaper == pytest.approx(below.mean(), abs=1e-9)
-    pct = result.monte_carlo["break_even_fte_percentiles"]
+    pct = result.monte_carlo.break_even_percentiles
     assert pct["p5"] <= pct["p50"] <= pct["p95"]
     assert pct["p50"] == pytest.approx(np.quantile(draws["break_even_fte"], 0.5), rel=0.01)
-    cheapest = result.monte_carlo["probability_cheapest"]
+    cheapest = result.monte_carlo.probability_cheapest
     assert sum(cheapest.values()) == pytest.approx(1.0)
 
 
@@ -199,20 +212,20 @@ def test_tornado_covers_every_assumption_ranked_by_swing() -> None:
     result = break_even(profile(50), simulations=0)
     rows = result.sensitivity
     table = resolve_assumptions()
-    assert {r["name"] for r in rows} == set(table)
-    swings = [r["swing"] for r in rows if r["swing"] is not None]
+    assert {r.name for r in rows} == set(table)
+    swings = [r.swing for r in rows if r.swing is not None]
     assert swings == sorted(swings, reverse=True)
-    by_name = {r["name"]: r for r in rows}
+    by_name = {r.name: r for r in rows}
     retainer = by_name["tpo_retainer_base_monthly"]
-    assert retainer["low_value"] == table["tpo_retainer_base_monthly"].low
-    assert retainer["break_even_at_high"] > result.break_even_fte > retainer["break_even_at_low"]
+    assert retainer.low_value == table["tpo_retainer_base_monthly"].low
+    assert retainer.break_even_at_high > result.break_even_fte > retainer.break_even_at_low
     hours = by_name["mgmt_hours_per_fte_month_informal"]
-    assert hours["break_even_at_high"] < result.break_even_fte < hours["break_even_at_low"]
+    assert hours.break_even_at_high < result.break_even_fte < hours.break_even_at_low
     # each end re-solves the model: compare with a direct run at that value
-    direct = run(profile(50), tpo_retainer_base_monthly=retainer["high_value"])
-    assert retainer["break_even_at_high"] == pytest.approx(direct.break_even_fte)
+    direct = run(profile(50), tpo_retainer_base_monthly=retainer.high_value)
+    assert retainer.break_even_at_high == pytest.approx(direct.break_even_fte)
     # the NPV discount rate does not move the break-even
-    assert by_name["discount_rate_annual"]["swing"] == 0
+    assert by_name["discount_rate_annual"].swing == 0
 
 
 def test_progress_callback_reaches_the_end() -> None:

@@ -208,10 +208,7 @@ def test_retention_recovers_the_planted_90_day_survival(healthcare) -> None:
         assert row.ci_low <= truth <= row.ci_high, (site.name, truth, row)
         assert row.estimate == pytest.approx(truth, abs=0.05)
     assert result.logrank["p_value"] < 0.001
-    assert (
-        result.retention_at("Bogota", 90).estimate
-        < result.retention_at("Manila", 90).estimate
-    )
+    assert result.retention_at("Bogota", 90).estimate < result.retention_at("Manila", 90).estimate
 
 
 def test_kaplan_meier_agrees_with_lifelines(healthcare) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SAMPLES
+from tests.needs_fixtures import gap, needs_with
 from tpo_scoping.profile import load_profile, parse_profile
 from tpo_scoping.synthetic import SCENARIOS
-from tpo_scoping.verdict import fit_verdict, material_gaps
+from tpo_scoping.verdict import fit_verdict
+from tpo_scoping.verdict.risks import failure_mode_risks
 
 READY = "readiness: {kpis_defined: true, processes_stable: true,"
 READY += " named_accountable_person: true, offshore_integrated: true}\n"
@@ -19,19 +21,6 @@ def _profile(fte: int, hires: float = 0, domains: str = "[general]", extra: str 
         f"growth: {{hires_per_quarter: {hires}, annual_attrition: 0.2}}\n"
         f"compliance_domains: {domains}\n{READY}{extra}"
     )
-
-
-def _gap(competency: str, site: str, diff: float, p_adj: float = 0.001) -> dict[str, object]:
-    return {
-        "role": "agent",
-        "site": site,
-        "competency": competency,
-        "mean": 70.0,
-        "ci_high": 74.0,
-        "gap": 10.0 - 9.9,
-        "site_diff": diff,
-        "site_p_adj": p_adj,
-    }
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +53,7 @@ def test_tpo_reasons_cite_the_criteria_that_hold(sample_results) -> None:
     profile, economics, needs = sample_results["growing_healthcare"]
     verdict = fit_verdict(profile, economics, needs)
     text = " ".join(verdict.reasons)
-    assert "20 hires" in text and "HIPAA" in text and "no internal L&D staff" in text
+    assert "hiring 20 a quarter" in text and "HIPAA" in text and "no internal L&D staff" in text
     met = {c.key for c in verdict.criteria if c.met}
     assert {"scale", "scaling", "compliance", "no_ld"} <= met
 
@@ -73,27 +62,33 @@ def test_fifty_fte_threshold_and_premature_threshold() -> None:
     assert fit_verdict(_profile(60, 12)).recommendation == "tpo"
     assert fit_verdict(_profile(60, 0, extra="internal_ld_staff: 2\n")).recommendation != "tpo"
     assert fit_verdict(_profile(15)).recommendation == "catalog_licensing"
-    # Scaling fast in a regulated domain from 25 FTE crosses 50 within the year.
+    # Onboarding fast in a regulated domain from 25 FTE reaches 50 within the year.
     assert fit_verdict(_profile(25, 15, "[healthcare]")).recommendation == "tpo"
 
 
-def test_break_even_crossing_on_the_growth_path_counts_as_scale() -> None:
+def test_scale_on_the_growth_path_needs_the_cumulative_cost_to_cross() -> None:
+    from tpo_scoping.economics import break_even
+
     profile = _profile(30, 12)
-    below = {"break_even_fte": 45.0, "crossing_month": None, "horizon_months": 36}
-    crossed = {"break_even_fte": 45.0, "crossing_month": 9, "horizon_months": 36}
-    assert fit_verdict(profile, crossed).criteria[0].met is True
-    assert "month 9" in fit_verdict(profile, crossed).criteria[0].detail
-    assert fit_verdict(_profile(30, 2), below).criteria[0].met is False
+    economics = break_even(profile, simulations=0, sensitivity=False)
+    scale = fit_verdict(profile, economics).criteria[0]
+    assert scale.met is (economics.crossing_month is not None)
+    if economics.crossing_month is not None:
+        assert f"month {economics.crossing_month}" in scale.detail
 
 
 def test_custom_course_development_for_stable_mid_size_team_with_specific_gaps() -> None:
     profile = _profile(35, 2, extra="internal_ld_staff: 1\n")
-    needs = {"gaps": [_gap("claims_coding", "Manila", -12), _gap("escalations", "Manila", -8)]}
+    needs = needs_with(
+        [gap("claims_coding", "Manila", -12, 0.001), gap("escalations", "Manila", -8, 0.001)]
+    )
     verdict = fit_verdict(profile, None, needs)
     assert verdict.recommendation == "custom_course_development"
     assert "claims coding" in verdict.headline
     # The same team with no material gap: catalog content is enough.
-    noise = {"gaps": [_gap("claims_coding", "Manila", -3), _gap("escalations", "Manila", -9, 0.4)]}
+    noise = needs_with(
+        [gap("claims_coding", "Manila", -3, 0.001), gap("escalations", "Manila", -9, 0.4)]
+    )
     assert fit_verdict(profile, None, noise).recommendation == "catalog_licensing"
     # A fast-growing team with the same gaps is a managed-service case instead.
     assert fit_verdict(_profile(35, 20), None, needs).recommendation == "tpo"
@@ -101,19 +96,20 @@ def test_custom_course_development_for_stable_mid_size_team_with_specific_gaps()
 
 def test_small_team_with_complex_needs_is_custom_not_catalog() -> None:
     profile = _profile(15, 1, "[healthcare]")
-    needs = {"gaps": [_gap("hipaa_privacy", "Manila", -14)]}
+    needs = needs_with([gap("hipaa_privacy", "Manila", -14, 0.001)])
     assert fit_verdict(profile, None, needs).recommendation == "custom_course_development"
 
 
 def test_material_gaps_rules() -> None:
     rows = [
-        _gap("a", "X", -6, 0.01),  # counts: 6 points, significant
-        _gap("b", "X", -4, 0.001),  # too small
-        _gap("c", "X", -9, 0.2),  # not significant
-        {"competency": "d", "site": "Y", "mean": 62.0, "gap": 18.0, "ci_high": 66.0},
+        gap("a", "X", -6, 0.01),  # counts: 6 points, significant
+        gap("b", "X", -4, 0.001),  # too small
+        gap("c", "X", -9, 0.2),  # not significant
+        gap("d", "Y", mean=62.0, gap=18.0, ci_high=66.0),  # far below target, clearly
+        gap("e", "Y", mean=62.0, gap=18.0, ci_high=81.0),  # far below, but the interval reaches it
     ]
-    found = {g["competency"] for g in material_gaps({"gaps": rows})}
-    assert found == {"a", "d"}
+    found = {g.competency: g.points for g in needs_with(rows).material_gaps(5)}
+    assert found == {"a": 6, "d": 18}
 
 
 @pytest.mark.parametrize(
@@ -171,15 +167,21 @@ def _kpi(name: str, default: bool, detectable: bool | None, cadence: str = "mont
     )
 
 
+def _draft(kpis: list[object]) -> object:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(kpis=kpis)
+
+
 @pytest.mark.parametrize("cadence", ["monthly", "quarterly"])
 def test_kpi_risk_names_the_kpis_and_says_why(cadence: str) -> None:
-    from tpo_scoping.verdict import _failure_mode_risks
-
     names = ["Ramp time", "90-day retention", "CSAT", "Error rate", "Productivity", "NPS", "AHT"]
     kpis = [
         _kpi(n, default=i < 2, detectable=i % 2 == 0, cadence=cadence) for i, n in enumerate(names)
     ]
-    risk = {r.key: r for r in _failure_mode_risks(_profile(60, 12), kpis)}["kpis_not_set"]
+    risk = {r.key: r for r in failure_mode_risks(_profile(60, 12), _draft(kpis), True)}[
+        "kpis_not_set"
+    ]
     text = risk.risk
     assert risk.severity == "medium"
     defaults, hidden = text.split("; ")[:2]
@@ -194,14 +196,16 @@ def test_kpi_risk_names_the_kpis_and_says_why(cadence: str) -> None:
 
 
 def test_kpi_risk_says_all_when_every_kpi_is_concerned_and_counts_past_five() -> None:
-    from tpo_scoping.verdict import _failure_mode_risks
-
     kpis = [_kpi(f"Kpi {i}", default=True, detectable=i > 5) for i in range(8)]
-    text = {r.key: r for r in _failure_mode_risks(_profile(60, 12), kpis)}["kpis_not_set"].risk
+    text = {r.key: r for r in failure_mode_risks(_profile(60, 12), _draft(kpis), True)}[
+        "kpis_not_set"
+    ].risk
     assert text.startswith("All 8 drafted KPIs rest on default baselines")
     assert "6 of 8 (Kpi 0, kpi 1, kpi 2, kpi 3 and 2 more) have targets" in text
     clean = [_kpi("Ramp time", default=False, detectable=True)]
-    text = {r.key: r for r in _failure_mode_risks(_profile(60, 12), clean)}["kpis_not_set"].risk
+    text = {r.key: r for r in failure_mode_risks(_profile(60, 12), _draft(clean), True)}[
+        "kpis_not_set"
+    ].risk
     assert text.startswith("KPIs exist")
 
 
@@ -211,15 +215,9 @@ def test_to_dict_has_the_json_keys() -> None:
     assert all({"risk", "severity", "mitigation"} <= set(r) for r in data["risks"])
 
 
-def test_headline_never_quotes_a_break_even_the_growth_plan_does_not_have(sample_results) -> None:
-    """The headline and the economics agree on which break-even they speak of."""
+def test_headline_never_claims_a_crossing_the_plan_does_not_reach(sample_results) -> None:
     for profile, economics, needs in sample_results.values():
         verdict = fit_verdict(profile, economics, needs)
-        facts = economics.to_dict()
-        if facts["break_even_fte"] is None:
-            assert "past the break-even" not in verdict.headline
-            if verdict.recommendation == "tpo":
-                steady = facts["break_even_fte_steady_team"]
-                assert f"would break even at about {steady:.0f} FTE" in verdict.headline
-        else:
-            assert "from any starting size" not in verdict.headline
+        if "by month" in verdict.headline:
+            assert f"by month {economics.crossing_month}" in verdict.headline
+        assert "past the break-even" not in verdict.headline

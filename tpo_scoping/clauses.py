@@ -26,10 +26,11 @@ import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tpo_scoping.labels import kpi_level
+from tpo_scoping.labels import kpi_level, money
 from tpo_scoping.reference import load_reference
 
 if TYPE_CHECKING:
+    from tpo_scoping.economics import BreakEvenResult
     from tpo_scoping.kpis import KpiDraft
     from tpo_scoping.plan import EngagementPlan
     from tpo_scoping.profile import Profile
@@ -134,26 +135,23 @@ def _defaults() -> dict[str, Any]:
     return {k: v["value"] for k, v in load_reference("engagement_defaults")["clauses"].items()}
 
 
-def _money(value: float) -> str:
-    return f"USD {value:,.0f}"
-
-
-def monthly_fee_estimate(profile: Profile, break_even: Any) -> float | None:
-    """Estimated monthly TPO fee: the TPO option's direct cost (set-up and retainer) per month.
-
-    Falls back to the cost per FTE-month times today's FTEs when no direct cost is given.
-    """
+def monthly_fee_estimate(break_even: BreakEvenResult | None) -> float | None:
+    """Estimated monthly TPO fee: TPO's cash cost (setup and retainer) averaged over the horizon."""
     if break_even is None:
         return None
-    data = break_even.to_dict() if hasattr(break_even, "to_dict") else dict(break_even)
-    tpo = (data.get("options") or {}).get("tpo") or {}
-    direct, horizon = tpo.get("direct_cost"), data.get("horizon_months")
-    if isinstance(direct, int | float) and isinstance(horizon, int | float) and horizon > 0:
-        return float(direct) / float(horizon)  # the provider's fees, averaged over the horizon
-    per_fte = tpo.get("monthly_cost_per_fte")
-    if not isinstance(per_fte, int | float) or per_fte != per_fte:
-        return None
-    return float(per_fte) * profile.total_fte
+    return break_even.options["tpo"].cash_cost / break_even.horizon_months
+
+
+def measurable_routes(kpis: KpiDraft) -> list[str]:
+    """What would make a KPI measurable: pooling where it helps, else a more sensitive metric."""
+    routes = [
+        f"{k.name} judged over {k.periods_to_detect} pooled {k.cadence_period}s"
+        for k in kpis.kpis
+        if k.detectable is False and k.periods_to_detect
+    ]
+    if not routes:
+        routes = ["a leading metric measured on more observations (see each KPI's note)"]
+    return routes
 
 
 def draft_clauses(
@@ -162,7 +160,7 @@ def draft_clauses(
     plan: EngagementPlan | None = None,
     *,
     gaps: list[str] | None = None,
-    break_even: Any = None,
+    break_even: BreakEvenResult | None = None,
     recommendation: str = "tpo",
 ) -> ClauseSet:
     """Draft the training clauses from the profile, the KPI table, the plan and the economics.
@@ -173,12 +171,13 @@ def draft_clauses(
         Team size, sites, hiring and compliance domains.
     kpis : KpiDraft
         The KPI table, written into the performance-metrics clause as Schedule A; only
-        detectable KPIs carry incentives and service credits.
+        detectable KPIs carry incentives and service credits, and with none detectable no bonus
+        is payable (the clause names what would make a KPI measurable).
     plan : EngagementPlan, optional
         Go-live week and onboarding-wave rhythm.
     gaps : list of str, optional
         Material competency gaps to prioritise.
-    break_even : BreakEvenResult or dict, optional
+    break_even : BreakEvenResult, optional
         For fee-based amounts (credits and bonus in USD); placeholders otherwise.
     recommendation : str
         The fit verdict the clauses are drafted for (shown in the parameters).
@@ -223,9 +222,9 @@ def draft_clauses(
                 "cadence": k.cadence,
                 "detectable": k.detectable,
                 "pooling_text": (
-                    f"pool {k.periods_to_detect} {period_word}s of data"
+                    f"judged over {k.periods_to_detect} pooled {period_word}s"
                     if k.periods_to_detect
-                    else "needs a larger cohort or another metric"
+                    else "reported only at this team size; no bonus or credit attaches to it"
                 ),
             }
         )
@@ -233,7 +232,7 @@ def draft_clauses(
     wave_text = (
         f"monthly cohorts of about {hires / 3:.0f}" if hires / 3 >= 3 else "one cohort a quarter"
     )
-    monthly_fee = monthly_fee_estimate(profile, break_even)
+    monthly_fee = monthly_fee_estimate(break_even)
     quarterly_fee = monthly_fee * 3 if monthly_fee else None
     credit = float(d["service_credit_per_missed_milestone"])
     bonus = float(d["skill_bonus_share"])
@@ -250,13 +249,14 @@ def draft_clauses(
         "kpis": kpi_rows,
         "cadence": kpis.cadence,
         "transition_days": d["transition_assistance_days"],
-        "detectable_names": [k.name for k in kpis.kpis if k.detectable],
+        "detectable_names": [k.name for k in kpis.detectable],
+        "measurable_routes": measurable_routes(kpis),
         "bonus_pct": f"{bonus:.0%}",
         "credit_pct": f"{credit:.0%}",
         "cap_pct": f"{float(d['service_credit_cap']):.0%}",
-        "quarterly_fee": _money(quarterly_fee) if quarterly_fee else "",
-        "quarterly_fee_bonus": _money(quarterly_fee * bonus) if quarterly_fee else "",
-        "credit_amount": _money(quarterly_fee * credit) if quarterly_fee else "",
+        "quarterly_fee": money(quarterly_fee) if quarterly_fee else "",
+        "quarterly_fee_bonus": money(quarterly_fee * bonus) if quarterly_fee else "",
+        "credit_amount": money(quarterly_fee * credit) if quarterly_fee else "",
         "response_days": d["accountable_person_response_business_days"],
         "notice_days": d["replacement_notice_days"],
     }

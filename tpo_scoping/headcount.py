@@ -140,7 +140,5 @@ class HeadcountPlan:
         if abs(net) < max(0.5, 0.1 * hires):
             return f"hiring {hires:g} a quarter to replace leavers"
         if net < 0:
-            return (
-                f"hiring {hires:g} a quarter while about {leave:.2g} leave, so the team shrinks"
-            )
+            return f"hiring {hires:g} a quarter while about {leave:.2g} leave, so the team shrinks"
         return f"hiring {hires:g} a quarter (about {net:.0f} more than the {leave:.2g} who leave)"

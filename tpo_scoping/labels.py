@@ -1,8 +1,10 @@
-"""How the workbench writes things for people: the names of its keys, and KPI levels.
+"""How the workbench writes things for people: the names of its keys, amounts, shares and levels.
 
 Analyses key everything by short identifiers (``healthcare``, ``hipaa_privacy``,
-``never_completed``, the site ``all``) and keep shares as fractions; the apps, charts and the
-brief show these names and formats instead, the same everywhere.
+``never_completed``, the site ``all``, the option ``catalog_licensing``) and keep shares as
+fractions; the notebooks, the apps, the brief and the CLI show these names and formats instead,
+from the functions here, so that the same figure reads the same everywhere. A missing or
+non-finite value is always written ``–``.
 
 Examples
 --------
@@ -14,7 +16,32 @@ Examples
 
 from __future__ import annotations
 
+import math
+
 from tpo_scoping.reference import load_reference
+
+MISSING = "–"
+"""How every formatter writes a missing or non-finite value."""
+
+OPTION_LABELS = {
+    "tpo": "TPO (managed training)",
+    "catalog_licensing": "Catalog licensing",
+    "custom_course_development": "Custom course development",
+    "internal_ld": "Internal L&D team",
+    "lms_only": "LMS platform only",
+    "adhoc_vendor": "Ad-hoc training vendor",
+    "current_practice": "Current practice (manager walkthroughs)",
+}
+"""The engagement options and today's informal practice, by key."""
+
+TRAINING_LABELS = {
+    "manager_walkthroughs": "manager walkthroughs",
+    "lms_only": "an LMS without a training owner",
+    "internal_ld": "an internal L&D team",
+    "adhoc_vendor": "ad-hoc training vendors",
+    "catalog_licensing": "a licensed course catalog",
+}
+"""How training is done today (the profile's ``current_training``), inside a sentence."""
 
 WHOLE_TEAM = "whole team"
 """The name of the rows the analyses key ``site == "all"`` (every site together)."""
@@ -77,7 +104,7 @@ def kpi_level(value: float | None, unit: str) -> str:
     >>> kpi_level(None, "share")
     '–'
     """
-    return "–" if value is None else _kpi_number(value, unit, share="%", score=" / 5")
+    return MISSING if not _finite(value) else _kpi_number(value, unit, share="%", score=" / 5")  # type: ignore[arg-type]
 
 
 def kpi_change(value: float | None, unit: str) -> str:
@@ -96,3 +123,112 @@ def _kpi_number(value: float, unit: str, *, share: str, score: str) -> str:
     if unit == "score 1-5":
         return f"{value:.2f}{score}"
     return f"{value:.1f} {unit}"
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(float(value))
+
+
+def money(value: float | None, *, short: bool = False) -> str:
+    """An amount in US dollars: ``$12,346``, ``−$1,200``; ``short`` gives ``$1.53M``, ``$482k``.
+
+    >>> money(12345.6), money(-1200), money(None), money(1_530_000, short=True)
+    ('$12,346', '−$1,200', '–', '$1.53M')
+    >>> money(482_400, short=True), money(950, short=True)
+    ('$482k', '$950')
+    """
+    if not _finite(value):
+        return MISSING
+    amount = float(value)  # type: ignore[arg-type]
+    sign = "−" if amount < 0 else ""
+    size = abs(amount)
+    if short and size >= 999_500:
+        return f"{sign}${size / 1e6:.3g}M"
+    if short and size >= 10_000:
+        return f"{sign}${size / 1e3:.0f}k"
+    return f"{sign}${size:,.0f}"
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    """A share as a percentage: ``42 %`` from 0.42.
+
+    >>> pct(0.4249), pct(0.4249, 1), pct(float("nan"))
+    ('42 %', '42.5 %', '–')
+    """
+    if not _finite(value):
+        return MISSING
+    return f"{100 * float(value):.{digits}f} %"  # type: ignore[arg-type]
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    """A plain number with thousands separators: ``1,234``.
+
+    >>> number(1234.4), number(2.25, 1), number(None)
+    ('1,234', '2.2', '–')
+    """
+    if not _finite(value):
+        return MISSING
+    return f"{float(value):,.{digits}f}"  # type: ignore[arg-type]
+
+
+def fte(value: float | None) -> str:
+    """A team size: ``49 FTE``.
+
+    >>> fte(48.6), fte(None)
+    ('49 FTE', '–')
+    """
+    return MISSING if not _finite(value) else f"{number(value)} FTE"
+
+
+def hours(value: float | None) -> str:
+    """Hours of people's time, rounded to the nearest hundred above 1,000: ``4,300 hours``.
+
+    >>> hours(4314.2), hours(86.4)
+    ('4,300 hours', '86 hours')
+    """
+    if not _finite(value):
+        return MISSING
+    amount = float(value)  # type: ignore[arg-type]
+    return f"{number(round(amount, -2) if amount >= 1000 else amount)} hours"
+
+
+def option_label(key: str) -> str:
+    """An engagement option by its name (``catalog_licensing`` -> ``Catalog licensing``)."""
+    return OPTION_LABELS.get(key, words(key))
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence; acronyms keep their capitals.
+
+    >>> in_sentence("Catalog licensing"), in_sentence("LMS platform only")
+    ('catalog licensing', 'LMS platform only')
+    """
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def training_label(key: str) -> str:
+    """Today's training practice inside a sentence (``lms_only`` -> ``an LMS without ...``)."""
+    return TRAINING_LABELS.get(key, words(key))
+
+
+def value_with_unit(value: float | None, unit: str) -> str:
+    """An assumption's value in its unit: shares as percentages, dollars with a sign.
+
+    >>> value_with_unit(0.824, "share"), value_with_unit(19.5, "weeks")
+    ('82 %', '19.5 weeks')
+    >>> value_with_unit(75, "USD/hour"), value_with_unit(20000, "USD")
+    ('$75/hour', '$20,000')
+    """
+    if not _finite(value):
+        return MISSING
+    amount = float(value)  # type: ignore[arg-type]
+    if unit in ("share", "proportion") or unit.startswith("share of"):
+        return pct(amount)
+    if unit.startswith("USD"):
+        cents = abs(amount) < 100 and amount != int(amount)
+        text = f"${amount:,.2f}" if cents else f"${amount:,.0f}"
+        return f"{text}{unit[3:]}"
+    text = f"{amount:,.2f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}".strip()

@@ -18,23 +18,30 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tpo_scoping.clauses import ClauseSet, draft_clauses
 from tpo_scoping.kpis import Cadence, KpiDraft, draft_kpis
+from tpo_scoping.labels import module_title
 from tpo_scoping.plan import EngagementPlan, engagement_plan
-from tpo_scoping.profile import Profile, load_profile
-from tpo_scoping.verdict import FitVerdict, _lapsed, fit_verdict, material_gaps
+from tpo_scoping.profile import Profile, load_profile, plausibility_warnings
+from tpo_scoping.verdict import FitVerdict, fit_verdict
+from tpo_scoping.verdict.facts import Thresholds
+
+if TYPE_CHECKING:
+    from tpo_scoping.economics import BreakEvenResult
+    from tpo_scoping.ingest import PerformanceData
+    from tpo_scoping.needs import NeedsResult
 
 
-@dataclass
+@dataclass(frozen=True)
 class Scope:
     """Everything a prospect signs off on, computed once."""
 
     profile: Profile
     fit: FitVerdict
-    break_even: Any
-    needs: Any
+    break_even: BreakEvenResult
+    needs: NeedsResult | None
     kpis: KpiDraft
     plan: EngagementPlan
     clauses: ClauseSet
@@ -49,10 +56,10 @@ class Scope:
             "total_fte": self.profile.total_fte,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "fit": self.fit.to_dict(),
-            "break_even": _plain(self.break_even),
+            "break_even": self.break_even.to_dict(),
         }
         if self.needs is not None:
-            out["needs"] = _plain(self.needs)
+            out["needs"] = self.needs.to_dict()
         out["kpis"] = [k.to_dict() for k in self.kpis.kpis]
         out["kpi_settings"] = {
             key: value for key, value in self.kpis.to_dict().items() if key != "kpis"
@@ -63,13 +70,9 @@ class Scope:
         return out
 
 
-def _plain(result: Any) -> Any:
-    if result is None:
-        return None
-    return result.to_dict() if hasattr(result, "to_dict") else result
-
-
-def load_data(source: Any, profile: Profile) -> Any:
+def load_data(
+    source: str | Path | PerformanceData | None, profile: Profile
+) -> PerformanceData | None:
     """Performance data from a path (or ``None``: the profile's ``data.path``)."""
     if source is None:
         if profile.data is None or profile.data.path is None:
@@ -83,32 +86,35 @@ def load_data(source: Any, profile: Profile) -> Any:
     return load_performance_data(source, mapping or None)
 
 
-def analyse(data: Any, profile: Profile, as_of: dt.date | None, *, with_impact: bool = True) -> Any:
-    """Run the needs analysis when the module is available; ``None`` without data.
+def analyse(
+    data: PerformanceData | None,
+    profile: Profile,
+    as_of: dt.date | None,
+    *,
+    with_impact: bool = True,
+) -> NeedsResult | None:
+    """Run the needs analysis of the data; ``None`` without data.
 
     ``with_impact=False`` leaves out the training-impact models, which the scope never reads.
     """
     if data is None:
         return None
-    from tpo_scoping import needs as needs_module
+    from tpo_scoping.needs import analyse_needs
 
-    analyse_needs = getattr(needs_module, "analyse_needs", None)
-    if analyse_needs is None:  # pragma: no cover - needs module without its entry point
-        return None
     return analyse_needs(data, profile=profile, as_of=as_of, with_impact=with_impact)
 
 
 def build_scope(
     profile: Profile | str | Path,
-    data: Any = None,
+    data: str | Path | PerformanceData | None = None,
     as_of: dt.date | None = None,
     *,
     ambition: float = 0.5,
     cadence: Cadence = "monthly",
     simulations: int = 2000,
     seed: int = 0,
-    needs: Any = None,
-    break_even: Any = None,
+    needs: NeedsResult | None = None,
+    break_even: BreakEvenResult | None = None,
 ) -> Scope:
     """Build the engagement scope of a prospect.
 
@@ -137,7 +143,7 @@ def build_scope(
     """
     if not isinstance(profile, Profile):
         profile = load_profile(profile)
-    notes: list[str] = []
+    notes: list[str] = list(plausibility_warnings(profile))
     if needs is None:
         needs = analyse(load_data(data, profile), profile, as_of)
     if needs is None:
@@ -151,11 +157,9 @@ def build_scope(
         break_even = compute_break_even(
             profile, simulations=simulations, seed=seed, sensitivity=simulations > 0
         )
-    needs_dict = _plain(needs)  # converted once: the KPIs and the verdict read the same form
-    kpis = draft_kpis(profile, needs_dict, ambition=ambition, cadence=cadence)
-    fit = fit_verdict(profile, break_even, needs_dict, kpis)
-    gaps = _gap_labels(needs_dict)
-    lapses = _lapsed_sites(needs_dict)
+    kpis = draft_kpis(profile, needs, ambition=ambition, cadence=cadence)
+    fit = fit_verdict(profile, break_even, needs, kpis)
+    gaps, lapses = _training_targets(needs)
     plan = engagement_plan(
         profile, fit.recommendation, gaps=gaps, compliance_lapses=lapses, cadence=cadence
     )
@@ -167,32 +171,21 @@ def build_scope(
         break_even=break_even,
         recommendation=fit.recommendation,
     )
-    if as_of is None and needs_dict and needs_dict.get("as_of"):
-        as_of = dt.date.fromisoformat(str(needs_dict["as_of"])[:10])
+    if as_of is None and needs is not None:
+        as_of = needs.as_of
     return Scope(profile, fit, break_even, needs, kpis, plan, clauses, as_of=as_of, notes=notes)
 
 
-def _gap_labels(needs: Any) -> list[str]:
-    labels: list[str] = []
-    for row in material_gaps(needs) if needs else []:
-        name = str(row.get("competency", "")).replace("_", " ")
-        site = row.get("site")
-        label = f"{name} ({site})" if site and site != "all" else name
-        if name and label not in labels:
-            labels.append(label)
-    return labels
-
-
-def _lapsed_sites(needs: Any) -> list[str]:
-    if not needs:
-        return []
-    out: list[str] = []
-    for row in needs.get("compliance") or []:
-        site = row.get("site")
-        if site in (None, "all"):
-            continue
-        if _lapsed(row):
-            label = f"{row.get('module', '')} at {site}"
-            if label not in out:
-                out.append(label)
-    return out
+def _training_targets(needs: NeedsResult | None) -> tuple[list[str], list[str]]:
+    """The material competency gaps and the lapsed compliance modules the plan prioritises."""
+    if needs is None:
+        return [], []
+    t = Thresholds.load()
+    gaps = list(dict.fromkeys(g.label for g in needs.material_gaps(t.material_gap_points)))
+    lapses = list(
+        dict.fromkeys(
+            f"{module_title(r.module)} at {r.site_name}"
+            for r in needs.lapsed_compliance(t.compliance_coverage_floor)
+        )
+    )
+    return gaps, lapses

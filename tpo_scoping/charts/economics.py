@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tpo_scoping.charts import PALETTE
+from tpo_scoping.labels import option_label, pct
 
 if TYPE_CHECKING:
     from tpo_scoping.economics import BreakEvenResult
@@ -20,9 +21,9 @@ TORNADO_ROWS = 15
 def _option_scale(keys: list[str]) -> Any:
     import altair as alt
 
-    from tpo_scoping.economics import CURRENT_PRACTICE, OPTION_LABELS
+    from tpo_scoping.economics import CURRENT_PRACTICE
 
-    labels = [OPTION_LABELS[k] for k in keys]
+    labels = [option_label(k) for k in keys]
     colours = [
         PALETTE.get(k, CURRENT_PRACTICE_COLOUR)
         if k != CURRENT_PRACTICE
@@ -199,30 +200,26 @@ def tornado_chart(result: BreakEvenResult, rows: int = TORNADO_ROWS, width: int 
     use_fte = result.break_even_fte is not None
     records = []
     for row in result.sensitivity:
+        lo: float | None
+        hi: float | None
+        centre: float | None
         if use_fte:
-            lo, hi, centre = (
-                row["break_even_at_low"],
-                row["break_even_at_high"],
-                result.break_even_fte,
-            )
+            lo, hi, centre = row.break_even_at_low, row.break_even_at_high, result.break_even_fte
         else:
-            lo, hi = row["saving_vs_catalog_at_low"], row["saving_vs_catalog_at_high"]
-            centre = (
-                result.options["catalog_licensing"]["total_cost"]
-                - result.options["tpo"]["total_cost"]
-            )
+            lo, hi = row.saving_vs_catalog_at_low, row.saving_vs_catalog_at_high
+            centre = -result.tpo_against("catalog_licensing").total_difference
         if lo is None or hi is None or lo == hi == centre:
             continue
-        for end, value, at in (("low", lo, row["low_value"]), ("high", hi, row["high_value"])):
+        for end, value, at in (("low", lo, row.low_value), ("high", hi, row.high_value)):
             records.append(
                 {
-                    "assumption": row["name"],
+                    "assumption": row.description.rstrip(".") or row.name,
                     "end": f"{end} end of range",
                     "start": centre,
                     "value": value,
                     "at": at,
-                    "unit": row["unit"],
-                    "rank": row["rank"],
+                    "unit": row.unit,
+                    "rank": row.rank,
                 }
             )
         if len({r["assumption"] for r in records}) >= rows:
@@ -289,9 +286,7 @@ def monte_carlo_chart(result: BreakEvenResult, width: int = 600) -> Any:
     if result.monte_carlo_histogram is None or result.monte_carlo is None:
         raise ValueError("no Monte Carlo in this result; run break_even(..., simulations=N > 0)")
     mc = result.monte_carlo
-    crossing_share = (
-        1.0 - mc["share_tpo_cheaper_from_1_fte"] - mc["share_no_crossing_below_max_fte"]
-    )
+    crossing_share = 1.0 - mc.share_tpo_cheaper_from_1_fte - mc.share_no_crossing
     metric = "break_even_fte" if crossing_share >= 0.5 else "saving_vs_catalog"
     frame = result.monte_carlo_histogram
     frame = frame[frame["metric"] == metric]
@@ -325,15 +320,74 @@ def monte_carlo_chart(result: BreakEvenResult, width: int = 600) -> Any:
         .mark_text(align="left", dx=4, baseline="top", color="#333333")
         .encode(x="x:Q", y=alt.value(4), text="text:N")
     )
-    probability = mc["probability_tpo_cheaper"]
     subtitle = [
-        f"{mc['n']:,} scenarios (seed {mc['seed']}); P(TPO cheaper at the prospect's plan) ="
-        f" {probability:.0%}",
-        f"TPO cheaper from 1 FTE in {mc['share_tpo_cheaper_from_1_fte']:.0%} of scenarios;"
-        f" no crossing in {mc['share_no_crossing_below_max_fte']:.0%}",
+        f"{mc.n:,} futures (seed {mc.seed}); TPO cheaper at the prospect's plan in"
+        f" {pct(mc.probability_tpo_cheaper)} in total, {pct(mc.probability_tpo_cheaper_cash)} in"
+        " cash",
+        f"TPO cheaper from 1 FTE in {pct(mc.share_tpo_cheaper_from_1_fte)} of futures;"
+        f" no crossing in {pct(mc.share_no_crossing)}",
     ]
     return alt.layer(bars, rule, text).properties(
         width=width,
         height=300,
         title=alt.TitleParams(heading, subtitle=subtitle),
+    )
+
+
+def cash_imputed_chart(result: BreakEvenResult, width: int = 520) -> Any:
+    """Each option's cost over the horizon as a stacked bar: cash below, imputed above.
+
+    Examples
+    --------
+    >>> from tpo_scoping.profile import parse_profile
+    >>> from tpo_scoping.economics import break_even
+    >>> r = break_even(parse_profile("prospect: X\\nsites: [{country: PH, fte: 30}]"),
+    ...                simulations=0, sensitivity=False)
+    >>> cash_imputed_chart(r).to_dict()["mark"]["type"]
+    'bar'
+    """
+    import altair as alt
+    import pandas as pd
+
+    options = sorted(result.options.values(), key=lambda o: o.total_cost)
+    frame = pd.DataFrame(
+        [
+            {"option": o.label, "basis": basis, "cost": cost, "order": i, "total": o.total_cost}
+            for i, o in enumerate(options)
+            for basis, cost in (("Cash", o.cash_cost), ("Imputed", o.imputed_cost))
+        ]
+    )
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("option:N", sort=[o.label for o in options], title=None),
+            x=alt.X(
+                "cost:Q",
+                stack="zero",
+                title=f"Cost over {result.horizon_months} months (USD)",
+                axis=alt.Axis(format="$,.2s"),
+            ),
+            color=alt.Color(
+                "basis:N",
+                title=None,
+                scale=alt.Scale(domain=["Cash", "Imputed"], range=["#3d405b", "#e9c46a"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            order=alt.Order("basis:N", sort="ascending"),
+            tooltip=[
+                alt.Tooltip("option:N", title="Option"),
+                alt.Tooltip("basis:N", title="Basis"),
+                alt.Tooltip("cost:Q", title="Cost", format="$,.0f"),
+                alt.Tooltip("total:Q", title="Total", format="$,.0f"),
+            ],
+        )
+        .properties(
+            width=width,
+            title=alt.TitleParams(
+                "Cash and imputed cost per option",
+                subtitle="Imputed: managers' time, output lost while ramping, re-onboarding,"
+                " compliance exposure",
+            ),
+        )
     )

@@ -45,6 +45,30 @@ def emit(result: Any, args: argparse.Namespace, table: Callable[[Any], str] | No
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def warn(lines: Iterable[str]) -> None:
+    """Plausibility warnings on stderr, one line each (they also travel in the JSON notes)."""
+    for line in lines:
+        print(f"warning: {line}", file=sys.stderr)
+
+
+def share_argument(option: str) -> Callable[[str], float]:
+    """A share on the command line, as 0-1 or as a percentage (``50%`` or ``50``)."""
+
+    def parse(text: str) -> float:
+        raw = text.strip().rstrip("%").strip()
+        try:
+            value = float(raw)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{option}: not a number: {text!r}") from None
+        if text.strip().endswith("%") or value > 1:
+            value /= 100
+        if not 0 <= value <= 1:
+            raise argparse.ArgumentTypeError(f"{option}: must be between 0 and 1 (or 0-100 %)")
+        return value
+
+    return parse
+
+
 def parse_date(value: str, option: str = "--as-of") -> dt.date:
     """Parse YYYY-MM-DD or raise an :class:`InputError` naming the option."""
     try:

@@ -5,9 +5,20 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tpo_scoping.cli._common import add_format, add_out, emit, positive_int, progress
+if TYPE_CHECKING:
+    from tpo_scoping.economics import BreakEvenResult
+
+from tpo_scoping.cli._common import (
+    add_format,
+    add_out,
+    emit,
+    positive_int,
+    progress,
+    share_argument,
+    warn,
+)
 
 
 def add_parser(sub: Any) -> None:
@@ -37,6 +48,15 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument(
         "--no-sensitivity", action="store_true", help="skip the one-at-a-time sensitivity"
+    )
+    parser.add_argument(
+        "--imputed-share",
+        type=share_argument("--imputed-share"),
+        default=1.0,
+        help=(
+            "count imputed costs (managers' time, ramp-up output, re-onboarding, compliance"
+            " exposure) at this share, 0-1 or 0-100 %% (default 1: in full; 0: cash only)"
+        ),
     )
     add_format(parser)
     add_out(parser)
@@ -76,76 +96,35 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
             progress=update,
             sensitivity=not args.no_sensitivity,
+            imputed_share=args.imputed_share,
         )
     finally:
         finish()
-    emit(result.to_dict(), args, render_table)
+    warn(result.notes)
+    emit(result, args, render_table)
     return 0
 
 
-def _money(value: float | None) -> str:
-    return "–" if value is None else f"${value:,.0f}"
-
-
-def _fte(value: float | None) -> str:
-    return "none" if value is None else f"{value:,.1f} FTE"
-
-
-def render_table(r: dict[str, Any]) -> str:
+def render_table(result: BreakEvenResult) -> str:
     """Readable text of a break-even result (the default ``--format table``)."""
-    lines = [
-        f"{r['prospect']}: {r['team_fte_now']:,.0f} FTE today, {r['team_fte_end']:,.0f} after"
-        f" {r['horizon_months']} months (today: {r['current_practice_costs']['label']})",
-        "",
-        f"Break-even TPO vs catalog licensing: {_fte(r['break_even_fte'])}"
-        + (f" ({r['break_even_reason']})" if r["break_even_reason"] else ""),
-        f"  steady team (no hires or attrition): {_fte(r['break_even_fte_steady_team'])}",
-        "  TPO vs each option: "
-        + ", ".join(f"{k} {_fte(v)}" for k, v in r["break_even_by_option"].items()),
-        f"Month TPO's monthly cost first beats catalog: {r['crossing_month'] or 'never'}",
-        f"Cheapest over the horizon: {r['cheapest_option']}",
-    ]
-    if r["probability_tpo_cheaper"] is not None:
-        mc = r["monte_carlo"]
-        pct = mc["break_even_fte_percentiles"]
-        lines.append(
-            f"P(TPO cheaper than catalog at this plan): {r['probability_tpo_cheaper']:.0%}"
-            f" ({mc['n']:,} scenarios, seed {mc['seed']}); break-even p5/p50/p95:"
-            f" {_fte(pct['p5'])} / {_fte(pct['p50'])} / {_fte(pct['p95'])}"
-        )
+    from tpo_scoping.presentation import economics as rows
+
+    lines = [f"{result.prospect}", ""]
+    lines += rows.economics_sentences(result)
     lines += [
         "",
-        f"{'option':<28}{'total cost':>14}{'hidden':>14}{'per FTE-month':>15}"
-        f"{'NPV vs today':>15}{'payback':>9}",
+        rows.option_table(result).to_text(),
+        "",
+        rows.conservative_table(result).to_text(),
     ]
-    for key, o in r["options"].items():
-        payback = "today" if o["is_current_practice"] else (o["payback_month"] or "–")
-        lines.append(
-            f"{key:<28}{_money(o['total_cost']):>14}{_money(o['hidden_cost']):>14}"
-            f"{_money(o['monthly_cost_per_fte']):>15}{_money(o['npv']):>15}{payback!s:>9}"
-        )
-    if r["sensitivity"]:
-        if r["break_even_fte"] is not None:
-            lines += ["", "Most influential assumptions (break-even at low / high end of range):"]
-            for row in r["sensitivity"][:8]:
-                lines.append(
-                    f"  {row['name']:<44} {_fte(row['break_even_at_low']):>12} /"
-                    f" {_fte(row['break_even_at_high']):>12}"
-                )
-        else:
-            lines += [
-                "",
-                "Most influential assumptions (TPO saving vs catalog at low / high end of range):",
-            ]
-            for row in r["sensitivity"][:8]:
-                lines.append(
-                    f"  {row['name']:<44} {_money(row['saving_vs_catalog_at_low']):>12} /"
-                    f" {_money(row['saving_vs_catalog_at_high']):>12}"
-                )
-    overridden = [k for k, a in r["assumptions"].items() if a["source"] == "profile override"]
+    if result.sensitivity:
+        lines += ["", "What moves the answer most:", *rows.sensitivity_sentences(result, top=5)]
+    if result.monte_carlo is not None:
+        lines += ["", "Simulation:", *rows.monte_carlo_sentences(result)]
+    overridden = [k for k, a in result.assumptions.items() if a.source == "profile override"]
     lines += [
         "",
-        f"{len(r['assumptions'])} assumptions (tpo_scoping/data/assumptions.yaml)"
+        f"{len(result.assumptions)} assumptions (tpo_scoping/data/assumptions.yaml)"
         + (f"; overridden: {', '.join(overridden)}" if overridden else "")
         + "; --format json lists each with unit, range and source.",
     ]

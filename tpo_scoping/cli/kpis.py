@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tpo_scoping.kpis import KpiDraft
 
 from tpo_scoping.cli._common import add_out, emit, parse_date
 
@@ -41,26 +44,10 @@ def add_parser(sub: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _table(result: dict[str, Any]) -> str:
-    lines = [
-        f"{'KPI':34} {'baseline':>10} {'target':>10} {'MDC':>10}  detectable",
-    ]
-    for k in result["kpis"]:
-        unit = k["unit"]
+def _table(draft: KpiDraft) -> str:
+    from tpo_scoping.presentation.kpis import kpi_table
 
-        def level(v: Any, unit: str = unit) -> str:
-            if v is None:
-                return "-"
-            return f"{v * 100:.1f}%" if unit == "share" else f"{v:.3g}"
-
-        flag = {True: "yes", False: "NO", None: "hold"}[k["detectable"]]
-        default = " (default)" if k["baseline_is_default"] else ""
-        lines.append(
-            f"{k['name'][:34]:34} {level(k['baseline']):>10} {level(k['target']):>10}"
-            f" {level(k['min_detectable_change']):>10}  {flag}{default}"
-        )
-    lines += ["", *result["notes"]]
-    return "\n".join(lines)
+    return "\n".join([kpi_table(draft).to_text(), "", *draft.notes])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,5 +69,5 @@ def run(args: argparse.Namespace) -> int:
         write_atomic(args.out, kpis_to_xlsx(draft))
         print(f"wrote {args.out}", file=sys.stderr)
         return 0
-    emit(draft.to_dict(), args, _table)
+    emit(draft, args, _table)
     return 0

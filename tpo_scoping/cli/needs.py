@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tpo_scoping.needs import NeedsResult
 
 from tpo_scoping.cli._common import add_format, add_out, emit, parse_date
 from tpo_scoping.errors import InputError
@@ -107,64 +109,26 @@ def _today() -> Any:
     return dt.date.today()
 
 
-def _ci(low: Any, high: Any, spec: str = ".1f") -> str:
-    if _fmt(low, spec) == "–" and _fmt(high, spec) == "–":
-        return "–"
-    return f"{_fmt(low, spec)}–{_fmt(high, spec)}"
-
-
-def _fmt(value: Any, spec: str = ".1f") -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    return format(value, spec)
-
-
-def render_table(result: Any) -> str:
+def render_table(result: NeedsResult) -> str:
     """Readable text of a :class:`~tpo_scoping.needs.NeedsResult` for the terminal."""
+    from tpo_scoping.presentation import needs as rows
+
     lines = [f"Training needs analysis as of {result.as_of.isoformat()}", ""]
-    lines.append("Data quality")
-    lines += [f"  {line}" for line in result.quality.summary_lines()]
-    lines += ["", "Priorities"]
-    if not result.priorities:
-        lines.append("  none found")
-    for item in result.priorities:
-        lines.append(f"  {item['rank']:>2}. {item['summary']}")
-    if not result.ramp.empty:
-        lines += ["", "Ramp time (weeks to 90 % of tenured performance)"]
-        lines.append(f"  {'role':<24}{'site':<14}{'metric':<14}{'weeks':>7}  {'CI':<15}{'n':>5}")
-        for _, r in result.ramp.iterrows():
-            ci = _ci(r["ci_low"], r["ci_high"])
-            lines.append(
-                f"  {r['role']:<24}{r['site']:<14}{r['metric']:<14}"
-                f"{_fmt(r['weeks_to_proficiency']):>7}  {ci:<15}{int(r['n']):>5}"
-            )
-    if not result.retention.empty:
-        lines += ["", "Retention of new hires (Kaplan–Meier)"]
-        rows = result.retention[result.retention["cohort"] == "all"]
-        lines.append(f"  {'site':<16}{'day':>5}{'retained':>10}  {'CI':<14}{'at risk':>8}")
-        for _, r in rows.iterrows():
-            ci = _ci(r["ci_low"], r["ci_high"], ".0%")
-            lines.append(
-                f"  {r['site']:<16}{int(r['day']):>5}{_fmt(r['estimate'], '.0%'):>10}"
-                f"  {ci:<14}{int(r['at_risk']):>8}"
-            )
-        if result.logrank:
-            lines.append(
-                f"  log-rank test between sites: χ² = {result.logrank['statistic']:.2f},"
-                f" df = {result.logrank['df']}, p = {result.logrank['p_value']:.3g}"
-            )
-    if not result.compliance.empty:
-        lines += ["", "Compliance coverage (active employees)"]
-        rows = result.compliance[result.compliance["module"] == "all"]
-        for _, r in rows.iterrows():
-            lines.append(
-                f"  {r['site']:<16} coverage {_fmt(r['coverage'], '.0%'):>5},"
-                f" {int(r['overdue'])} overdue, {int(r['never_completed'])} never completed,"
-                f" {int(r['expiring_30'])} expiring within 30 days"
-            )
-    if result.impact:
-        lines += ["", "Training impact"]
-        lines += [f"  {item['summary']}" for item in result.impact]
-    if result.notes:
-        lines += ["", "Notes"] + [f"  {n}" for n in result.notes]
+    sections = [
+        ("Data quality", rows.quality_table(result.quality)),
+        ("Priorities", rows.priorities_table(result, top=10)),
+        ("Ramp time (weeks to 90 % of tenured performance)", rows.ramp_table(result)),
+        ("Retention of new hires", rows.retention_table(result, days=(30, 90, 180))),
+        ("Compliance coverage (active employees)", rows.compliance_table(result)),
+        ("Training impact", rows.impact_table(result)),
+    ]
+    for title, table in sections:
+        if not table.empty:
+            lines += [title, table.to_text(), ""]
+    logrank = rows.logrank_sentence(result)
+    if logrank:
+        lines += [logrank, ""]
+    notes = rows.quality_notes(result.quality) + list(result.notes)
+    if notes:
+        lines += ["Notes", *(f"  {n}" for n in notes)]
     return "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tpo_scoping.cli._common import add_out, parse_date, positive_int
+from tpo_scoping.cli._common import add_out, parse_date, positive_int, warn
 from tpo_scoping.errors import InputError
 
 
@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         simulations=args.simulations,
         seed=args.seed,
     )
+    warn(scope.notes)
     payload: str | bytes
     if args.format == "json":
         payload = dumps(scope.to_dict())

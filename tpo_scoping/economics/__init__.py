@@ -15,7 +15,7 @@ Every default comes from ``tpo_scoping/data/assumptions.yaml``.
 """
 
 from tpo_scoping.economics.analysis import CONSERVATIVE_SHARES, break_even, default_params
-from tpo_scoping.economics.model import CURRENT_PRACTICE, OPTION_LABELS, OPTIONS
+from tpo_scoping.economics.model import CURRENT_PRACTICE, OPTIONS
 from tpo_scoping.economics.result import (
     BreakEvenResult,
     Comparison,
@@ -29,6 +29,7 @@ from tpo_scoping.economics.result import (
 from tpo_scoping.economics.solve import MAX_FTE
 from tpo_scoping.economics.thresholds import Threshold, what_would_have_to_be_true
 from tpo_scoping.economics.uncertainty import MonteCarlo, draw_assumptions, monte_carlo, tornado
+from tpo_scoping.labels import OPTION_LABELS
 
 __all__ = [
     "CONSERVATIVE_SHARES",

@@ -23,7 +23,6 @@ from tpo_scoping.economics.model import (
     CURRENT_PRACTICE,
     IMPUTED_COMPONENTS,
     MANAGER_HOUR_COMPONENTS,
-    OPTION_LABELS,
     OPTIONS,
     Component,
     Context,
@@ -41,6 +40,7 @@ from tpo_scoping.economics.result import (
 from tpo_scoping.economics.solve import Crossing, break_even_between
 from tpo_scoping.economics.uncertainty import MonteCarlo, Progress, monte_carlo, tornado
 from tpo_scoping.errors import InputError, Problem
+from tpo_scoping.labels import OPTION_LABELS
 
 if TYPE_CHECKING:
     from tpo_scoping.profile import Profile

@@ -58,20 +58,12 @@ OPTIONS: tuple[str, ...] = (
     "lms_only",
     "adhoc_vendor",
 )
-"""The engagement options, in display order (colours in :data:`tpo_scoping.charts.PALETTE`)."""
+"""The engagement options, in display order (colours in :data:`tpo_scoping.charts.PALETTE`;
+names in :data:`tpo_scoping.labels.OPTION_LABELS`)."""
 
 CURRENT_PRACTICE = "current_practice"
 """Key of today's informal practice (manager walkthroughs) when it is not one of the options."""
 
-OPTION_LABELS = {
-    "tpo": "TPO (managed training)",
-    "catalog_licensing": "Catalog licensing",
-    "custom_course_development": "Custom course development",
-    "internal_ld": "Internal L&D team",
-    "lms_only": "LMS platform only",
-    "adhoc_vendor": "Ad-hoc training vendor",
-    CURRENT_PRACTICE: "Current practice (manager walkthroughs)",
-}
 
 COMPONENT_LABELS = {
     "setup_fee": "TPO setup fee",

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from tpo_scoping.economics.model import (
-    OPTION_LABELS,
     Component,
     Context,
     Headcount,
@@ -21,6 +20,7 @@ from tpo_scoping.economics.model import (
     tier_knots,
     totals,
 )
+from tpo_scoping.labels import OPTION_LABELS, in_sentence
 
 MAX_FTE = 10_000.0
 """Largest team the break-even search considers; larger offshore teams are out of scope."""
@@ -42,19 +42,6 @@ def tco_difference(
     """TCO of ``a`` minus TCO of ``b`` over the horizon, for each starting size (first scenario)."""
     hc = Headcount.project(start_fte, ctx)
     return np.asarray(totals(a, hc)[0] - totals(b, hc)[0])
-
-
-def mid_sentence(label: str) -> str:
-    """An option's label as it reads inside a sentence; acronyms keep their capitals.
-
-    Examples
-    --------
-    >>> mid_sentence("Catalog licensing"), mid_sentence("LMS platform only")
-    ('catalog licensing', 'LMS platform only')
-    """
-    if len(label) > 1 and label[0].isupper() and label[1].islower():
-        return label[0].lower() + label[1:]
-    return label
 
 
 def break_even_between(
@@ -82,14 +69,14 @@ def break_even_between(
     if diff[0] <= 0:
         return Crossing(
             None,
-            f"{name} costs no more than {mid_sentence(other_name)} over the horizon at every"
+            f"{name} costs no more than {in_sentence(other_name)} over the horizon at every"
             " starting team size, from 1 FTE up, so there is no break-even to reach",
         )
     below = np.flatnonzero(diff <= 0)
     if below.size == 0:
         return Crossing(
             None,
-            f"{other_name} stays cheaper than {mid_sentence(name)} for every team size up to"
+            f"{other_name} stays cheaper than {in_sentence(name)} for every team size up to"
             f" {MAX_FTE:,.0f} FTE",
         )
     i = int(below[0])

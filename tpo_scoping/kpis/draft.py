@@ -140,6 +140,11 @@ class Kpi:
         return kpi_change(self.min_detectable_change, self.unit) or self.no_detectable_change
 
     @property
+    def cadence_period(self) -> str:
+        """The measurement period in a word: ``month`` or ``quarter``."""
+        return "month" if self.cadence == "monthly" else "quarter"
+
+    @property
     def report_only(self) -> bool:
         """Too small to detect even with two years of this team's data: reported, not paid on."""
         return self.detectable is False and self.periods_to_detect is None
@@ -147,7 +152,7 @@ class Kpi:
     @property
     def measurability(self) -> str:
         """In plain words, whether a change in this KPI can be told apart from noise."""
-        period = "month" if self.cadence == "monthly" else "quarter"
+        period = self.cadence_period
         change = kpi_change(abs(self.target - self.baseline), self.unit)
         if self.detectable is None:
             return "Held at its baseline: monitored each period, not tested for change."

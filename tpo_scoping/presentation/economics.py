@@ -1,0 +1,402 @@
+"""The break-even economics as people read them: tables, key figures and sentences.
+
+Every function takes a :class:`~tpo_scoping.economics.BreakEvenResult` (or its parts) and
+returns formatted text; nothing here computes a figure the result does not hold. Claims say
+which basis they use: cash (invoiced or paid), imputed (people's time and output, valued), or
+the total of both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from tpo_scoping.labels import (
+    MISSING,
+    fte,
+    hours,
+    in_sentence,
+    money,
+    number,
+    option_label,
+    pct,
+    value_with_unit,
+)
+from tpo_scoping.presentation.table import KeyFigure, Table
+
+if TYPE_CHECKING:
+    from tpo_scoping.assumptions import Assumption
+    from tpo_scoping.economics import BreakEvenResult, Threshold
+
+IMPUTED_MEANING = (
+    "people's time and output valued in dollars: managers' time, output lost while new hires"
+    " ramp up, re-onboarding after departures, expected compliance exposure"
+)
+
+
+def option_table(be: BreakEvenResult) -> Table:
+    """Every option over the horizon, cheapest first: cash, imputed, total, payback.
+
+    >>> from tpo_scoping.economics import break_even
+    >>> from tpo_scoping.profile import parse_profile
+    >>> be = break_even(parse_profile("prospect: X\\nsites: [{country: PH, fte: 50}]"),
+    ...                 simulations=0, sensitivity=False)
+    >>> option_table(be).columns[:4]
+    ('Option', 'Cash', 'Imputed', 'Total')
+    """
+    options = sorted(be.options.values(), key=lambda o: o.total_cost)
+    rows = tuple(
+        (
+            o.label + (" (today)" if o.is_current_practice else ""),
+            money(o.cash_cost),
+            money(o.imputed_cost),
+            money(o.total_cost),
+            money(o.monthly_cost_per_fte),
+            MISSING if o.is_current_practice else money(o.saving_vs_current_practice),
+            "today" if o.is_current_practice else _month(o.payback_month),
+        )
+        for o in options
+    )
+    today = be.current_practice_costs
+    notes: tuple[str, ...] = ()
+    if not today.is_current_practice or today.key not in be.options:
+        notes = (
+            f"Today: {today.label}, {money(today.cash_cost)} cash and"
+            f" {money(today.imputed_cost)} imputed over {be.horizon_months} months.",
+        )
+    return Table(
+        (
+            "Option",
+            "Cash",
+            "Imputed",
+            "Total",
+            "Per FTE per month",
+            "Saving vs today",
+            "Pays back in month",
+        ),
+        rows,
+        caption=(
+            f"Cost over {be.horizon_months} months, undiscounted. Cash is what is invoiced or"
+            f" paid; imputed is {IMPUTED_MEANING}, counted at {pct(be.imputed_share)}."
+        ),
+        highlight=(0,),
+        notes=notes,
+    )
+
+
+def cost_lines_table(be: BreakEvenResult, option: str) -> Table:
+    """One option's itemised cost lines, cash first."""
+    o = be.options.get(option, be.current_practice_costs)
+    lines = sorted(o.lines, key=lambda ln: (ln.basis != "cash", -ln.total))
+    return Table(
+        ("Cost line", "Basis", "Over the horizon"),
+        tuple((ln.label, ln.basis, money(ln.total)) for ln in lines),
+        caption=f"{o.label}: {money(o.cash_cost)} cash + {money(o.imputed_cost)} imputed",
+        left=(0, 1),
+    )
+
+
+def conservative_table(be: BreakEvenResult) -> Table:
+    """Break-even and cheapest option with imputed costs counted at 0 %, 50 % and 100 %."""
+    rows = []
+    for v in be.conservative:
+        rows.append(
+            (
+                pct(v.imputed_share),
+                fte(v.break_even_fte) if v.break_even_fte is not None else _short_reason(v),
+                option_label(v.cheapest_option),
+                money(v.tpo_total),
+                f"{option_label(v.best_alternative)}: {money(v.best_alternative_total)}",
+            )
+        )
+    return Table(
+        (
+            "Imputed cost counted",
+            "Break-even vs catalog",
+            "Cheapest option",
+            "TPO total",
+            "Best alternative",
+        ),
+        tuple(rows),
+        caption="The conservative view: how the answer moves when imputed time counts less.",
+        left=(0, 1, 2, 4),
+    )
+
+
+def _short_reason(v: object) -> str:
+    reason = str(getattr(v, "break_even_reason", "") or "")
+    if "at every starting team size" in reason:
+        return "none: TPO cheaper at any size"
+    if "stays cheaper" in reason:
+        return "none: catalog cheaper at every size"
+    return MISSING
+
+
+def _month(month: int | None) -> str:
+    return MISSING if month is None else str(month)
+
+
+def tpo_cost_sentence(be: BreakEvenResult) -> str:
+    """TPO against the best alternative, saying which basis carries the case."""
+    c = be.tpo_against()
+    alt = in_sentence(option_label(c.other))
+    h = be.horizon_months
+    if c.rests_on_imputed_time:
+        return (
+            f"TPO costs {money(c.cash_difference)} more in cash than {alt} over {h} months; it"
+            f" frees about {hours(c.manager_hours_freed)} of onshore managers' time and cuts"
+            f" output lost to ramp-up, which we value at {money(-c.imputed_difference)}"
+            " (imputed, not cash)."
+        )
+    tpo, other = be.options["tpo"], be.options[c.other]
+    cash = f"{money(tpo.cash_cost)} in cash against {money(other.cash_cost)}"
+    if c.total_difference <= 0:
+        return (
+            f"TPO costs {money(-c.total_difference)} less than {alt}, the cheapest alternative,"
+            f" over {h} months; {cash}."
+        )
+    return (
+        f"TPO costs {money(c.total_difference)} more than {alt} over {h} months:"
+        f" {_more_or_less(c.cash_difference)} in cash and {_more_or_less(c.imputed_difference)}"
+        " in imputed cost."
+    )
+
+
+def _more_or_less(difference: float) -> str:
+    return f"{money(abs(difference))} {'more' if difference >= 0 else 'less'}"
+
+
+def break_even_sentence(be: BreakEvenResult) -> str:
+    """The break-even a reader may quote: modelled, or the simulation's median with its range."""
+    quoted = be.quoted_break_even()
+    if quoted is None:
+        return f"Break-even: {be.break_even_reason or 'none within the range searched'}."
+    if quoted.source == "model":
+        text = (
+            f"Break-even: TPO and catalog licensing cost the same for a team starting at about"
+            f" {fte(quoted.fte)} with this hiring and attrition (total cost, imputed counted at"
+            f" {pct(be.imputed_share)})"
+        )
+        mc = be.monte_carlo
+        if mc is not None and mc.probability_tpo_cheaper_at_break_even is not None:
+            text += (
+                f"; at that size TPO is cheaper in {pct(mc.probability_tpo_cheaper_at_break_even)}"
+                " of simulated futures"
+            )
+        return text + "."
+    return (
+        f"Break-even: in the middle of the simulated futures a team of about {fte(quoted.fte)};"
+        f" 90 % of them put it between {_fte_or_beyond(quoted.low)} and"
+        f" {_fte_or_beyond(quoted.high)} (the modelled figure,"
+        f" {fte(be.break_even_fte) if be.break_even_fte else 'none'}, sits outside the middle of"
+        " the simulation, so the simulation's figure is quoted)."
+    )
+
+
+def _fte_or_beyond(value: float | None) -> str:
+    return fte(value) if value is not None else "beyond the range searched"
+
+
+def cash_break_even_sentence(be: BreakEvenResult) -> str:
+    """The break-even on cash alone, or why there is none."""
+    if be.break_even_fte_cash is not None:
+        return (
+            f"On cash alone (imputed time counted at 0 %), the break-even is about"
+            f" {fte(be.break_even_fte_cash)}."
+        )
+    return f"{be.break_even_cash_reason or 'No cash break-even within the range searched'}."
+
+
+def economics_sentences(be: BreakEvenResult) -> list[str]:
+    """The economics in a few plain sentences, each saying which basis it uses."""
+    cheapest = be.options[be.cheapest_option]
+    lines = [
+        f"Over {be.horizon_months} months, with the team going from {fte(be.team_fte_now)} to"
+        f" about {fte(be.team_fte_end)} on the hiring and attrition given, the cheapest option is"
+        f" {in_sentence(cheapest.label)} at {money(cheapest.total_cost)} in total"
+        f" ({money(cheapest.cash_cost)} cash). Totals are undiscounted.",
+    ]
+    lines.append(tpo_cost_sentence(be))
+    lines.append(break_even_sentence(be))
+    lines.append(cash_break_even_sentence(be))
+    if be.crossing_month is not None:
+        lines.append(
+            f"On this plan TPO's cumulative cost, setup fee included, falls to catalog"
+            f" licensing's by month {be.crossing_month} and stays there."
+        )
+    elif be.crossing_reason:
+        lines.append(f"{be.crossing_reason}.")
+    tpo = be.options["tpo"]
+    if not tpo.is_current_practice:
+        today = "today's practice (" + in_sentence(be.current_practice_costs.label) + ")"
+        verb = "saves" if tpo.saving_vs_current_practice >= 0 else "costs"
+        text = (
+            f"Against {today}, TPO {verb} {money(abs(tpo.saving_vs_current_practice))} in total"
+            f" and {'saves' if tpo.cash_saving_vs_current_practice >= 0 else 'costs'}"
+            f" {money(abs(tpo.cash_saving_vs_current_practice))} in cash over the period"
+        )
+        if tpo.payback_month:
+            text += f"; counting imputed time it pays back in month {tpo.payback_month}"
+        if tpo.cash_payback_month:
+            text += f"; in cash it pays back in month {tpo.cash_payback_month}"
+        lines.append(text + ".")
+    mc = be.monte_carlo
+    if mc is not None:
+        lines.append(
+            f"Across {number(mc.n)} simulated futures that vary every assumption within its"
+            f" range, TPO is cheaper than catalog licensing in {pct(mc.probability_tpo_cheaper)}"
+            f" of them in total cost and in {pct(mc.probability_tpo_cheaper_cash)} in cash."
+        )
+    lines += list(be.notes)
+    return lines
+
+
+def key_figures(be: BreakEvenResult, total_fte: int, hires_per_quarter: float) -> list[KeyFigure]:
+    """The four figures the brief and the apps show first."""
+    quoted = be.quoted_break_even()
+    c = be.tpo_against("catalog_licensing")
+    return [
+        KeyFigure(f"{total_fte}", "offshore FTE today"),
+        KeyFigure(f"{hires_per_quarter:g}", "hires planned per quarter"),
+        KeyFigure(
+            fte(quoted.fte) if quoted else "none",
+            "break-even team size vs catalog licensing"
+            + (" (simulated median)" if quoted and quoted.source == "simulation" else ""),
+        ),
+        KeyFigure(
+            money(c.cash_difference, short=True),
+            f"TPO's extra cash cost vs catalog over {be.horizon_months} months"
+            if c.cash_difference >= 0
+            else f"TPO's cash saving vs catalog over {be.horizon_months} months",
+        ),
+        KeyFigure(
+            pct(be.probability_tpo_cheaper) if be.probability_tpo_cheaper is not None else MISSING,
+            "chance TPO is cheaper in total (simulated)",
+        ),
+    ]
+
+
+def assumption_table(assumptions: Mapping[str, Assumption]) -> Table:
+    """Every assumption of the economics with its value, the mean of its draws, range and source."""
+    from tpo_scoping.economics.uncertainty import mean_of
+
+    rows = []
+    for a in sorted(assumptions.values(), key=lambda a: (a.group, a.description or a.name)):
+        mean = mean_of(a)
+        rows.append(
+            (
+                _group(a.group),
+                a.description or a.name.replace("_", " "),
+                value_with_unit(a.value, a.unit),
+                value_with_unit(mean, a.unit) if abs(mean - a.value) > 1e-12 else "same",
+                f"{value_with_unit(a.low, a.unit)} to {value_with_unit(a.high, a.unit)}",
+                a.source,
+                a.rationale,
+            )
+        )
+    return Table(
+        ("Group", "Assumption", "Value", "Mean of draws", "Plausible range", "Source", "Why"),
+        tuple(rows),
+        left=(0, 1, 5, 6),
+    )
+
+
+def _group(key: str) -> str:
+    """``tpo_pricing`` -> ``TPO pricing``: a data key as a heading."""
+    text = key.replace("_", " ").replace("tpo", "TPO").replace("lms", "LMS")
+    return text[:1].upper() + text[1:]
+
+
+def sensitivity_sentences(be: BreakEvenResult, top: int = 3) -> list[str]:
+    """The assumptions that move the answer most, in words."""
+    lines = []
+    for row in sorted(be.sensitivity, key=lambda r: r.rank)[:top]:
+        span = (
+            f"from {value_with_unit(row.low_value, row.unit)} to"
+            f" {value_with_unit(row.high_value, row.unit)}"
+        )
+        if row.break_even_at_low is not None and row.break_even_at_high is not None:
+            effect = (
+                f"moves the break-even between {fte(row.break_even_at_low)} and"
+                f" {fte(row.break_even_at_high)}"
+            )
+        else:
+            effect = (
+                f"moves TPO's saving against catalog licensing between"
+                f" {money(row.saving_vs_catalog_at_low)} and {money(row.saving_vs_catalog_at_high)}"
+            )
+        name = (row.description or row.name).rstrip(".")
+        lines.append(f"{name}: {span} {effect}.")
+    return lines
+
+
+def monte_carlo_sentences(be: BreakEvenResult) -> list[str]:
+    """What the simulation says, in words."""
+    mc = be.monte_carlo
+    if mc is None:
+        return []
+    lines = [
+        f"We drew {number(mc.n)} futures, each assumption drawn within its range around its stated"
+        f" value, half above and half below it ({mc.distribution}; seed {mc.seed}).",
+        f"TPO costs less than catalog licensing over the period in"
+        f" {pct(mc.probability_tpo_cheaper)} of them in total cost, and in"
+        f" {pct(mc.probability_tpo_cheaper_cash)} in cash alone.",
+        f"TPO's total saving against catalog licensing: {_spread(mc.saving_percentiles)}. In"
+        f" cash alone: {_spread(mc.cash_saving_percentiles)}.",
+    ]
+    p = mc.break_even_percentiles
+    if mc.share_tpo_cheaper_from_1_fte < 0.5:
+        lines.append(
+            f"The break-even team size is {_fte_or_beyond(p['p50'])} in the middle future; 90 %"
+            f" put it between {_fte_or_beyond(p['p5'])} and {_fte_or_beyond(p['p95'])}."
+        )
+    else:
+        lines.append(
+            f"In {pct(mc.share_tpo_cheaper_from_1_fte)} of the futures TPO is cheaper at any team"
+            " size, so there is no break-even to reach."
+        )
+    best = max(mc.probability_cheapest, key=mc.probability_cheapest.__getitem__)
+    lines.append(
+        f"The option most often cheapest of all six: {option_label(best)}"
+        f" ({pct(mc.probability_cheapest[best])} of futures)."
+    )
+    return lines
+
+
+def _spread(p: Mapping[str, float]) -> str:
+    return (
+        f"{money(p['p50'])} in the middle future, 90 % of futures between {money(p['p5'])} and"
+        f" {money(p['p95'])}"
+    )
+
+
+THRESHOLD_NAMES = {
+    "tpo_fee_per_fte_tier1": "TPO fee per FTE per month",
+    "tpo_retainer_base_monthly": "TPO fixed monthly retainer",
+    "team_fte": "Team size",
+    "mgmt_hours_per_fte_month_informal": "Management hours per FTE per month today",
+    "hires_per_quarter": "Hires per quarter",
+}
+
+
+def threshold_table(thresholds: Iterable[Threshold]) -> Table:
+    """'What would have to be true': each input today against its tipping point."""
+    rows = []
+    for t in thresholds:
+        if t.break_even_value is None:
+            meaning = t.reason or "no tipping point in the range searched"
+        else:
+            word = "below" if t.tpo_cheaper_when == "below" else "above"
+            meaning = (
+                f"TPO is cheaper while this stays {word}"
+                f" {value_with_unit(t.break_even_value, t.unit)}"
+            )
+        rows.append(
+            (
+                THRESHOLD_NAMES.get(t.name, t.name.replace("_", " ")),
+                value_with_unit(t.current_value, t.unit),
+                value_with_unit(t.break_even_value, t.unit),
+                meaning,
+            )
+        )
+    return Table(("Input", "Today", "Tipping point", "What it means"), tuple(rows), left=(0, 3))
