@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs_fixtures import gap, needs_with
 from tpo_scoping.profile import parse_profile
 from tpo_scoping.report import kpis_to_xlsx, render_html, render_xlsx, safe_csv, spreadsheet_safe
 from tpo_scoping.scope import build_scope
@@ -33,14 +34,7 @@ needs_chromium = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def hostile_scope():
     profile = parse_profile(HOSTILE_PROFILE)
-    hostile_needs = {
-        "gaps": [
-            {"competency": "=cmd()", "site": "<b>x</b>", "site_diff": -12.0, "site_p_adj": 0.001}
-        ],
-        "retention": [],
-        "compliance": [],
-        "baseline": {},
-    }
+    hostile_needs = needs_with([gap("=cmd()", "<b>x</b>", -12.0, 0.001)])
     return build_scope(profile, simulations=0, needs=hostile_needs)
 
 

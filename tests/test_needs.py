@@ -467,21 +467,41 @@ def test_settings_change_the_result(healthcare) -> None:
     assert (merged["share_below_pass_y"] >= merged["share_below_pass_x"]).all()
 
 
-def test_notebook_tables_name_sites_and_modules(healthcare, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The consultant notebooks' tables show catalogue titles and 'whole team', never keys."""
-    import IPython.display
-
-    from tpo_scoping import display
+def test_tables_name_sites_and_modules(healthcare) -> None:  # type: ignore[no-untyped-def]
+    """The tables every front end shows name catalogue titles and 'whole team', never keys."""
+    from tpo_scoping.presentation import needs as rows
     from tpo_scoping.reference import load_reference
 
     _, _, result = healthcare
-    shown: list[str] = []
-    monkeypatch.setattr(IPython.display, "display", lambda obj, **_: shown.append(obj.data))
-    display.compliance_table(result)
-    display.retention_table(result)
-    html = "".join(shown)
+    tables = [
+        rows.compliance_table(result, by_module=True),
+        rows.compliance_table(result),
+        rows.retention_table(result),
+    ]
+    cells = [cell for t in tables for row in t.rows for cell in row]
     titles = load_reference("compliance_catalogue")["modules"]
     keys = set(result.compliance["module"]) - {"all"}
-    assert keys and all(titles[k]["title"] in html for k in keys)
-    assert not any(f">{k}<" in html for k in keys)
-    assert "whole team" in html and "all modules" in html and ">all<" not in html
+    assert keys and all(titles[k]["title"] in cells for k in keys)
+    assert not keys & set(cells)
+    assert "whole team" in cells and "all" not in cells
+
+
+def test_compliance_table_counts_each_certificate_once(healthcare) -> None:  # type: ignore[no-untyped-def]
+    """Site totals are the analysis' own rows (module 'all'), never a sum that adds them twice,
+    and certificates expiring soon count as valid."""
+    from tpo_scoping.presentation import needs as rows
+
+    _, _dataset, result = healthcare
+    table = rows.compliance_table(result)
+    whole = dict(zip(table.columns, table.rows[-1], strict=True))
+    status = result.compliance_status
+
+    def count(cell: str) -> int:
+        return int(cell.replace(",", ""))
+
+    assert whole["Site"] == "whole team"
+    assert count(whole["Overdue"]) == int((status["status"] == "overdue").sum())
+    assert count(whole["Never completed"]) == int((status["status"] == "never_completed").sum())
+    valid = status["status"].isin(["current", "expiring_30", "expiring_60", "expiring_90"])
+    assert count(whole["Valid"]) == int(valid.sum())
+    assert whole["Coverage"] == f"{100 * valid.mean():.1f} %"

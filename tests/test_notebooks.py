@@ -120,11 +120,11 @@ def test_parameters_reach_the_analyses(not_ready_run) -> None:
     assert "Example Health Services" not in discovery  # the default prospect
     economics = _read(out / "03_economics_deep_dive.ipynb")
     text = "".join(
-        o.get("data", {}).get("text/markdown", "")
+        o.get("data", {}).get("text/html", "")
         for c in economics.cells
         for o in c.get("outputs", [])
     )
-    assert "300 scenarios" in text and "seed 3" in text
+    assert "We drew 300 futures" in text and "seed 3" in text
 
 
 @pytest.mark.slow

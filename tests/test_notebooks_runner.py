@@ -58,7 +58,7 @@ CHART = (
     "from tpo_scoping import display as show_\n"
     "show_.setup()\n"
     "frame = pd.DataFrame({'month': [1, 2, 3], 'cost': [3, 1, 2]})\n"
-    "show_.show(alt.Chart(frame).mark_line().encode(x='month', y='cost')"
+    "show_.show_chart(alt.Chart(frame).mark_line().encode(x='month', y='cost')"
     ".properties(title='Cost by month'))"
 )
 

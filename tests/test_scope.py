@@ -61,11 +61,13 @@ def test_gantt_chart_spec() -> None:
 
 def test_clauses_are_a_draft_built_from_the_numbers() -> None:
     from tpo_scoping.clauses import draft_clauses
+    from tpo_scoping.economics import break_even
     from tpo_scoping.kpis import draft_kpis
+    from tpo_scoping.labels import money
 
     profile = _profile()
     kpis = draft_kpis(profile)
-    economics = {"horizon_months": 36, "options": {"tpo": {"direct_cost": 360_000.0}}}
+    economics = break_even(profile, simulations=0, sensitivity=False)
     clauses = draft_clauses(profile, kpis, engagement_plan(profile), break_even=economics)
     keys = [c.key for c in clauses.clauses]
     assert keys == [
@@ -81,12 +83,52 @@ def test_clauses_are_a_draft_built_from_the_numbers() -> None:
     assert "DRAFT" in clauses.notice and "legal review" in clauses.status
     text = {c.key: c.text for c in clauses.clauses}
     assert "45 CFR 164.530(b)" in text["training_requirements"]
+    # the anti-harassment module is company policy: California's law does not bind Manila staff
+    assert "not offshore staff" in text["training_requirements"]
     for k in kpis.kpis:
         assert k.name in text["performance_metrics"]
-    # fee 360k / 36 = 10k a month, 30k a quarter; 3 % credit = USD 900
-    assert "USD 30,000 per quarter" in text["incentives_credits"]
-    assert "USD 900" in text["incentives_credits"]
+    # the fee estimate is TPO's cash cost over the horizon; a quarter is three months of it
+    quarterly = economics.options["tpo"].cash_cost / economics.horizon_months * 3
+    if kpis.detectable:
+        assert f"{money(quarterly)} per quarter" in text["incentives_credits"]
+        assert money(quarterly * 0.03) in text["incentives_credits"]
     assert "monthly report" in text["reporting"]
+
+
+def test_bonuses_and_credits_attach_only_to_detectable_kpis() -> None:
+    from tpo_scoping.clauses import draft_clauses
+    from tpo_scoping.kpis import draft_kpis
+
+    small = _profile(hires=3)
+    kpis = draft_kpis(small)
+    none_detectable = all(not k.detectable for k in kpis.kpis)
+    text = {c.key: c.text for c in draft_clauses(small, kpis).clauses}["incentives_credits"]
+    if none_detectable:
+        assert "no bonus is payable" in text and "bonus of" not in text
+    big = parse_profile(
+        "prospect: B\nsites: [{country: PH, fte: 3000}]\n"
+        "growth: {hires_per_quarter: 600, annual_attrition: 0.3}\ncompliance_domains: [general]"
+    )
+    big_kpis = draft_kpis(big)
+    assert big_kpis.detectable, "a 3,000-FTE team can detect some KPI change"
+    text = {c.key: c.text for c in draft_clauses(big, big_kpis).clauses}["incentives_credits"]
+    for k in big_kpis.kpis:
+        named = k.name in text.split("Schedule A (", 1)[1].split(")", 1)[0]
+        assert named == bool(k.detectable), k.name
+
+
+def test_with_no_detectable_kpi_the_clause_pays_nothing_and_says_what_would_help() -> None:
+    from dataclasses import replace
+
+    from tpo_scoping.clauses import draft_clauses
+    from tpo_scoping.kpis import draft_kpis
+
+    profile = _profile()
+    kpis = draft_kpis(profile)
+    hidden = replace(kpis, kpis=[replace(k, detectable=False) for k in kpis.kpis])
+    text = {c.key: c.text for c in draft_clauses(profile, hidden).clauses}["incentives_credits"]
+    assert "No KPI in Schedule A is detectable" in text and "no bonus is payable" in text
+    assert "revisit" in text
 
 
 def test_scope_json_has_the_documented_keys(cli) -> None:

@@ -67,9 +67,9 @@ def test_scoping_inputs_flow_into_the_profile(scoping: ScopingCalculator) -> Non
         assert not p.readiness.kpis_defined
         assert "payments" in p.compliance_domains
         assert p.total_fte == load_profile(SAMPLE / "profile.yaml").total_fte + 120
-        tpo = scoping.scope.break_even.options["tpo"]["total_cost"]
+        tpo = scoping.scope.break_even.options["tpo"].total_cost
         row.fte.type("400")
-        assert scoping.scope.break_even.options["tpo"]["total_cost"] > tpo
+        assert scoping.scope.break_even.options["tpo"].total_cost > tpo
     finally:
         c["sites"].remove_site(row)
         c["domains"]["payments"].value = False
@@ -78,11 +78,11 @@ def test_scoping_inputs_flow_into_the_profile(scoping: ScopingCalculator) -> Non
 
 def test_scoping_assumption_override_reaches_the_economics(scoping: ScopingCalculator) -> None:
     field = scoping.controls["assumptions"]["tpo_fee_per_fte_tier1"]
-    before = scoping.scope.break_even.options["tpo"]["total_cost"]
+    before = scoping.scope.break_even.options["tpo"].total_cost
     field.set(field.value * 2)
     try:
         assert scoping.scope.profile.assumptions["tpo_fee_per_fte_tier1"] == field.value
-        assert scoping.scope.break_even.options["tpo"]["total_cost"] > before
+        assert scoping.scope.break_even.options["tpo"].total_cost > before
     finally:
         field.set(field.value / 2)
 

@@ -59,9 +59,9 @@ def test_every_input_moves_the_answer(app: BreakEvenCalculator) -> None:
 
 def test_a_bigger_team_costs_more_in_total(app: BreakEvenCalculator) -> None:
     app.controls["fte"].type("40")
-    small = app.result.options["tpo"]["total_cost"]
+    small = app.result.options["tpo"].total_cost
     app.controls["fte"].type("400")
-    assert app.result.options["tpo"]["total_cost"] > small
+    assert app.result.options["tpo"].total_cost > small
 
 
 def test_bad_input_shows_a_message_and_freezes_the_answer(app: BreakEvenCalculator) -> None:

@@ -16,7 +16,14 @@ import tempfile
 from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
+
+
+@runtime_checkable
+class Result(Protocol):
+    """A typed result of the workbench: it says what its JSON is."""
+
+    def to_dict(self) -> Mapping[str, Any]: ...
 
 
 def to_jsonable(obj: Any, digits: int | None = 10) -> Any:
@@ -44,10 +51,9 @@ def to_jsonable(obj: Any, digits: int | None = 10) -> Any:
         return obj.isoformat()
     if isinstance(obj, dt.date):
         return obj.isoformat()
-    if hasattr(obj, "to_dict") and callable(obj.to_dict) and not isinstance(obj, type):
-        mod = type(obj).__module__
-        if mod.startswith("pandas"):
-            return _pandas(obj, digits)
+    if type(obj).__module__.startswith("pandas"):
+        return _pandas(obj, digits)
+    if isinstance(obj, Result):
         return to_jsonable(obj.to_dict(), digits)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: to_jsonable(getattr(obj, f.name), digits) for f in dataclasses.fields(obj)}
@@ -72,8 +78,6 @@ def to_jsonable(obj: Any, digits: int | None = 10) -> Any:
             return to_jsonable(float(obj), digits)
         if isinstance(obj, np.datetime64):
             return None if np.isnat(obj) else str(obj)[:10]
-    if type_name.startswith("pandas"):
-        return _pandas(obj, digits)
     raise TypeError(f"cannot convert {type(obj).__name__} to JSON")
 
 

@@ -1,12 +1,16 @@
 """Charts of the engagement scope: the plan as a Gantt chart, KPI milestone paths.
 
-Builders take plain results (an :class:`~tpo_scoping.plan.EngagementPlan` or its ``to_dict()``,
-a :class:`~tpo_scoping.kpis.KpiDraft`) and return altair charts; nothing here computes.
+Builders take typed results (an :class:`~tpo_scoping.plan.EngagementPlan`, a
+:class:`~tpo_scoping.kpis.KpiDraft`) and return altair charts; nothing here computes.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tpo_scoping.kpis import KpiDraft
+    from tpo_scoping.plan import EngagementPlan
 
 WORKSTREAM_COLOURS = {
     "Governance": "#3d405b",
@@ -19,11 +23,7 @@ WORKSTREAM_COLOURS = {
 }
 
 
-def _plan_dict(plan: Any) -> dict[str, Any]:
-    return dict(plan.to_dict()) if hasattr(plan, "to_dict") else dict(plan)
-
-
-def plan_gantt_chart(plan: Any, width: int = 640) -> Any:
+def plan_gantt_chart(plan: EngagementPlan, width: int = 640) -> Any:
     """Gantt-style chart of the plan: bars for phases and waves, marks for milestones.
 
     Examples
@@ -38,9 +38,8 @@ def plan_gantt_chart(plan: Any, width: int = 640) -> Any:
     import altair as alt
     import pandas as pd
 
-    data = _plan_dict(plan)
     rows = []
-    for order, item in enumerate(data["items"]):
+    for order, item in enumerate(i.to_dict() for i in plan.items):
         label = item["activity"]
         if item["workstream"] == "Reporting":
             label = "KPI reports"
@@ -60,7 +59,7 @@ def plan_gantt_chart(plan: Any, width: int = 640) -> Any:
         legend=alt.Legend(orient="bottom", columns=4),
     )
     y = alt.Y("row:N", sort=row_order, title=None, axis=alt.Axis(labelLimit=260))
-    x_scale = alt.Scale(domain=[0, data["horizon_weeks"]])
+    x_scale = alt.Scale(domain=[0, plan.horizon_weeks])
     tooltip = ["activity:N", "start_week:Q", "end_week:Q", "owner:N", "detail:N"]
     base = alt.Chart(frame)
     bars = (
@@ -80,9 +79,9 @@ def plan_gantt_chart(plan: Any, width: int = 640) -> Any:
         .encode(x=alt.X("start_week:Q", scale=x_scale), y=y, color=colour, tooltip=tooltip)
     )
     layers = [bars, marks]
-    if data.get("go_live_week") is not None:
+    if plan.go_live_week is not None:
         rule = (
-            alt.Chart(pd.DataFrame({"week": [data["go_live_week"]], "label": ["go-live"]}))
+            alt.Chart(pd.DataFrame({"week": [plan.go_live_week], "label": ["go-live"]}))
             .mark_rule(strokeDash=[4, 3], color="#3d405b")
             .encode(x="week:Q")
         )
@@ -92,22 +91,17 @@ def plan_gantt_chart(plan: Any, width: int = 640) -> Any:
     )
 
 
-def kpi_milestone_chart(kpis: Any, width: int = 200) -> Any:
+def kpi_milestone_chart(kpis: KpiDraft, width: int = 200) -> Any:
     """Small multiples: each KPI's milestone path from baseline to target (day 0 to 365)."""
     import altair as alt
     import pandas as pd
 
-    items = list(getattr(kpis, "kpis", kpis))
     rows = []
-    for k in items:
-        kd = k.to_dict() if hasattr(k, "to_dict") else k
-        scale = 100.0 if kd["unit"] == "share" else 1.0
-        unit = "%" if kd["unit"] == "share" else kd["unit"]
-        rows.append({"kpi": f"{kd['name']} ({unit})", "day": 0, "value": kd["baseline"] * scale})
-        for m in kd["milestones"]:
-            rows.append(
-                {"kpi": f"{kd['name']} ({unit})", "day": m["day"], "value": m["value"] * scale}
-            )
+    for k in kpis.kpis:
+        scale = 100.0 if k.unit == "share" else 1.0
+        name = f"{k.name} ({'%' if k.unit == 'share' else k.unit})"
+        rows.append({"kpi": name, "day": 0, "value": k.baseline * scale})
+        rows += [{"kpi": name, "day": m.day, "value": m.value * scale} for m in k.milestones]
     frame = pd.DataFrame(rows)
     return (
         alt.Chart(frame)

@@ -169,7 +169,7 @@ class Kpi:
                 f" {period}s."
             )
         return (
-            f"At this team size a {change} change cannot be told apart from noise, even over"
+            f"At this team size a change of {change} cannot be told apart from noise, even over"
             " two years of data: reported only, not tied to payments."
         )
 
