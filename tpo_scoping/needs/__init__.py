@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from tpo_scoping.ingest import PerformanceData, QualityReport
     from tpo_scoping.profile import Profile
 
-__all__ = ["BaselineValue", "NeedsResult", "NeedsSettings", "analyse_needs"]
+__all__ = ["BaselineValue", "NeedsResult", "NeedsSettings", "analyse_needs", "wilson_interval"]
 
 
 @dataclass(frozen=True)
@@ -390,7 +390,7 @@ def _baseline(
         pass
     if not scores.empty:
         passed = (scores["score"] >= settings.pass_mark).to_numpy()
-        low, high = _wilson(int(passed.sum()), len(passed), z)
+        low, high = wilson_interval(int(passed.sum()), len(passed), z)
         out["assessment_pass_rate"] = BaselineValue(
             "assessment_pass_rate",
             float(passed.mean()),
@@ -432,8 +432,12 @@ def _baseline(
     return out
 
 
-def _wilson(successes: int, n: int, z: float) -> tuple[float, float]:
-    """Wilson score interval of a proportion."""
+def wilson_interval(successes: int, n: int, z: float) -> tuple[float, float]:
+    """Wilson score interval of a proportion.
+
+    >>> [round(x, 3) for x in wilson_interval(8, 10, 1.96)]
+    [0.49, 0.943]
+    """
     if n == 0:
         return math.nan, math.nan
     p = successes / n
