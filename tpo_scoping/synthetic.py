@@ -623,5 +623,10 @@ def write_tables(tables: dict[str, pd.DataFrame], folder: str | Path) -> Path:
 
 
 def write_samples(root: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Regenerate every shipped sample prospect under ``root``."""
-    return [write_dataset(generate(s, seed), Path(root) / key) for key, s in SCENARIOS.items()]
+    """Regenerate every shipped sample prospect under ``root``, and the sample engagement under
+    ``root/engagements`` (:mod:`tpo_scoping.synthetic_engagement`)."""
+    from tpo_scoping.synthetic_engagement import ENGAGEMENT_SCENARIO, write_engagement_sample
+
+    folders = [write_dataset(generate(s, seed), Path(root) / key) for key, s in SCENARIOS.items()]
+    engagement = Path(root) / "engagements" / ENGAGEMENT_SCENARIO.key
+    return [*folders, write_engagement_sample(engagement, ENGAGEMENT_SCENARIO, seed)]

@@ -139,18 +139,3 @@ def quarter_incentives(
         credit_amount=None if fee is None else share * fee,
         credit_capped=len(missed) * per_miss > cap,
     )
-
-
-def rules_in_words(rules: IncentiveRules, detectable: list[str]) -> list[str]:
-    """The signed rules as sentences for the report (one per rule)."""
-    fee = f"{rules.currency} {rules.quarterly_fee:,.0f}" if rules.quarterly_fee else "the fee"
-    names = ", ".join(detectable) if detectable else "none: no KPI was signed as detectable"
-    return [
-        f"Only the KPIs signed as detectable count: {names}.",
-        f"Bonus: {rules.bonus.share_of_quarterly_fee:.0%} of the quarter's fee ({fee}) when"
-        " every detectable KPI measured that quarter meets or beats its milestone.",
-        f"Service credit: {rules.credits.share_per_missed_milestone:.0%} of the quarter's fee for"
-        " each detectable KPI that falls short of its milestone by more than its minimum"
-        f" detectable change, at most {rules.credits.cap_share_per_quarter:.0%} a quarter.",
-        "A KPI that cannot be measured yet (it lags) earns and costs nothing that quarter.",
-    ]

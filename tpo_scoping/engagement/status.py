@@ -158,12 +158,14 @@ def value_delivered(kpi: SignedKpi, actual: float | None) -> ValueDelivered:
         return ValueDelivered(None, None, "the target holds the baseline: nothing to deliver")
     raw = (actual - kpi.baseline) / span
     if raw > 1:
-        return ValueDelivered(1.0, raw, f"capped at 100 %: beyond the target ({raw:.0%} of it)")
+        return ValueDelivered(
+            1.0, raw, f"capped at 100 %: beyond the target ({raw * 100:.0f} % of the way)"
+        )
     if raw < 0:
         return ValueDelivered(
-            0.0, raw, f"counted as 0 %: worse than the baseline ({raw:.0%} of the way)"
+            0.0, raw, f"counted as 0 %: worse than the baseline ({raw * 100:.0f} % of the way)"
         )
-    return ValueDelivered(raw, raw, f"{raw:.0%} of the way from baseline to target")
+    return ValueDelivered(raw, raw, f"{raw * 100:.0f} % of the way from baseline to target")
 
 
 def judge(kpi: SignedKpi, period: Period, start: dt.date, measurement: Measurement) -> KpiQuarter:
