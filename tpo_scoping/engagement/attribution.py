@@ -204,7 +204,7 @@ def ramp_effect(
 ) -> tuple[RampAttribution | None, str]:
     """The difference-in-differences of the module description; ``(None, reason)`` when the
     data cannot support it."""
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
 
     if not data.has("metrics"):
         return None, "no metrics table: the ramp-up comparison needs monthly output per person"
@@ -258,7 +258,7 @@ def ramp_effect(
         axis=1,
     ).fillna(0.0)
     groups = pd.factorize(frame["person"])[0]
-    fit = sm.OLS(frame["y"].to_numpy(), design).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    fit = OLS(frame["y"].to_numpy(), design).fit(cov_type="cluster", cov_kwds={"groups": groups})
     cohort_cols = sorted(
         (c for c in design.columns if c.startswith(_COHORT)), key=lambda c: _rel(c)
     )
