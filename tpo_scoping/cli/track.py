@@ -41,23 +41,18 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tpo_scoping.engagement import track
+    from tpo_scoping.engagement import review, track
     from tpo_scoping.engagement.presentation import tracking_text
     from tpo_scoping.serialize import dumps, write_atomic
 
     if args.format in ("pdf", "xlsx") and not args.out:
         raise InputError(f"--out: {args.format} output is binary; give a file with --out FILE")
-    from tpo_scoping.engagement import Period
-
     if args.quarter and args.as_of:
         raise InputError("--quarter and --as-of: give one (a quarter is tracked to its last day)")
-    as_of = parse_date(args.as_of) if args.as_of else None
-    if args.quarter:
-        try:
-            as_of = Period.parse(args.quarter).end
-        except ValueError as exc:
-            raise InputError(f"--quarter: {exc}") from None
-    result = track(args.folder, as_of)
+    if args.as_of:
+        result = track(args.folder, parse_date(args.as_of))
+    else:
+        result = review(args.folder, args.quarter)
     payload: str | bytes
     if args.format == "json":
         payload = dumps(result.to_dict())

@@ -14,7 +14,7 @@ lives in :mod:`tpo_scoping.engagement.presentation`.
 from tpo_scoping.engagement.portfolio import Portfolio, PortfolioRow, portfolio
 from tpo_scoping.engagement.record import Period, SignedEngagement, read_record
 from tpo_scoping.engagement.signing import sign
-from tpo_scoping.engagement.tracking import QuarterResult, TrackingResult, track
+from tpo_scoping.engagement.tracking import QuarterResult, TrackingResult, review, track
 
 __all__ = [
     "Period",
@@ -25,6 +25,7 @@ __all__ = [
     "TrackingResult",
     "portfolio",
     "read_record",
+    "review",
     "sign",
     "track",
 ]

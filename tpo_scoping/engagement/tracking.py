@@ -197,3 +197,26 @@ def track(
     if with_attribution and latest_data is not None and quarters:
         attribution = attribute(latest_data, engagement.start, quarters[-1].period.end)
     return TrackingResult(engagement, as_of, tuple(quarters), plan, attribution, tuple(notes))
+
+
+def review(
+    engagement: SignedEngagement | str | Path,
+    quarter: str | None = None,
+    *,
+    with_attribution: bool = True,
+) -> TrackingResult:
+    """The engagement tracked to the end of ``quarter`` (``2026Q1``; None: the latest with data),
+    so that the result's latest quarter is the one a quarterly review is about.
+
+    Raises
+    ------
+    InputError
+        For a quarter that is not written as ``YYYYQn``, besides :func:`track`'s own errors.
+    """
+    as_of = None
+    if quarter:
+        try:
+            as_of = Period.parse(quarter).end
+        except ValueError as exc:
+            raise InputError(f"quarter: {exc}") from None
+    return track(engagement, as_of, with_attribution=with_attribution)

@@ -11,6 +11,8 @@ The review is about the latest quarter of the result (track to a quarter's end t
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -142,6 +144,34 @@ def render_xlsx(result: TrackingResult) -> bytes:
         [14, 22, 8, 28, 18],
     )
     return book_bytes(book)
+
+
+def write_review(
+    result: TrackingResult, output_dir: str | Path, formats: Sequence[str] = ("html", "xlsx")
+) -> list[Path]:
+    """Write the review as ``quarterly_review_<quarter>.<format>`` files into ``output_dir``.
+
+    Formats: ``html``, ``xlsx`` and ``pdf`` (needs Chromium).
+    """
+    from tpo_scoping.errors import InputError, Problem
+    from tpo_scoping.serialize import write_atomic
+
+    quarter = result.latest.period.label if result.latest else "none"
+    written = []
+    for fmt in formats:
+        payload: str | bytes
+        if fmt == "html":
+            payload = render_html(result)
+        elif fmt == "xlsx":
+            payload = render_xlsx(result)
+        elif fmt == "pdf":
+            payload = render_pdf(result)
+        else:
+            raise InputError([Problem("formats", f"unknown format '{fmt}' (html, xlsx, pdf)")])
+        path = write_atomic(Path(output_dir) / f"quarterly_review_{quarter}.{fmt}", payload)
+        path.chmod(0o644)
+        written.append(path)
+    return written
 
 
 def portfolio_csv(folio: Portfolio) -> str:
