@@ -34,7 +34,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tpo_scoping.engagement import portfolio
-    from tpo_scoping.engagement.presentation import portfolio_rows, text_table
+    from tpo_scoping.engagement.presentation import portfolio_summary_rows, text_table
     from tpo_scoping.serialize import dumps, write_atomic
 
     if args.format == "xlsx" and not args.out:
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         payload = dumps(folio.to_dict())
     elif args.format == "table":
-        payload = text_table(portfolio_rows(folio)) + "\n"
+        payload = text_table(portfolio_summary_rows(folio)) + "\n"
     else:
         from tpo_scoping.report import qbr
 

@@ -51,8 +51,9 @@ EARLY_MONTHS = 6
 benchmark ramp-ups (3-6 months for routine work, domain reference) fall inside it."""
 
 CAVEAT = (
-    "Not proof of cause: the comparison holds other things equal only as far as the assumptions"
-    " below hold."
+    "Not proof of cause: other changes in the same months (a new team lead, a new client process,"
+    " a different labour market) move the same cohorts; the comparison holds only as far as its"
+    " assumptions do."
 )
 RAMP_ASSUMPTIONS = (
     "Without the engagement, new cohorts would have ramped up as the cohorts before them did"

@@ -368,6 +368,27 @@ def portfolio_rows(folio: Portfolio) -> list[dict[str, object]]:
     return rows
 
 
+def portfolio_summary_rows(folio: Portfolio) -> list[Row]:
+    """The portfolio as a short table for a screen: the figures an account team sorts by."""
+    return [
+        {
+            "Prospect": r.prospect,
+            "Quarter": r.latest_period or "–",
+            "Behind": str(r.status_counts.get("behind", 0)),
+            "On track or ahead": str(
+                r.status_counts.get("on track", 0) + r.status_counts.get("ahead", 0)
+            ),
+            "Not judged": str(
+                r.status_counts.get("not yet measurable", 0)
+                + r.status_counts.get("not detectable at this size", 0)
+            ),
+            "Value delivered": share(r.value_delivered),
+            "Credits owed to date": amount(r.credits_owed, r.currency),
+        }
+        for r in folio.rows
+    ]
+
+
 def text_table(
     rows: list[Row] | list[dict[str, object]], columns: tuple[str, ...] | None = None
 ) -> str:

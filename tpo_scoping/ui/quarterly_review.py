@@ -189,10 +189,12 @@ class QuarterlyReview(AppShell):
         self.status_table = HtmlBlock()
         self.status_table.add_class("tpo-kpi-table")
         self.chart = ChartSlot()
+        self.rules = HtmlBlock()
         self.incentives = HtmlBlock()
         self.incentives.add_class("tpo-kpi-table")
         self.plan = HtmlBlock()
         self.plan.add_class("tpo-kpi-table")
+        self.break_even = HtmlBlock()
         self.attribution = HtmlBlock()
         self.next_steps = HtmlBlock()
         self.downloads = HtmlBlock()
@@ -215,9 +217,11 @@ class QuarterlyReview(AppShell):
                 self.status_table,
                 self.chart,
                 heading("Bonuses and service credits"),
+                self.rules,
                 self.incentives,
                 heading("Plan against reality"),
                 self.plan,
+                self.break_even,
                 heading("Did the engagement cause it?"),
                 self.attribution,
                 heading("What to do next"),
@@ -320,18 +324,17 @@ class QuarterlyReview(AppShell):
         self.headline.value = headline_html(result)
         self.status_table.value = status_table_html(result)
         self.chart.show(kpi_tracking_chart(result, width=190, columns=3))
+        self.rules.value = bullets_html(p.rules_in_words(result))
         self.incentives.value = (
-            bullets_html(p.rules_in_words(result))
-            + rows_table_html(p.incentive_rows(result))
+            rows_table_html(p.incentive_rows(result))
             + f"<p style='margin:8px 0 2px'><b>Evidence for {latest.period.label}</b></p>"
             + rows_table_html(p.evidence_rows(latest.incentives))
         )
-        self.plan.value = rows_table_html(p.plan_rows(result)) + bullets_html(
-            p.break_even_sentences(result)
-        )
+        self.plan.value = rows_table_html(p.plan_rows(result))
+        self.break_even.value = bullets_html(p.break_even_sentences(result))
         self.attribution.value = bullets_html(p.attribution_sentences(result.attribution))
         self.next_steps.value = bullets_html(p.next_steps(result, latest))
-        self.portfolio.value = rows_table_html(p.portfolio_rows(self.portfolio_now()))
+        self.portfolio.value = rows_table_html(p.portfolio_summary_rows(self.portfolio_now()))
         self.result = result
 
     def portfolio_now(self) -> Portfolio:
