@@ -17,7 +17,7 @@ from tpo_scoping.needs import NeedsSettings, analyse_needs
 from tpo_scoping.needs.gaps import holm
 from tpo_scoping.needs.ramp import fit_learning_curve, learning_curve, weeks_to_share
 from tpo_scoping.needs.retention import durations, kaplan_meier, logrank_test
-from tpo_scoping.synthetic import SCENARIOS, _hazards, generate, scaled
+from tpo_scoping.synthetic import SCENARIOS, generate, scaled, site_hazards
 
 SEED = 20261124
 
@@ -202,7 +202,7 @@ def test_retention_recovers_the_planted_90_day_survival(healthcare) -> None:
     for site in scenario.sites:
         # The generator's hazard model: planted retention_90d, unless the base attrition alone
         # already loses more in 90 days (then S(90) = exp(-90 h_base)).
-        h_base, h_early = _hazards(site, scenario.annual_attrition)
+        h_base, h_early = site_hazards(site, scenario.annual_attrition)
         truth = math.exp(-90 * (h_base + h_early))
         row = result.retention_at(site.name, 90)
         assert row.ci_low <= truth <= row.ci_high, (site.name, truth, row)

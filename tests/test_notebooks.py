@@ -25,7 +25,11 @@ EXPECTED = [
     "02_training_needs_analysis.ipynb",
     "03_economics_deep_dive.ipynb",
     "04_kpis_and_engagement_brief.ipynb",
+    "05_quarterly_business_review.ipynb",
 ]
+PROSPECT_NOTEBOOKS = EXPECTED[:4]
+"""Notebooks parameterised by a prospect's profile; the review is parameterised by an
+engagement folder instead."""
 # Statements that would be logic of the notebook's own rather than calls into the package.
 LOGIC = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.While, ast.If, ast.Try)
 
@@ -38,7 +42,7 @@ def _tags(cell) -> list[str]:
     return list(cell.metadata.get("tags", []))
 
 
-def test_the_four_notebooks_exist() -> None:
+def test_the_notebooks_exist() -> None:
     assert [p.name for p in NOTEBOOKS] == EXPECTED
 
 
@@ -50,9 +54,15 @@ def test_one_parameters_cell_first(path: Path) -> None:
     assert len(tagged) == 1
     assert code[0] is tagged[0], "the parameters cell must be the first code cell"
     names = declared_parameters(path)
-    assert {"profile_path", "data_path", "as_of", "seed"} <= set(names)
     values: dict[str, object] = {}
     exec(tagged[0].source, {}, values)  # plain literals only
+    if path.name not in PROSPECT_NOTEBOOKS:
+        assert {"engagement_path", "quarter", "output_dir"} <= set(names)
+        folder = (path.parent / str(values["engagement_path"])).resolve()
+        assert (folder / "engagement.yaml").exists() and folder.parent == SAMPLES / "engagements"
+        assert values["quarter"] is None
+        return
+    assert {"profile_path", "data_path", "as_of", "seed"} <= set(names)
     default = (path.parent / str(values["profile_path"])).resolve()
     assert default.exists() and default.parent.parent == SAMPLES
     assert values["data_path"] is None and values["as_of"] is None
@@ -98,7 +108,7 @@ def not_ready_run(tmp_path_factory: pytest.TempPathFactory):
 @pytest.mark.slow
 def test_all_notebooks_run_for_another_prospect(not_ready_run) -> None:
     out, runs, lines = not_ready_run
-    assert [r.notebook.name for r in runs] == EXPECTED
+    assert [r.notebook.name for r in runs] == PROSPECT_NOTEBOOKS
     assert sum("done in" in line for line in lines) == 4
     for run in runs:
         nb = _read(run.notebook)

@@ -130,12 +130,12 @@ def test_lapsed_certificates_exist_at_the_planted_site() -> None:
 def test_every_planted_retention_is_reachable_and_an_unreachable_one_is_refused() -> None:
     from dataclasses import replace
 
-    from tpo_scoping.synthetic import _hazards
+    from tpo_scoping.synthetic import site_hazards
 
     for scenario in SCENARIOS.values():
         for site in scenario.sites:
-            _, h_early = _hazards(site, scenario.annual_attrition)
+            _, h_early = site_hazards(site, scenario.annual_attrition)
             assert h_early >= 0
     site = SCENARIOS["growing_healthcare"].sites[0]
     with pytest.raises(ValueError, match="unreachable"):
-        _hazards(replace(site, retention_90d=0.99), 0.30)
+        site_hazards(replace(site, retention_90d=0.99), 0.30)

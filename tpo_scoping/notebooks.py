@@ -477,7 +477,8 @@ def run_notebooks(
     simulations : int, optional
         Monte Carlo draws; default: the notebooks' own parameter value.
     notebooks : paths, optional
-        Which notebooks to run; default: all of :func:`notebook_paths`, in order.
+        Which notebooks to run; default: every notebook of :func:`notebook_paths` whose
+        parameters take a prospect's profile (the quarterly review takes an engagement folder).
     html : bool
         Also write the client HTML copies.
     progress : callable, optional
@@ -503,7 +504,11 @@ def run_notebooks(
         simulations=simulations,
         output_dir=out / "brief",
     )
-    paths = [Path(p) for p in notebooks] if notebooks is not None else notebook_paths()
+    paths = (
+        [Path(p) for p in notebooks]
+        if notebooks is not None
+        else [p for p in notebook_paths() if "profile_path" in declared_parameters(p)]
+    )
     for p in paths:
         if not p.is_file():
             raise InputError("notebook not found", source=str(p))

@@ -349,7 +349,7 @@ def scaled(scenario: Scenario, employees: int, competencies: int, months: int) -
 # Tables
 
 
-def _hazards(site: SiteSpec, annual_attrition: float) -> tuple[float, float]:
+def site_hazards(site: SiteSpec, annual_attrition: float) -> tuple[float, float]:
     """Daily base hazard from the annual attrition, plus an extra hazard in the first 90 days.
 
     Survival is S(t) = exp(-(h_early * min(t, 90) + h_base * t)), so S(90) = retention_90d.
@@ -374,7 +374,7 @@ def _employees(scenario: Scenario, rng: np.random.Generator, as_of: pd.Timestamp
     role_p = np.array([r.share for r in scenario.roles], dtype=float)
     role_p /= role_p.sum()
     for site in scenario.sites:
-        h_base, h_early = _hazards(site, scenario.annual_attrition)
+        h_base, h_early = site_hazards(site, scenario.annual_attrition)
         # Expected actives from a uniform hiring rate r over the window: r * integral of S(t).
         t = np.arange(window)
         survival = np.exp(-(h_early * np.minimum(t, 90) + h_base * t))
@@ -399,7 +399,7 @@ def _employees(scenario: Scenario, rng: np.random.Generator, as_of: pd.Timestamp
         frame = pd.DataFrame(
             {
                 "employee_id": [f"E{next_id + i:05d}" for i in range(n)],
-                "name": [_name(rng, site.country) for _ in range(n)],
+                "name": [person_name(rng, site.country) for _ in range(n)],
                 "site": site.name,
                 "country": site.country,
                 "role": rng.choice(role_names, size=n, p=role_p),
@@ -431,7 +431,7 @@ _FAMILY = {
 }
 
 
-def _name(rng: np.random.Generator, country: str) -> str:
+def person_name(rng: np.random.Generator, country: str) -> str:
     given = _GIVEN.get(country, _GIVEN["PH"])
     family = _FAMILY.get(country, _FAMILY["PH"])
     return f"{given[rng.integers(len(given))]} {family[rng.integers(len(family))]}"
@@ -594,12 +594,7 @@ def write_dataset(dataset: SampleDataset, folder: str | Path) -> Path:
     (folder / "profile.yaml").write_text(
         header + yaml.safe_dump(dataset.profile, sort_keys=False, allow_unicode=True), "utf-8"
     )
-    for name, frame in dataset.tables.items():
-        out = frame.copy()
-        for col in out.columns:
-            if pd.api.types.is_datetime64_any_dtype(out[col]):
-                out[col] = out[col].dt.strftime("%Y-%m-%d")
-        out.to_csv(data_dir / f"{name}.csv", index=False, lineterminator="\n")
+    write_tables(dataset.tables, data_dir)
     planted = {
         "scenario": dataset.scenario.key,
         "seed": dataset.seed,
@@ -614,6 +609,24 @@ def write_dataset(dataset: SampleDataset, folder: str | Path) -> Path:
     return folder
 
 
+def write_tables(tables: dict[str, pd.DataFrame], folder: str | Path) -> Path:
+    """Write each table as ``<folder>/<table>.csv``, dates as YYYY-MM-DD."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        out = frame.copy()
+        for col in out.columns:
+            if pd.api.types.is_datetime64_any_dtype(out[col]):
+                out[col] = out[col].dt.strftime("%Y-%m-%d")
+        out.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+    return folder
+
+
 def write_samples(root: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Regenerate every shipped sample prospect under ``root``."""
-    return [write_dataset(generate(s, seed), Path(root) / key) for key, s in SCENARIOS.items()]
+    """Regenerate every shipped sample prospect under ``root``, and the sample engagement under
+    ``root/engagements`` (:mod:`tpo_scoping.synthetic_engagement`)."""
+    from tpo_scoping.synthetic_engagement import ENGAGEMENT_SCENARIO, write_engagement_sample
+
+    folders = [write_dataset(generate(s, seed), Path(root) / key) for key, s in SCENARIOS.items()]
+    engagement = Path(root) / "engagements" / ENGAGEMENT_SCENARIO.key
+    return [*folders, write_engagement_sample(engagement, ENGAGEMENT_SCENARIO, seed)]

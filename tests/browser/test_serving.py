@@ -30,7 +30,13 @@ def test_landing_lists_every_app_and_the_sample_prospect(
     assert "Sample prospect loaded" in page.inner_text(".tpo-sample")
     links = page.locator("a.tpo-app-link")
     names = [links.nth(i).inner_text() for i in range(links.count())]
-    assert names == ["Scoping calculator", "Break-even calculator", "Needs analysis", "KPI drafter"]
+    assert names == [
+        "Scoping calculator",
+        "Break-even calculator",
+        "Needs analysis",
+        "KPI drafter",
+        "Quarterly business review",
+    ]
     assert_clean(page)
     page.screenshot_to("landing")
     page.click("text=KPI drafter")

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 from tpo_scoping.cli._common import add_out, emit, parse_date
 
 
-def _ambition(text: str) -> float:
+def ambition_value(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -32,7 +32,7 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--as-of", help="date of the needs analysis, YYYY-MM-DD")
     parser.add_argument(
         "--ambition",
-        type=_ambition,
+        type=ambition_value,
         default=0.5,
         help="share of the gap to the best quartile to close in a year (0-1, default 0.5)",
     )

@@ -56,6 +56,7 @@ __all__ = [
     "NeedsSettings",
     "RetentionPoint",
     "analyse_needs",
+    "wilson_interval",
 ]
 
 
@@ -267,10 +268,7 @@ def _baseline(
     (sites, role x site cells with 5+ people, or people); otherwise it is left NaN and the KPI
     draft falls back on its sourced benchmark.
     """
-    from scipy import stats
-
     out: dict[str, BaselineValue] = {}
-    z = stats.norm.ppf(0.5 + settings.confidence / 2)
     enough = settings.best_quartile_min_groups
     upper = 1 - settings.best_quartile
     try:
@@ -294,7 +292,7 @@ def _baseline(
         )
     if not scores.empty:
         passed = (scores["score"] >= settings.pass_mark).to_numpy()
-        low, high = _wilson(int(passed.sum()), len(passed), z)
+        low, high = wilson_interval(int(passed.sum()), len(passed), settings.confidence)
         gaps = result.gaps
         groups = (
             (1 - gaps.loc[gaps["n"] >= 5, "share_below_pass"]).dropna().tolist()
@@ -367,14 +365,18 @@ def _quartile(values: list[float], q: float, at_least: int) -> float:
     return float(np.quantile(np.asarray(finite, dtype=float), q))
 
 
-def _wilson(successes: int, n: int, z: float) -> tuple[float, float]:
-    """Wilson score interval of a proportion."""
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion (statsmodels' ``proportion_confint``).
+
+    >>> [round(x, 3) for x in wilson_interval(8, 10)]
+    [0.49, 0.943]
+    """
     if n == 0:
         return math.nan, math.nan
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = proportion_confint(successes, n, alpha=1 - confidence, method="wilson")
+    return float(low), float(high)
 
 
 def _metric_levels(

@@ -129,8 +129,12 @@ class ComplianceRow:
         return (self.valid + self.not_yet_due) / self.required if self.required else math.nan
 
     def lapsed(self, floor: float) -> bool:
-        """Somebody lacks a certificate and coverage is under ``floor``."""
-        return self.lacking > 0 and self.coverage < floor
+        """Somebody is late (overdue or never completed) and under ``floor`` are on time.
+
+        A certificate that expires soon is valid, and a new hire still within the at-hire
+        deadline is not late: neither makes a row lapsed.
+        """
+        return self.lacking > 0 and self.on_time < floor
 
     @property
     def site_name(self) -> str:
@@ -276,7 +280,7 @@ class NeedsResult:
         return next((r for r in self.site_compliance() if r.site == ALL), None)
 
     def lapsed_compliance(self, floor: float) -> list[ComplianceRow]:
-        """Site × module rows where somebody lacks a certificate and coverage is under ``floor``."""
+        """Site × module rows where somebody is late and under ``floor`` are on time."""
         return [
             r
             for r in self.compliance_rows()
@@ -284,7 +288,7 @@ class NeedsResult:
         ]
 
     def lapsed_sites(self, floor: float) -> list[ComplianceRow]:
-        """Sites (totals over their modules) where somebody lacks a certificate, under ``floor``."""
+        """Sites (totals over their modules) where somebody is late, under ``floor`` on time."""
         return [r for r in self.site_compliance() if r.site != ALL and r.lapsed(floor)]
 
     # -- competency gaps

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 _WRAP_WIDTH = {"short": 14, "medium": 28, "long": 60}
 
 
-def _write_sheet(
+def write_sheet(
     book: Any,
     title: str,
     headers: Sequence[str],
@@ -101,17 +101,17 @@ def _kpi_sheet(book: Any, kpis: KpiDraft) -> None:
         for k in kpis.kpis
     ]
     widths = [26, 50, 40, 10, 10, 50, 10, 10, 10, *[9] * len(days), 10, 10, 10, 10, 60, 40, 30]
-    sheet = _write_sheet(book, "KPIs", headers, rows, widths)
+    sheet = write_sheet(book, "KPIs", headers, rows, widths)
     for row in sheet.iter_rows(min_row=2):
         unit = row[3].value
         for cell in row[4 : 9 + len(days)]:
             if isinstance(cell.value, float):
                 cell.number_format = "0.0%" if unit == "share" else "0.00"
     notes = [[kpis.target_rule], *([n] for n in kpis.notes)]
-    _write_sheet(book, "KPI notes", ["Note"], notes, [120])
+    write_sheet(book, "KPI notes", ["Note"], notes, [120])
 
 
-def _book() -> Any:
+def new_book() -> Any:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -119,7 +119,7 @@ def _book() -> Any:
     return book
 
 
-def _save(book: Any) -> bytes:
+def book_bytes(book: Any) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -136,16 +136,16 @@ def kpis_to_xlsx(kpis: KpiDraft) -> bytes:
     >>> kpis_to_xlsx(draft_kpis(profile))[:2]
     b'PK'
     """
-    book = _book()
+    book = new_book()
     _kpi_sheet(book, kpis)
-    return _save(book)
+    return book_bytes(book)
 
 
 def render_xlsx(scope: Scope) -> bytes:
     """The brief's tables as xlsx bytes: fit, KPIs, plan and the draft clauses."""
-    book = _book()
+    book = new_book()
     fit = scope.fit
-    _write_sheet(
+    write_sheet(
         book,
         "Fit",
         ["Item", "Value"],
@@ -159,7 +159,7 @@ def render_xlsx(scope: Scope) -> bytes:
         [22, 120],
     )
     _kpi_sheet(book, scope.kpis)
-    _write_sheet(
+    write_sheet(
         book,
         "Plan",
         ["Workstream", "Activity", "Start week", "End week", "Type", "Owner", "Detail"],
@@ -170,7 +170,7 @@ def render_xlsx(scope: Scope) -> bytes:
         [16, 40, 10, 10, 10, 24, 70],
     )
     clauses = scope.clauses
-    _write_sheet(
+    write_sheet(
         book,
         "Clauses (DRAFT)",
         ["No.", "Clause", "Text", "Basis"],
@@ -178,4 +178,4 @@ def render_xlsx(scope: Scope) -> bytes:
         + [[c.number, c.title, c.text, c.source] for c in clauses.clauses],
         [6, 30, 110, 50],
     )
-    return _save(book)
+    return book_bytes(book)

@@ -6,7 +6,9 @@ exposed in a ``controls`` dict, so tests can set values and click buttons withou
 * :mod:`tpo_scoping.ui.breakeven_calculator`: the public break-even calculator;
 * :mod:`tpo_scoping.ui.scoping_calculator`: the sales engineers' scoping calculator;
 * :mod:`tpo_scoping.ui.needs_app`: performance-data upload and needs analysis;
-* :mod:`tpo_scoping.ui.kpi_drafter`: KPI targets, milestones and detectability.
+* :mod:`tpo_scoping.ui.kpi_drafter`: KPI targets, milestones and detectability;
+* :mod:`tpo_scoping.ui.quarterly_review`: a signed engagement's quarterly review and the
+  portfolio.
 
 Importing this package is cheap; each module imports the analyses it needs lazily.
 """

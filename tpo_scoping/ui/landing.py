@@ -46,6 +46,14 @@ APPS = (
         "Choose the ambition and the measurement cadence; see targets, milestones and "
         "whether each target is measurable. Export to xlsx.",
     ),
+    AppEntry(
+        "quarterly_review.ipynb",
+        "Quarterly business review",
+        "account managers, after the signature",
+        "Pick a signed engagement and a quarter: each KPI against its signed milestone, "
+        "service credits and bonus as the clause says, plan against reality, the portfolio "
+        "worst first. Download the review (HTML, xlsx) and the portfolio (CSV, xlsx).",
+    ),
 )
 """The apps the landing page lists, in order."""
 

@@ -139,15 +139,16 @@ def data_risks(f: Facts, recommendation: str) -> list[Risk]:
         lapsed = needs.lapsed_sites(floor)
         if lapsed:
             detail = "; ".join(
-                f"{r.site_name}: {pct(r.coverage)} covered, {r.overdue} overdue,"
+                f"{r.site_name}: {pct(r.on_time)} on time, {r.overdue} overdue,"
                 f" {r.never_completed} never completed"
                 for r in lapsed
             )
             risks.append(
                 Risk(
                     "compliance_lapses",
-                    f"Required compliance training lapsed or missing ({detail}; coverage under"
-                    f" {pct(floor)}): a regulatory liability, not only a performance issue.",
+                    f"Required compliance training lapsed or missing ({detail}; under"
+                    f" {pct(floor)} of required certificates on time): a regulatory liability,"
+                    " not only a performance issue.",
                     "high" if f.profile.regulated else "medium",
                     "Run a compliance catch-up in the first weeks and report coverage and"
                     " overdue modules monthly.",

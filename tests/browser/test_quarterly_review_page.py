@@ -1,0 +1,65 @@
+"""The quarterly review app in headless Chromium, on a shared screen and on a phone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from tests.browser.conftest import Page, VoilaServer, assert_clean, open_app
+from tests.browser.test_analysis_pages import download
+
+APP = "/voila/render/quarterly_review.ipynb"
+
+
+def test_quarterly_review(page: Page, voila_server: VoilaServer, tmp_path: Path) -> None:
+    open_app(page, voila_server, APP)
+    page.wait_for_selector(".tpo-review-headline")
+    page.wait_for_selector(".tpo-chart svg, .tpo-chart canvas", state="attached")
+    assert_clean(page)
+    headline = page.inner_text(".tpo-review-headline")
+    assert headline.startswith("2026Q3:") and "Productivity behind" in headline
+    table = page.locator(".tpo-kpi-table table").first
+    assert "Compliance certification coverage" in table.inner_text()
+    page.screenshot_to("quarterly_review_1280")
+    # At 1280 px the tables and the chart fit their places: nothing is cut off or scrolls.
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('.tpo-chart, .tpo-kpi-table')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText.slice(0, 40))"""
+    )
+    assert overflowing == []
+
+    # Pick an earlier quarter: the headline and the table follow it.
+    page.locator("select").nth(1).select_option(label="2026Q1")
+    page.wait_for_function(
+        "() => document.querySelector('.tpo-review-headline').innerText.startsWith('2026Q1')"
+    )
+    page.wait_for_selector("text=Evidence for 2026Q1")
+    assert_clean(page)
+
+    page.click("button:has-text('Prepare review')")
+    book = openpyxl.load_workbook(download(page, tmp_path))
+    assert "KPI status" in book.sheetnames
+    page.click("button:has-text('Prepare CSV and xlsx')")
+    page.wait_for_selector("a.tpo-download >> text=portfolio.csv")
+    assert "Example Health Services" in page.inner_text(".tpo-kpi-table >> nth=-1")
+
+
+def test_quarterly_review_on_a_phone(page: Page, voila_server: VoilaServer) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_app(page, voila_server, APP)
+    page.wait_for_selector(".tpo-review-headline")
+    assert_clean(page)
+    # The page itself never scrolls sideways; wide tables scroll inside their own box.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 391
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('.tpo-kpi-table')]
+            .map(e => getComputedStyle(e).overflowX)"""
+    )
+    assert boxes and all(b == "auto" for b in boxes)
+    controls = page.locator("select")
+    assert controls.count() == 2
+    for i in range(2):
+        box = controls.nth(i).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 391
+    page.screenshot_to("quarterly_review_390")

@@ -1,0 +1,58 @@
+"""``tpo-scoping portfolio DIR...``: every signed engagement in the folders, worst first.
+
+``--format table`` (default) prints the list; ``json`` the rows; ``csv`` and ``xlsx`` export them
+for the CRM (``xlsx`` needs ``--out``). Text cells are neutralised against spreadsheet formulas.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tpo_scoping.cli._common import add_out
+from tpo_scoping.errors import InputError
+
+
+def add_parser(sub: Any) -> None:
+    parser = sub.add_parser(
+        "portfolio", help="list signed engagements worst first; CSV and xlsx for the CRM"
+    )
+    parser.add_argument(
+        "folders", type=Path, nargs="+", help="engagement folders, or folders holding them"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("table", "json", "csv", "xlsx"),
+        default="table",
+        help="output format (default table)",
+    )
+    add_out(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tpo_scoping.engagement import portfolio
+    from tpo_scoping.engagement.presentation import portfolio_summary_rows, text_table
+    from tpo_scoping.serialize import dumps, write_atomic
+
+    if args.format == "xlsx" and not args.out:
+        raise InputError("--out: xlsx output is binary; give a file with --out FILE")
+    folio = portfolio(args.folders)
+    payload: str | bytes
+    if args.format == "json":
+        payload = dumps(folio.to_dict())
+    elif args.format == "table":
+        payload = text_table(portfolio_summary_rows(folio)) + "\n"
+    else:
+        from tpo_scoping.report import qbr
+
+        payload = qbr.portfolio_csv(folio) if args.format == "csv" else qbr.portfolio_xlsx(folio)
+    if args.out:
+        write_atomic(args.out, payload)
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        assert isinstance(payload, str)
+        sys.stdout.write(payload)
+    return 0

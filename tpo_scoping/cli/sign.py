@@ -1,0 +1,67 @@
+"""``tpo-scoping sign PROFILE --start DATE --out DIR``: freeze a signed engagement into a folder.
+
+The scope is built on the prospect's data as of the day before the start and written as the
+engagement record (see :mod:`tpo_scoping.engagement.record`). A folder that already holds a
+record is refused: nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tpo_scoping.cli._common import parse_date
+from tpo_scoping.cli.kpis import ambition_value
+
+
+def add_parser(sub: Any) -> None:
+    parser = sub.add_parser(
+        "sign", help="freeze the agreed KPIs, clauses and plan into an engagement folder"
+    )
+    parser.add_argument("profile", type=Path, help="profile YAML file")
+    parser.add_argument("--data", type=Path, help="performance data (default: the profile's)")
+    parser.add_argument("--start", required=True, help="first day of the engagement, YYYY-MM-DD")
+    parser.add_argument("--out", type=Path, required=True, help="engagement folder to create")
+    parser.add_argument(
+        "--ambition",
+        type=ambition_value,
+        default=0.5,
+        help="share of the gap to the best quartile the targets close (0-1, default 0.5)",
+    )
+    parser.add_argument(
+        "--cadence",
+        choices=("monthly", "quarterly"),
+        default="quarterly",
+        help="KPI measurement cadence (default quarterly, the review's)",
+    )
+    parser.add_argument("--signed-on", help="signing date written to the record (default today)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tpo_scoping.engagement import sign
+    from tpo_scoping.profile import load_profile
+
+    start = parse_date(args.start, "--start")
+    signed_on = parse_date(args.signed_on, "--signed-on") if args.signed_on else None
+    profile = load_profile(args.profile)
+    record = sign(
+        profile,
+        args.data,
+        start,
+        args.out,
+        ambition=args.ambition,
+        cadence=args.cadence,
+        signed_on=signed_on,
+    )
+    detectable = [k.name for k in record.kpis.kpis if k.detectable]
+    print(
+        f"signed {record.prospect}, starting {record.start.isoformat()}, into {args.out}:"
+        f" {len(record.kpis.kpis)} KPIs, {len(detectable)} detectable"
+        f" ({', '.join(detectable) or 'none'}). Add each quarter's data under"
+        f" {args.out}/data/{record.first_period.label}/ and so on.",
+        file=sys.stderr,
+    )
+    return 0
