@@ -80,7 +80,7 @@ def test_html_review_is_self_contained(cli, tmp_path: Path) -> None:
 
 
 def test_the_same_rows_in_the_review_and_the_terminal(result) -> None:
-    from tpo_scoping.engagement.presentation import status_rows, tracking_text
+    from tpo_scoping.presentation.engagement import status_rows, tracking_text
     from tpo_scoping.report.qbr import render_html
 
     html = render_html(result)

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from tests.conftest import SAMPLES
-from tpo_scoping.engagement import presentation as p
 from tpo_scoping.engagement import review
+from tpo_scoping.presentation import engagement as p
 from tpo_scoping.ui.quarterly_review import LATEST, QuarterlyReview
 
 ENGAGEMENTS = SAMPLES / "engagements"

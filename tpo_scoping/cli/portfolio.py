@@ -34,7 +34,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tpo_scoping.engagement import portfolio
-    from tpo_scoping.engagement.presentation import portfolio_summary_rows, text_table
+    from tpo_scoping.presentation.engagement import portfolio_summary_rows, text_table
     from tpo_scoping.serialize import dumps, write_atomic
 
     if args.format == "xlsx" and not args.out:

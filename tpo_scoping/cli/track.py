@@ -42,7 +42,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tpo_scoping.engagement import review, track
-    from tpo_scoping.engagement.presentation import tracking_text
+    from tpo_scoping.presentation.engagement import tracking_text
     from tpo_scoping.serialize import dumps, write_atomic
 
     if args.format in ("pdf", "xlsx") and not args.out:

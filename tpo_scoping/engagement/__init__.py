@@ -8,7 +8,7 @@
 * :func:`portfolio` lists many engagements, worst first.
 
 Presentation (tables and sentences shared by the CLI, the report, the notebook and the app)
-lives in :mod:`tpo_scoping.engagement.presentation`.
+lives in :mod:`tpo_scoping.presentation.engagement`.
 """
 
 from tpo_scoping.engagement.portfolio import Portfolio, PortfolioRow, portfolio

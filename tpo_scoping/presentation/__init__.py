@@ -9,7 +9,8 @@ figure shown in two places cannot read differently. Formatters and names live in
   assumptions, sensitivity, simulation, thresholds;
 * :mod:`~.needs`: data quality, priorities, ramp, retention, compliance, training impact;
 * :mod:`~.kpis`: the KPI table, milestone paths, detectability, definitions;
-* :mod:`~.scope`: the profile, the verdict's criteria and risks, the plan.
+* :mod:`~.scope`: the profile, the verdict's criteria and risks, the plan;
+* :mod:`~.engagement`: a signed engagement's tracking, the quarterly review and the portfolio.
 """
 
 from tpo_scoping.presentation.table import KeyFigure, Table

@@ -4,7 +4,7 @@ CSV and xlsx.
 The HTML is one self-contained file like the engagement brief: the chart is inline SVG rendered
 by vl-convert, styles are inline, and a Content-Security-Policy forbids loading anything. The PDF
 is that page printed by the system's Chromium. Every figure and sentence comes from
-:mod:`tpo_scoping.engagement.presentation`, the rows the CLI, the notebook and the app show.
+:mod:`tpo_scoping.presentation.engagement`, the rows the CLI, the notebook and the app show.
 The review is about the latest quarter of the result (track to a quarter's end to review it).
 """
 
@@ -28,7 +28,7 @@ def qbr_context(result: TrackingResult, expand: bool = False) -> dict[str, Any]:
     from tpo_scoping import __version__
     from tpo_scoping.charts import to_svg
     from tpo_scoping.charts.engagement import kpi_tracking_chart
-    from tpo_scoping.engagement import presentation as p
+    from tpo_scoping.presentation import engagement as p
 
     quarter = result.latest
     if quarter is None:
@@ -91,7 +91,7 @@ def render_pdf(result: TrackingResult) -> bytes:
 
 def render_xlsx(result: TrackingResult) -> bytes:
     """The review's tables as a workbook: status per quarter, incentives, plan, attribution."""
-    from tpo_scoping.engagement import presentation as p
+    from tpo_scoping.presentation import engagement as p
     from tpo_scoping.report.xlsx import book_bytes, new_book, write_sheet
 
     book = new_book()
@@ -178,7 +178,7 @@ def portfolio_csv(folio: Portfolio) -> str:
     """The portfolio as CSV text (formulas neutralised), one engagement a row, worst first."""
     import pandas as pd
 
-    from tpo_scoping.engagement.presentation import portfolio_rows
+    from tpo_scoping.presentation.engagement import portfolio_rows
     from tpo_scoping.report.safe import safe_csv
 
     return safe_csv(pd.DataFrame(portfolio_rows(folio)))
@@ -186,7 +186,7 @@ def portfolio_csv(folio: Portfolio) -> str:
 
 def portfolio_xlsx(folio: Portfolio) -> bytes:
     """The portfolio as an xlsx workbook, one engagement a row, worst first."""
-    from tpo_scoping.engagement.presentation import portfolio_rows
+    from tpo_scoping.presentation.engagement import portfolio_rows
     from tpo_scoping.report.xlsx import book_bytes, new_book, write_sheet
 
     rows = portfolio_rows(folio)

@@ -4,7 +4,7 @@ cohort comparison, what to do next, the portfolio worst first, and downloads.
 
 Engagements are the signed folders under ``$TPO_SCOPING_ENGAGEMENTS`` (a folder of engagement
 folders); by default the sample engagement. Every figure and sentence comes from
-:mod:`tpo_scoping.engagement.presentation`, as in the review document and the notebook.
+:mod:`tpo_scoping.presentation.engagement`, as in the review document and the notebook.
 
 Examples
 --------
@@ -95,7 +95,7 @@ def _cell(text: str) -> str:
 
 
 def status_table_html(result: TrackingResult) -> str:
-    from tpo_scoping.engagement import presentation as p
+    from tpo_scoping.presentation import engagement as p
 
     assert result.latest is not None
     colours = {"good": "#2e7d32", "bad": "#b3261e", "muted": "#5b6475"}
@@ -135,7 +135,7 @@ def bullets_html(items: list[str]) -> str:
 
 
 def headline_html(result: TrackingResult) -> str:
-    from tpo_scoping.engagement import presentation as p
+    from tpo_scoping.presentation import engagement as p
 
     latest = result.latest
     assert latest is not None
@@ -311,7 +311,7 @@ class QuarterlyReview(AppShell):
     @guarded("preparing the quarterly review", lambda self: self.status)
     def _recompute(self) -> None:
         from tpo_scoping.charts.engagement import kpi_tracking_chart
-        from tpo_scoping.engagement import presentation as p
+        from tpo_scoping.presentation import engagement as p
 
         folder = self.controls["engagement"].value
         quarter = self.controls["quarter"].value or LATEST
