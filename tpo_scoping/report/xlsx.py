@@ -111,6 +111,63 @@ def _kpi_sheet(book: Any, kpis: KpiDraft) -> None:
     write_sheet(book, "KPI notes", ["Note"], notes, [120])
 
 
+def _economics_sheets(book: Any, scope: Scope) -> None:
+    """Each option's cash, imputed and total cost (numbers, USD), and the conservative view."""
+    from tpo_scoping.labels import option_label
+
+    be = scope.break_even
+    options = sorted(be.options.values(), key=lambda o: o.total_cost)
+    sheet = write_sheet(
+        book,
+        "Economics",
+        [
+            "Option",
+            "Cash (USD)",
+            "Imputed (USD)",
+            "Total (USD)",
+            "Per FTE per month (USD)",
+            "Saving vs today (USD)",
+            "Cash saving vs today (USD)",
+            "Manager hours",
+            "Pays back in month",
+        ],
+        [
+            [
+                o.label,
+                o.cash_cost,
+                o.imputed_cost,
+                o.total_cost,
+                o.monthly_cost_per_fte,
+                o.saving_vs_current_practice,
+                o.cash_saving_vs_current_practice,
+                o.manager_hours,
+                o.payback_month,
+            ]
+            for o in options
+        ],
+        [30, 14, 14, 14, 14, 14, 14, 12, 10],
+    )
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row[1:7]:
+            cell.number_format = "#,##0"
+        row[7].number_format = "#,##0"
+    write_sheet(
+        book,
+        "Conservative view",
+        ["Imputed cost counted", "Break-even vs catalog (FTE)", "Why none", "Cheapest option"],
+        [
+            [
+                v.imputed_share,
+                v.break_even_fte,
+                v.break_even_reason or "",
+                option_label(v.cheapest_option),
+            ]
+            for v in be.conservative
+        ],
+        [14, 16, 80, 30],
+    )
+
+
 def new_book() -> Any:
     from openpyxl import Workbook
 
@@ -142,7 +199,7 @@ def kpis_to_xlsx(kpis: KpiDraft) -> bytes:
 
 
 def render_xlsx(scope: Scope) -> bytes:
-    """The brief's tables as xlsx bytes: fit, KPIs, plan and the draft clauses."""
+    """The brief's tables as xlsx bytes: fit, economics, KPIs, plan and the draft clauses."""
     book = new_book()
     fit = scope.fit
     write_sheet(
@@ -158,6 +215,7 @@ def render_xlsx(scope: Scope) -> bytes:
         ],
         [22, 120],
     )
+    _economics_sheets(book, scope)
     _kpi_sheet(book, scope.kpis)
     write_sheet(
         book,
