@@ -125,6 +125,9 @@ class MonteCarloSummary:
     probability_cheapest: dict[str, float]
     saving_percentiles: dict[str, float]
     cash_saving_percentiles: dict[str, float]
+    saving_vs_today_percentiles: dict[str, float]
+    """TPO's total saving against today's practice across the futures (negative: it costs more)."""
+    cash_saving_vs_today_percentiles: dict[str, float]
 
     @property
     def break_even_median(self) -> float | None:
@@ -145,6 +148,8 @@ class MonteCarloSummary:
             "probability_cheapest": dict(self.probability_cheapest),
             "saving_vs_catalog_percentiles": dict(self.saving_percentiles),
             "cash_saving_vs_catalog_percentiles": dict(self.cash_saving_percentiles),
+            "saving_vs_today_percentiles": dict(self.saving_vs_today_percentiles),
+            "cash_saving_vs_today_percentiles": dict(self.cash_saving_vs_today_percentiles),
         }
 
 

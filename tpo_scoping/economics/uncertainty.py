@@ -97,6 +97,9 @@ class MonteCarlo:
     tpo_never_cheaper: np.ndarray
     total_cost: dict[str, np.ndarray]
     cash_cost: dict[str, np.ndarray]
+    today_total: np.ndarray
+    """Total cost of today's practice per scenario (for TPO's saving against it)."""
+    today_cash: np.ndarray
     tpo_cheaper_at_break_even: np.ndarray | None = None
 
     @property
@@ -135,6 +138,8 @@ class MonteCarlo:
             probability_cheapest=self.probability_cheapest(),
             saving_percentiles=_percentiles(saving),
             cash_saving_percentiles=_percentiles(cash),
+            saving_vs_today_percentiles=_percentiles(self.today_total - self.total_cost["tpo"]),
+            cash_saving_vs_today_percentiles=_percentiles(self.today_cash - self.cash_cost["tpo"]),
         )
 
 
@@ -176,6 +181,8 @@ def monte_carlo(
     parts_total: dict[str, list[np.ndarray]] = {o: [] for o in OPTIONS}
     parts_cash: dict[str, list[np.ndarray]] = {o: [] for o in OPTIONS}
     parts_at: list[np.ndarray] = []
+    today_total: list[np.ndarray] = []
+    today_cash: list[np.ndarray] = []
     at_hc = None if at_fte is None else Headcount.project([at_fte], ctx)
     chunks = max(1, -(-simulations // CHUNK))
     done = 0
@@ -186,6 +193,8 @@ def monte_carlo(
         for option in OPTIONS:
             parts_total[option].append(totals(components[option], hc)[:, 0])
             parts_cash[option].append(totals(_cash(components[option]), hc)[:, 0])
+        today_total.append(totals(components[ctx.baseline], hc)[:, 0])
+        today_cash.append(totals(_cash(components[ctx.baseline]), hc)[:, 0])
         if at_hc is not None:
             tpo_at = totals(components["tpo"], at_hc)[:, 0]
             parts_at.append(tpo_at < totals(components["catalog_licensing"], at_hc)[:, 0])
@@ -205,6 +214,8 @@ def monte_carlo(
         tpo_never_cheaper=np.concatenate(parts_never),
         total_cost={o: np.concatenate(v) for o, v in parts_total.items()},
         cash_cost={o: np.concatenate(v) for o, v in parts_cash.items()},
+        today_total=np.concatenate(today_total),
+        today_cash=np.concatenate(today_cash),
         tpo_cheaper_at_break_even=np.concatenate(parts_at) if parts_at else None,
     )
 
