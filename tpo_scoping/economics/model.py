@@ -379,129 +379,26 @@ def build_components(params: Params, ctx: Context) -> dict[str, list[Component]]
     exposure/12 × share. TPO's imputed lines run at today's levels until go-live. Imputed lines
     are counted at ``ctx.imputed_share`` of their value.
     """
-    p = {k: np.asarray(v, dtype=float) for k, v in params.items()}
-    rate = p["loaded_hourly_rate_onshore_manager"]
-    hours = p["mgmt_hours_per_fte_month_informal"]
-    week_cost = _week_cost(p)
-    exposure = ctx.regulated_domains * p["compliance_exposure_per_fte_year"] / 12.0
-    has_lms = ctx.current_training in ("lms_only", "internal_ld")
-    admin = p["client_platform_admin_hours_month"] * rate
-    levels = option_levels(p, ctx)
-
-    def imputed(option: str, level: Levels, weights: np.ndarray | None = None) -> list[Component]:
-        items = [
-            Component(option, "management_time", "per_fte", hours * level.mgmt_share * rate),
-            Component(option, "ramp", "ramp", week_cost, weeks=level.ramp_weeks),
-            Component(
-                option,
-                "reonboarding",
-                "per_leaver",
-                p["reonboarding_hours_per_leaver"] * level.mgmt_share * rate,
-            ),
-        ]
-        if ctx.regulated_domains:
-            items.append(Component(option, "compliance_gap", "per_fte", exposure * level.gap_share))
-        return [replace(c, weights=weights) for c in items]
-
-    def lms(option: str) -> list[Component]:
-        items = [
-            Component(option, "lms_platform", "fixed", p["lms_platform_fee_monthly"]),
-            Component(option, "lms_users", "per_fte", p["lms_fee_per_user_monthly"]),
-        ]
-        if not has_lms:
-            items.append(
-                Component(option, "lms_implementation", "one_off", p["lms_implementation_fee"])
-            )
-        return items
-
-    tier1 = scalar(p, "tpo_tier1_max_fte")
-    tier2 = max(scalar(p, "tpo_tier2_max_fte"), tier1)
-    development = p["custom_content_hours"] * p["custom_cost_per_content_hour"]
-    session = p["adhoc_cost_per_session"] / p["adhoc_cohort_size"]
-    live = ctx.live_weights()
+    lines = _Lines({k: np.asarray(v, dtype=float) for k, v in params.items()}, ctx)
+    levels = option_levels(lines.p, ctx)
     today = levels[ctx.baseline]
-
-    out: dict[str, list[Component]] = {
-        "tpo": [
-            Component("tpo", "setup_fee", "one_off", p["tpo_setup_fee"]),
-            Component("tpo", "retainer_base", "fixed", p["tpo_retainer_base_monthly"]),
-            Component(
-                "tpo", "retainer_per_fte", "tier", p["tpo_fee_per_fte_tier1"], lo=0, hi=tier1
-            ),
-            Component(
-                "tpo", "retainer_per_fte", "tier", p["tpo_fee_per_fte_tier2"], lo=tier1, hi=tier2
-            ),
-            Component("tpo", "retainer_per_fte", "tier", p["tpo_fee_per_fte_tier3"], lo=tier2),
-            *imputed("tpo", today, 1.0 - live),
-            *imputed("tpo", levels["tpo"], live),
-        ],
-        "catalog_licensing": [
-            Component("catalog_licensing", "licences", "per_fte", p["catalog_seat_price_monthly"]),
-            Component("catalog_licensing", "platform_admin", "fixed", admin),
-            *imputed("catalog_licensing", levels["catalog_licensing"]),
-        ],
-        "custom_course_development": [
-            Component("custom_course_development", "development", "one_off", development),
-            Component(
-                "custom_course_development",
-                "refreshes",
-                "fixed",
-                development * p["custom_refresh_share_per_year"] / 12.0,
-            ),
-            *lms("custom_course_development"),
-            Component("custom_course_development", "platform_admin", "fixed", admin),
-            *imputed("custom_course_development", levels["custom_course_development"]),
-        ],
-        "internal_ld": [
-            Component(
-                "internal_ld",
-                "trainers",
-                "trainers",
-                p["internal_ld_trainer_monthly_cost"],
-                fte_per_trainer=p["internal_ld_fte_per_trainer"],
-            ),
-            Component(
-                "internal_ld",
-                "trainer_recruiting",
-                "trainer_hiring",
-                p["internal_ld_recruiting_cost_per_trainer"],
-                fte_per_trainer=p["internal_ld_fte_per_trainer"],
-                existing=ctx.internal_ld_staff,
-            ),
-            *lms("internal_ld"),
-            Component(
-                "internal_ld", "content", "per_fte", p["internal_ld_content_per_fte_year"] / 12
-            ),
-            *imputed("internal_ld", levels["internal_ld"]),
-        ],
-        "lms_only": [
-            *lms("lms_only"),
-            Component("lms_only", "platform_admin", "fixed", admin),
-            *imputed("lms_only", levels["lms_only"]),
-        ],
-        "adhoc_vendor": [
-            Component(
-                "adhoc_vendor",
-                "workshops",
-                "per_fte",
-                p["adhoc_training_days_per_fte_year"] / 12.0 * session,
-            ),
-            Component(
-                "adhoc_vendor",
-                "onboarding_sessions",
-                "per_hire",
-                p["adhoc_onboarding_days_per_hire"] * session,
-            ),
-            *imputed("adhoc_vendor", levels["adhoc_vendor"]),
-        ],
-    }
+    live = ctx.live_weights()
+    out = {option: lines.fees(option) for option in OPTIONS}
+    for option in OPTIONS:
+        if option == "tpo":  # today's levels until go-live, TPO's after it
+            out[option] += lines.imputed(option, today, 1.0 - live)
+            out[option] += lines.imputed(option, levels[option], live)
+        else:
+            out[option] += lines.imputed(option, levels[option])
     if ctx.baseline in out:
         # what is already in place carries no switching cost
         out[ctx.baseline] = [c for c in out[ctx.baseline] if c.kind != "one_off"]
     elif ctx.current_training == "internal_ld":
-        out[CURRENT_PRACTICE] = _current_internal_ld(p, ctx, levels, hours * rate, exposure)
+        out[CURRENT_PRACTICE] = _current_internal_ld(
+            lines.p, ctx, levels, lines.hours * lines.rate, lines.exposure
+        )
     else:
-        out[CURRENT_PRACTICE] = imputed(CURRENT_PRACTICE, today)
+        out[CURRENT_PRACTICE] = lines.imputed(CURRENT_PRACTICE, today)
     if ctx.imputed_share != 1.0:
         share = ctx.imputed_share
         out = {
@@ -509,6 +406,119 @@ def build_components(params: Params, ctx: Context) -> dict[str, list[Component]]
             for key, items in out.items()
         }
     return out
+
+
+class _Lines:
+    """The cost lines of the options, from one scenario set of assumption values."""
+
+    def __init__(self, p: Mapping[str, np.ndarray], ctx: Context) -> None:
+        self.p, self.ctx = p, ctx
+        self.rate = p["loaded_hourly_rate_onshore_manager"]
+        self.hours = p["mgmt_hours_per_fte_month_informal"]
+        self.exposure = ctx.regulated_domains * p["compliance_exposure_per_fte_year"] / 12.0
+
+    def imputed(
+        self, option: str, level: Levels, weights: np.ndarray | None = None
+    ) -> list[Component]:
+        """Managers' time, ramp-up output, re-onboarding and exposure at an option's levels."""
+        p, rate = self.p, self.rate
+        items = [
+            Component(option, "management_time", "per_fte", self.hours * level.mgmt_share * rate),
+            Component(option, "ramp", "ramp", _week_cost(p), weeks=level.ramp_weeks),
+            Component(
+                option,
+                "reonboarding",
+                "per_leaver",
+                p["reonboarding_hours_per_leaver"] * level.mgmt_share * rate,
+            ),
+        ]
+        if self.ctx.regulated_domains:
+            items.append(
+                Component(option, "compliance_gap", "per_fte", self.exposure * level.gap_share)
+            )
+        return [replace(c, weights=weights) for c in items]
+
+    def fees(self, option: str) -> list[Component]:
+        """What an option invoices (and the client's own platform administration)."""
+        p = self.p
+        admin = Component(
+            option, "platform_admin", "fixed", p["client_platform_admin_hours_month"] * self.rate
+        )
+        if option == "tpo":
+            tier1 = scalar(p, "tpo_tier1_max_fte")
+            tier2 = max(scalar(p, "tpo_tier2_max_fte"), tier1)
+            fees = ("tpo_fee_per_fte_tier1", "tpo_fee_per_fte_tier2", "tpo_fee_per_fte_tier3")
+            bands = ((0.0, tier1), (tier1, tier2), (tier2, float("inf")))
+            return [
+                Component(option, "setup_fee", "one_off", p["tpo_setup_fee"]),
+                Component(option, "retainer_base", "fixed", p["tpo_retainer_base_monthly"]),
+                *(
+                    Component(option, "retainer_per_fte", "tier", p[fee], lo=lo, hi=hi)
+                    for fee, (lo, hi) in zip(fees, bands, strict=True)
+                ),
+            ]
+        if option == "catalog_licensing":
+            return [
+                Component(option, "licences", "per_fte", p["catalog_seat_price_monthly"]),
+                admin,
+            ]
+        if option == "custom_course_development":
+            development = p["custom_content_hours"] * p["custom_cost_per_content_hour"]
+            refresh = development * p["custom_refresh_share_per_year"] / 12.0
+            return [
+                Component(option, "development", "one_off", development),
+                Component(option, "refreshes", "fixed", refresh),
+                *self.lms(option),
+                admin,
+            ]
+        if option == "internal_ld":
+            per = p["internal_ld_fte_per_trainer"]
+            return [
+                Component(
+                    option,
+                    "trainers",
+                    "trainers",
+                    p["internal_ld_trainer_monthly_cost"],
+                    fte_per_trainer=per,
+                ),
+                Component(
+                    option,
+                    "trainer_recruiting",
+                    "trainer_hiring",
+                    p["internal_ld_recruiting_cost_per_trainer"],
+                    fte_per_trainer=per,
+                    existing=self.ctx.internal_ld_staff,
+                ),
+                *self.lms(option),
+                Component(option, "content", "per_fte", p["internal_ld_content_per_fte_year"] / 12),
+            ]
+        if option == "lms_only":
+            return [*self.lms(option), admin]
+        session = p["adhoc_cost_per_session"] / p["adhoc_cohort_size"]
+        return [
+            Component(
+                option, "workshops", "per_fte", p["adhoc_training_days_per_fte_year"] / 12 * session
+            ),
+            Component(
+                option,
+                "onboarding_sessions",
+                "per_hire",
+                p["adhoc_onboarding_days_per_hire"] * session,
+            ),
+        ]
+
+    def lms(self, option: str) -> list[Component]:
+        """An LMS subscription; its implementation only when the prospect runs none yet."""
+        p = self.p
+        items = [
+            Component(option, "lms_platform", "fixed", p["lms_platform_fee_monthly"]),
+            Component(option, "lms_users", "per_fte", p["lms_fee_per_user_monthly"]),
+        ]
+        if self.ctx.current_training not in ("lms_only", "internal_ld"):
+            items.append(
+                Component(option, "lms_implementation", "one_off", p["lms_implementation_fee"])
+            )
+        return items
 
 
 def _current_internal_ld(
