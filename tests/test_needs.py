@@ -14,7 +14,6 @@ from scipy import stats
 
 from tpo_scoping.ingest import from_frames
 from tpo_scoping.needs import NeedsSettings, analyse_needs
-from tpo_scoping.needs.gaps import holm
 from tpo_scoping.needs.ramp import fit_learning_curve, learning_curve, weeks_to_share
 from tpo_scoping.needs.retention import durations, kaplan_meier, logrank_test
 from tpo_scoping.synthetic import SCENARIOS, _hazards, generate, scaled
@@ -152,11 +151,20 @@ def test_learning_curve_fit_matches_scipy_curve_fit(seed: int) -> None:
     assert ours_cov == pytest.approx(theirs_cov, rel=1e-3)
 
 
-def test_holm_matches_statsmodels() -> None:
-    from statsmodels.stats.multitest import multipletests
-
-    p = np.random.default_rng(4).uniform(0, 0.2, 25)
-    assert holm(p) == pytest.approx(multipletests(p, method="holm")[1])
+def test_site_tests_are_holm_adjusted(healthcare) -> None:
+    """Holm by hand: with p sorted ascending, p_adj(i) = max_{j ≤ i} min(1, (m − j + 1) p(j))."""
+    _, _, result = healthcare
+    tests = result.site_tests.dropna(subset=["p_adj"])
+    p = tests["p"].to_numpy()
+    order = np.argsort(p, kind="stable")
+    m = len(p)
+    expected = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        expected[i] = running
+    assert m > 5
+    assert tests["p_adj"].to_numpy() == pytest.approx(expected, rel=1e-12)
 
 
 def test_ramp_recovers_planted_weeks(multicountry) -> None:
@@ -222,15 +230,22 @@ def test_kaplan_meier_agrees_with_lifelines(healthcare) -> None:
         subset = data[data["site"] == site]
         ours = kaplan_meier(subset["duration"].to_numpy(), subset["observed"].to_numpy())
         fitter = lifelines.KaplanMeierFitter().fit(subset["duration"], subset["observed"])
-        theirs = fitter.survival_function_.iloc[:, 0]
-        assert np.allclose(ours["time"], theirs.index)
+        # Our rows are time 0 and every exit time; lifelines has a row per distinct duration.
+        table = fitter.event_table
+        exit_times = table.index[table["observed"] > 0].to_numpy(dtype=float)
+        exits = ours["events"].to_numpy() > 0
+        assert np.array_equal(ours["time"].to_numpy()[exits], exit_times)
+        assert ours["time"].iloc[0] == 0 and exits[1:].all()
+        theirs = fitter.survival_function_.iloc[:, 0].loc[ours["time"]]
         assert np.max(np.abs(ours["survival"].to_numpy() - theirs.to_numpy())) < 1e-6
-        bands = fitter.confidence_interval_survival_function_
+        bands = fitter.confidence_interval_survival_function_.loc[ours["time"]]
         finite = np.isfinite(ours["ci_low"].to_numpy())
+        assert np.array_equal(finite, ours["survival"].to_numpy() < 1)
         assert np.max(np.abs(ours["ci_low"].to_numpy()[finite] - bands.iloc[:, 0][finite])) < 1e-6
         assert np.max(np.abs(ours["ci_high"].to_numpy()[finite] - bands.iloc[:, 1][finite])) < 1e-6
-        table = fitter.event_table
-        assert np.array_equal(ours["at_risk"].to_numpy(), table["at_risk"].to_numpy())
+        assert np.array_equal(
+            ours["at_risk"].to_numpy()[exits], table.loc[exit_times, "at_risk"].to_numpy()
+        )
         for day in (30, 90, 180):
             row = result.retention_at(site, day)
             assert row["estimate"] == pytest.approx(float(fitter.predict(day)), abs=1e-6)

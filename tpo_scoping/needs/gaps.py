@@ -65,7 +65,8 @@ def competency_gaps(
       active headcount, assessed or not), times the competency's business weight.
 
     Site differences: per competency, each site against all other sites (roles pooled), Welch's
-    t-test with Cohen's d (pooled SD); p-values adjusted with Holm's method across every test.
+    t-test with Cohen's d (pooled SD); p-values adjusted with Holm's method across every test
+    (statsmodels' ``multipletests``).
 
     Examples
     --------
@@ -235,6 +236,7 @@ def _site_tests(
 ) -> pd.DataFrame:
     """:func:`site_differences` from integer codes of each score's competency and site."""
     from scipy import stats
+    from statsmodels.stats.multitest import multipletests
 
     from tpo_scoping.needs._keys import group_sums
 
@@ -283,29 +285,10 @@ def _site_tests(
     testable = (n1 >= 2) & (n2 >= 2) & np.isfinite(p)
     p_adj = np.full(len(p), np.nan)
     if testable.any():
-        p_adj[testable] = holm(p[testable])
+        p_adj[testable] = multipletests(p[testable], method="holm")[1]
     out["p_adj"] = p_adj
     out["significant"] = np.nan_to_num(p_adj, nan=1.0) < settings.alpha
     return out.sort_values("p_adj", kind="stable").reset_index(drop=True)
-
-
-def holm(p: np.ndarray) -> np.ndarray:
-    """Holm's step-down adjusted p-values (the same as statsmodels' ``multipletests(..., "holm")``).
-
-    With the ``m`` p-values sorted ascending, ``p_adj(i) = max_{j ≤ i} min(1, (m − j + 1) p(j))``.
-
-    Examples
-    --------
-    >>> holm(np.array([0.01, 0.04, 0.03])).round(3).tolist()
-    [0.03, 0.06, 0.06]
-    """
-    p = np.asarray(p, dtype=float)
-    order = np.argsort(p, kind="stable")
-    m = len(p)
-    stepped = np.minimum(1.0, (m - np.arange(m)) * p[order])
-    adjusted = np.empty(m)
-    adjusted[order] = np.maximum.accumulate(stepped)
-    return adjusted
 
 
 def need_summary(row: pd.Series, settings: NeedsSettings) -> str:
