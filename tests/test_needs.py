@@ -3,6 +3,7 @@ and with independent implementations (scipy, lifelines)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from dataclasses import replace
@@ -15,7 +16,12 @@ from scipy import stats
 from tpo_scoping.ingest import from_frames
 from tpo_scoping.needs import NeedsSettings, analyse_needs
 from tpo_scoping.needs.ramp import fit_learning_curve, learning_curve, weeks_to_share
-from tpo_scoping.needs.retention import durations, kaplan_meier, logrank_test
+from tpo_scoping.needs.retention import (
+    durations,
+    kaplan_meier,
+    logrank_test,
+    pool_small_groups,
+)
 from tpo_scoping.synthetic import SCENARIOS, _hazards, generate, scaled
 
 SEED = 20261124
@@ -297,6 +303,80 @@ def test_retention_rows_and_cohorts(healthcare) -> None:
     # Too-recent cohorts have nobody followed up to 180 days: no estimate, not a made-up one.
     late = cohorts[(cohorts["day"] == 180) & (cohorts["at_risk"] == 0)]
     assert late["estimate"].isna().all()
+
+
+def _sites_by_state(seed: int) -> dict[str, pd.DataFrame]:
+    """Sites keyed by US state, as some HR exports have them: 3 of 28 sites hold almost everyone,
+    25 hold one person each; one of those 25 left on day 3 (the leaver that drove p = 9e-6)."""
+    rng = np.random.default_rng(seed)
+    big = [("TX", 60), ("CA", 50), ("NY", 40)]
+    singles = [f"S{i:02d}" for i in range(25)]
+    sites = [s for s, n in big for _ in range(n)] + singles
+    n = len(sites)
+    hire = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 500, n), unit="D")
+    tenure = rng.exponential(900, n)
+    exit_ = hire + pd.to_timedelta(tenure.astype(int), unit="D")
+    exit_ = pd.Series(exit_).where(exit_ <= pd.Timestamp("2026-06-30"))
+    exit_.iloc[len(sites) - 25] = hire[len(sites) - 25] + pd.Timedelta(days=3)
+    employees = pd.DataFrame(
+        {
+            "employee_id": [f"E{i:04d}" for i in range(n)],
+            "site": sites,
+            "role": "agent",
+            "hire_date": hire,
+            "exit_date": exit_,
+        }
+    )
+    assessments = pd.DataFrame(
+        {
+            "employee_id": employees["employee_id"],
+            "competency": "claims_processing",
+            "score": rng.normal(75, 8, n).clip(0, 100).round(1),
+            "assessed_on": hire + pd.Timedelta(days=2),
+        }
+    )
+    return {"employees": employees, "assessments": assessments}
+
+
+def test_small_sites_are_pooled_or_left_out_of_tests() -> None:
+    """Issue 18 point 10: 25 of 28 sites have one person; no p-value comes from any of them."""
+    tables = _sites_by_state(11)
+    result = analyse_needs(from_frames(tables), as_of=dt.date(2026, 6, 30))
+    # Log-rank: the 25 one-person sites are pooled as "other" (25 people, >= 10).
+    assert result.logrank["groups"] == ["CA", "NY", "TX", "other"]
+    assert result.logrank["df"] == 3
+    employees = tables["employees"]
+    data = durations(employees, pd.Timestamp("2026-06-30"))
+    pooled = data["site"].where(data["site"].isin(["TX", "CA", "NY"]), "other")
+    lifelines = pytest.importorskip("lifelines.statistics")
+    theirs = lifelines.multivariate_logrank_test(data["duration"], pooled, data["observed"])
+    assert result.logrank["statistic"] == pytest.approx(theirs.test_statistic, rel=1e-9)
+    assert any(
+        "25 sites with fewer than 10 new hires" in n and '"other"' in n for n in result.notes
+    )
+    # Welch tests of each site against the others: only the three large sites are tested.
+    tests = result.site_tests
+    tested = tests[tests["p"].notna()]
+    assert sorted(tested["site"]) == ["CA", "NY", "TX"]
+    assert tests[tests["n"] == 1][["t", "df", "p", "p_adj"]].isna().all().all()
+    assert not tests[tests["n"] == 1]["significant"].any()
+    small = tests[tests["n"] < 10]
+    assert len(small) > 3 and (small["n"] == 1).all()  # the active ones of the 25 are assessed
+    note = next(n for n in result.notes if n.startswith("site comparisons of scores"))
+    assert f"{len(small)} sites with fewer than 10 assessed people" in note
+    # Holm's family is the three real tests.
+    assert len(tested) == 3 and tested["p_adj"].notna().all()
+
+
+def test_small_sites_too_few_to_pool_are_left_out() -> None:
+    labels, notes = pool_small_groups(np.array(["A"] * 30 + ["B"] * 20 + ["C", "D"]), 10, "hires")
+    assert labels.tolist() == ["A"] * 30 + ["B"] * 20 + [None, None]
+    assert notes == ["2 sites with fewer than 10 hires (C, D) left out"]
+    # With a larger minimum the rule follows the setting.
+    settings = NeedsSettings.defaults(min_test_group_size=55)
+    tables = _sites_by_state(12)
+    result = analyse_needs(from_frames(tables), as_of=dt.date(2026, 6, 30), settings=settings)
+    assert result.logrank["groups"] == ["TX", "other"]
 
 
 # --------------------------------------------------------------------------------------------

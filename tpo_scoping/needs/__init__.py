@@ -220,6 +220,7 @@ def analyse_needs(
     if data.has("assessments"):
         gap_result = competency_gaps(tables["assessments"], employees, stamp, settings)
         gaps, site_tests, scores = gap_result.gaps, gap_result.site_tests, gap_result.scores
+        notes.extend(gap_result.notes)
     else:
         gaps, site_tests, scores = pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
         notes.append("no assessments: competency gaps need the assessments table")
@@ -245,6 +246,7 @@ def analyse_needs(
         notes.append("no metrics: ramp time needs the metrics table")
 
     kept = retention(employees, stamp, settings)
+    notes.extend(kept.notes)
 
     domains = list(profile.compliance_domains) if profile is not None else None
     if data.has("compliance"):

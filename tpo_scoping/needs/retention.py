@@ -35,6 +35,8 @@ class RetentionAnalysis:
     """Kaplan–Meier step curves per site (cohort ``"all"``), for charts."""
     logrank: dict[str, Any] = field(default_factory=dict)
     """Log-rank test between sites: statistic, df, p_value (empty with one site)."""
+    notes: list[str] = field(default_factory=list)
+    """What the test between sites left out or pooled, in words."""
 
 
 def durations(employees: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -275,7 +277,45 @@ def retention(
                 curve["time"][-1] = end
                 curve["at_risk"][-1] = int(np.sum(dur >= end))
             curves.append(pd.DataFrame(curve).assign(site=site))
-    tests = logrank_test(duration, observed, site_of)
+    tested, notes = pool_small_groups(site_of, settings.min_test_group_size, "new hires")
+    keep = pd.notna(tested)
+    tests = logrank_test(duration[keep], observed[keep], tested[keep])
     return RetentionAnalysis(
-        pd.DataFrame(rows, columns=RETENTION_COLUMNS), pd.concat(curves, ignore_index=True), tests
+        pd.DataFrame(rows, columns=RETENTION_COLUMNS),
+        pd.concat(curves, ignore_index=True),
+        tests,
+        [f"log-rank test between sites: {n}" for n in notes],
     )
+
+
+OTHER = "other"
+"""The group that pools the sites too small to be tested on their own."""
+
+
+def pool_small_groups(
+    groups: np.ndarray, min_size: int, counted: str
+) -> tuple[np.ndarray, list[str]]:
+    """Groups for a test between groups: those under ``min_size`` pooled as ``"other"``.
+
+    When the pooled groups together still number fewer than ``min_size``, they are left out
+    (``None``). Returns the new labels (object array) and a note on what was pooled or left out.
+
+    Examples
+    --------
+    >>> labels, notes = pool_small_groups(np.array(["A"] * 12 + ["B"] * 3 + ["C"] * 8), 10, "hires")
+    >>> sorted(set(labels)), notes
+    (['A', 'other'], ['2 sites with fewer than 10 hires (B, C) pooled as "other"'])
+    """
+    labels = np.asarray(groups, dtype=object).copy()
+    names, sizes = np.unique(labels.astype(str), return_counts=True)
+    small = names[sizes < min_size]
+    if len(small) == 0:
+        return labels, []
+    is_small = np.isin(labels.astype(str), small)
+    listed = ", ".join(str(x) for x in small[:10]) + (", …" if len(small) > 10 else "")
+    what = f"{len(small)} site{'s' if len(small) > 1 else ''} with fewer than {min_size} {counted}"
+    if is_small.sum() >= min_size and len(small) > 1:
+        labels[is_small] = OTHER
+        return labels, [f'{what} ({listed}) pooled as "{OTHER}"']
+    labels[is_small] = None
+    return labels, [f"{what} ({listed}) left out"]

@@ -26,6 +26,8 @@ class NeedsSettings:
     confidence: float = 0.95
     alpha: float = 0.05
     min_group_size: int = 3
+    min_test_group_size: int = 10
+    """Smallest group tested against others; smaller ones are pooled or left out, with a note."""
     proficiency_share: float = 0.9
     ramp_bin_weeks: float = 2.0
     ramp_max_weeks: float = 156.0
