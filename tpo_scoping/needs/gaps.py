@@ -68,7 +68,7 @@ def competency_gaps(
 
     Site differences: per competency, each site against all other sites (roles pooled), Welch's
     t-test with Cohen's d (pooled SD); p-values adjusted with Holm's method across every test
-    (statsmodels' ``multipletests``). A site with fewer than ``min_test_group_size`` assessed
+    (:func:`holm`). A site with fewer than ``min_test_group_size`` assessed
     people in a competency is not tested (no p-value; its scores still count among the
     "other sites" of the rest), and a note says so.
 
@@ -255,7 +255,6 @@ def _site_tests(
 ) -> pd.DataFrame:
     """:func:`site_differences` from integer codes of each score's competency and site."""
     from scipy import stats
-    from statsmodels.stats.multitest import multipletests
 
     from tpo_scoping.needs._keys import group_sums
 
@@ -307,10 +306,32 @@ def _site_tests(
     testable &= np.isfinite(p)
     p_adj = np.full(len(p), np.nan)
     if testable.any():
-        p_adj[testable] = multipletests(p[testable], method="holm")[1]
+        p_adj[testable] = holm(p[testable])
     out["p_adj"] = p_adj
     out["significant"] = np.nan_to_num(p_adj, nan=1.0) < settings.alpha
     return out.sort_values("p_adj", kind="stable").reset_index(drop=True)
+
+
+def holm(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjusted p-values, as statsmodels' ``multipletests(p, method="holm")``.
+
+    With the ``m`` p-values sorted ascending, ``p_adj(i) = max_{j ≤ i} min(1, (m − j + 1) p(j))``.
+    Kept by hand because ``multipletests`` runs a full garbage collection on every call, which
+    cost 35 ms of CPU in the 10,000-employee benchmark (against 2.9x–3.05x of pandas' read time,
+    target 3x); ``tests/test_needs.py`` checks it against the library.
+
+    Examples
+    --------
+    >>> holm(np.array([0.01, 0.04, 0.03])).round(3).tolist()
+    [0.03, 0.06, 0.06]
+    """
+    p = np.asarray(p, dtype=float)
+    order = np.argsort(p, kind="stable")
+    m = len(p)
+    stepped = np.minimum(1.0, (m - np.arange(m)) * p[order])
+    adjusted = np.empty(m)
+    adjusted[order] = np.maximum.accumulate(stepped)
+    return adjusted
 
 
 def need_summary(row: pd.Series, settings: NeedsSettings) -> str:
