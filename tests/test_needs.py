@@ -15,6 +15,7 @@ from scipy import stats
 
 from tpo_scoping.ingest import from_frames
 from tpo_scoping.needs import NeedsSettings, analyse_needs
+from tpo_scoping.needs.gaps import holm
 from tpo_scoping.needs.ramp import fit_learning_curve, learning_curve, weeks_to_share
 from tpo_scoping.needs.retention import (
     durations,
@@ -171,6 +172,15 @@ def test_site_tests_are_holm_adjusted(healthcare) -> None:
         expected[i] = running
     assert m > 5
     assert tests["p_adj"].to_numpy() == pytest.approx(expected, rel=1e-12)
+
+
+def test_holm_matches_statsmodels() -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.random.default_rng(4).uniform(0, 0.2, 25)
+    assert holm(p) == pytest.approx(multipletests(p, method="holm")[1], rel=1e-12)
+    ties = np.array([0.01, 0.01, 0.5, 0.02, 0.9])
+    assert holm(ties) == pytest.approx(multipletests(ties, method="holm")[1], rel=1e-12)
 
 
 def test_ramp_recovers_planted_weeks(multicountry) -> None:
@@ -470,13 +480,15 @@ def test_training_impact_recovers_the_planted_lift() -> None:
     dataset = generate(scenario, seed=SEED + 2)
     result = analyse_needs(from_frames(dataset.tables), as_of=scenario.as_of)
     assert result.impact is not None
-    row = next(r for r in result.impact if r["metric"] == "productivity")
-    assert row["did_ci_low"] < scenario.impact_points < row["did_ci_high"]
-    assert row["did_ci_low"] > 0
-    assert row["assumptions"] and "not proof" in row["summary"]
+    row = next(r for r in result.impact if r.metric == "productivity")
+    assert row.effect_ci_low is not None and row.effect_ci_high is not None
+    assert row.effect_ci_low < scenario.impact_points < row.effect_ci_high
+    assert row.effect_ci_low > 0
+    assert row.assumptions and row.method == "matched difference-in-differences"
     # CSAT was not moved by the course: its interval covers zero.
-    csat = next(r for r in result.impact if r["metric"] == "csat")
-    assert csat["did_ci_low"] < 0 < csat["did_ci_high"]
+    csat = next(r for r in result.impact if r.metric == "csat")
+    assert csat.effect_ci_low is not None and csat.effect_ci_high is not None
+    assert csat.effect_ci_low < 0 < csat.effect_ci_high
 
     # Without the impact models every other part of the analysis is unchanged.
     lean = analyse_needs(from_frames(dataset.tables), as_of=scenario.as_of, with_impact=False)

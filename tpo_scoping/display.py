@@ -22,7 +22,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tpo_scoping.labels import module_title, site_label, words
+from tpo_scoping.labels import impact_checks, impact_sentence, module_title, site_label, words
 
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -678,7 +678,8 @@ def compliance_table(needs: Any) -> None:
 
 
 def impact_summary(needs: Any) -> None:
-    """Each course's estimated effect (difference-in-differences), with its assumptions."""
+    """Each course's effect on each measure, net of ramp-up, with its checks; or why there is
+    none. The sentences are :func:`~tpo_scoping.labels.impact_sentence`'s."""
     if not needs.impact:
         say(
             "*Training impact could not be estimated: the data has no training records "
@@ -687,18 +688,16 @@ def impact_summary(needs: Any) -> None:
         return
     rows = [
         {
-            "Course": str(i["course"]).replace("_", " "),
-            "Measure": str(i["metric"]).replace("_", " "),
-            "Trained / compared": f"{i['n_trained']} / {i['n_control']}",
-            "Estimated effect": (
-                f"{i['did']:+.3g} ({i['did_ci_low']:+.3g} to {i['did_ci_high']:+.3g})"
-            ),
-            "Clear effect?": "yes" if i["did_p_value"] < 0.05 else "not distinguishable from zero",
+            "Course": words(e.course),
+            "Measure": words(e.metric),
+            "Estimated effect": impact_sentence(e),
+            "Checks": impact_checks(e) or "–",
+            "Trainees' own change (not the effect)": f"{e.raw_change.change:+.3g}",
         }
-        for i in needs.impact
+        for e in needs.impact
     ]
     table(rows)
-    bullets(list(needs.impact[0]["assumptions"]), intro="This estimate holds if:")
+    bullets(list(needs.impact[0].assumptions), intro="Each estimate holds if:")
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 from tpo_scoping.cli._common import add_format, add_out, emit, parse_date
 from tpo_scoping.errors import InputError
+from tpo_scoping.labels import impact_checks, impact_sentence, words
 
 
 def add_parser(sub: Any) -> None:
@@ -163,8 +164,13 @@ def render_table(result: Any) -> str:
                 f" {int(r['expiring_30'])} expiring within 30 days"
             )
     if result.impact:
-        lines += ["", "Training impact"]
-        lines += [f"  {item['summary']}" for item in result.impact]
+        lines += ["", "Training impact (against untrained colleagues of the same role and tenure)"]
+        for estimate in result.impact:
+            lines.append(
+                f"  {words(estimate.course)}, {words(estimate.metric)}: {impact_sentence(estimate)}"
+            )
+            if estimate.effect is not None:
+                lines.append(f"    {impact_checks(estimate)}")
     if result.notes:
         lines += ["", "Notes"] + [f"  {n}" for n in result.notes]
     return "\n".join(lines) + "\n"

@@ -7,7 +7,8 @@
 * ramp time from learning curves (:mod:`~tpo_scoping.needs.ramp`);
 * new-hire retention by site and hire cohort (:mod:`~tpo_scoping.needs.retention`);
 * compliance coverage per required module (:mod:`~tpo_scoping.needs.compliance`);
-* training impact, before/after and difference-in-differences (:mod:`~tpo_scoping.needs.impact`).
+* training impact against untrained colleagues of the same role and tenure
+  (:mod:`~tpo_scoping.needs.impact`).
 
 The result is plain data (:class:`NeedsResult`); charts live in :mod:`tpo_scoping.charts.needs`.
 
@@ -37,6 +38,7 @@ from tpo_scoping.needs.settings import NeedsSettings
 
 if TYPE_CHECKING:
     from tpo_scoping.ingest import PerformanceData, QualityReport
+    from tpo_scoping.needs.impact import ImpactEstimate
     from tpo_scoping.profile import Profile
 
 __all__ = ["BaselineValue", "NeedsResult", "NeedsSettings", "analyse_needs"]
@@ -88,7 +90,7 @@ class NeedsResult:
     logrank: dict[str, Any]
     compliance: pd.DataFrame
     compliance_status: pd.DataFrame
-    impact: list[dict[str, Any]] | None
+    impact: list[ImpactEstimate] | None
     baseline: dict[str, BaselineValue] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     compliance_domains: list[str] = field(default_factory=list)
@@ -150,7 +152,7 @@ class NeedsResult:
             },
         }
         if self.impact is not None:
-            out["impact"] = self.impact
+            out["impact"] = [estimate.to_dict() for estimate in self.impact]
         return out
 
 
@@ -191,9 +193,9 @@ def analyse_needs(
     settings : NeedsSettings, optional
         Pass mark, target proficiency and other defaults (see ``needs_defaults.yaml``).
     with_impact : bool, default True
-        False leaves out the training-impact models (statsmodels regressions; ``impact`` is
-        then ``None``). The engagement scope and its brief do not read them, so the scoping
-        calculator skips their imports and fits.
+        False leaves out the training-impact estimates and their placebo checks (``impact``
+        is then ``None``). The engagement scope and its brief do not read them, so the
+        scoping calculator skips them.
 
     Returns
     -------
@@ -275,6 +277,7 @@ def analyse_needs(
             stamp,
             positions=metric_positions,
             metric_codes=metric_codes,
+            ramp=ramp,
         )
 
     priorities = _priorities(gaps, comp.coverage, settings, need_summary)

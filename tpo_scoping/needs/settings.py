@@ -37,6 +37,10 @@ class NeedsSettings:
     expiring_windows: tuple[int, ...] = (30, 60, 90)
     impact_window_months: int = 3
     impact_min_trained: int = 5
+    impact_tenure_bands: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 18, 24, 36)
+    """Upper bounds (months) of the tenure bands trainees are matched on."""
+    impact_placebo_runs: int = 10
+    impact_placebo_dates: int = 3
     best_quartile: float = 0.25
     top_priorities: int = 10
     default_weight: float = 1.0
