@@ -3,11 +3,12 @@
 Each trained person's change (after − before their course) is compared with the changes of
 colleagues in the same *cell*: same role, same tenure band, same calendar months, who had not
 taken the course by the end of the window. :func:`stacked_did` estimates the average effect on
-the trained from those cells, with standard errors clustered by person (a colleague may serve
-in several cells). It is written with ``numpy.bincount`` because the placebo checks run it
-dozens of times per course and metric; ``tests/test_impact.py`` checks the estimate against
-statsmodels' ``WLS`` with one dummy per cell, and the jackknife against refitting that model
-with each person left out.
+the trained from those cells, with a delete-one-person jackknife interval (a colleague may
+serve in several cells). It is written with ``numpy.bincount`` and fits all the placebo runs
+of a course and metric in one pass (:func:`stacked_did_runs`): statsmodels' WLS with a dummy
+per cell took 286 ms per fit on the 10,000-employee benchmark, this 0.6 ms.
+``tests/test_impact.py`` checks the estimate against that WLS, and the jackknife against
+refitting it with each person left out.
 """
 
 from __future__ import annotations
@@ -161,7 +162,7 @@ def stacked_did_runs(
             continue
         se = math.sqrt((g - 1) / g * float(spread[r]))
         estimate = float(effect[r])
-        tcrit = _t_quantile(0.5 + confidence / 2, g - 1)
+        tcrit = t_quantile(0.5 + confidence / 2, g - 1)
         p_value = _t_two_sided(estimate / se, g - 1) if se > 0 else float(estimate == 0)
         out.append(
             DidFit(
@@ -179,7 +180,7 @@ def stacked_did_runs(
 
 
 @functools.cache
-def _t_quantile(q: float, dof: int) -> float:
+def t_quantile(q: float, dof: int) -> float:
     from scipy import special
 
     return float(special.stdtrit(dof, q))
