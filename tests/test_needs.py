@@ -3,6 +3,7 @@ and with independent implementations (scipy, lifelines)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from dataclasses import replace
@@ -16,7 +17,12 @@ from tpo_scoping.ingest import from_frames
 from tpo_scoping.needs import NeedsSettings, analyse_needs
 from tpo_scoping.needs.gaps import holm
 from tpo_scoping.needs.ramp import fit_learning_curve, learning_curve, weeks_to_share
-from tpo_scoping.needs.retention import durations, kaplan_meier, logrank_test
+from tpo_scoping.needs.retention import (
+    durations,
+    kaplan_meier,
+    logrank_test,
+    pool_small_groups,
+)
 from tpo_scoping.synthetic import SCENARIOS, generate, scaled, site_hazards
 
 SEED = 20261124
@@ -152,11 +158,29 @@ def test_learning_curve_fit_matches_scipy_curve_fit(seed: int) -> None:
     assert ours_cov == pytest.approx(theirs_cov, rel=1e-3)
 
 
+def test_site_tests_are_holm_adjusted(healthcare) -> None:
+    """Holm by hand: with p sorted ascending, p_adj(i) = max_{j ≤ i} min(1, (m − j + 1) p(j))."""
+    _, _, result = healthcare
+    tests = result.site_tests.dropna(subset=["p_adj"])
+    p = tests["p"].to_numpy()
+    order = np.argsort(p, kind="stable")
+    m = len(p)
+    expected = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        expected[i] = running
+    assert m > 5
+    assert tests["p_adj"].to_numpy() == pytest.approx(expected, rel=1e-12)
+
+
 def test_holm_matches_statsmodels() -> None:
     from statsmodels.stats.multitest import multipletests
 
     p = np.random.default_rng(4).uniform(0, 0.2, 25)
-    assert holm(p) == pytest.approx(multipletests(p, method="holm")[1])
+    assert holm(p) == pytest.approx(multipletests(p, method="holm")[1], rel=1e-12)
+    ties = np.array([0.01, 0.01, 0.5, 0.02, 0.9])
+    assert holm(ties) == pytest.approx(multipletests(ties, method="holm")[1], rel=1e-12)
 
 
 def test_ramp_recovers_planted_weeks(multicountry) -> None:
@@ -219,15 +243,22 @@ def test_kaplan_meier_agrees_with_lifelines(healthcare) -> None:
         subset = data[data["site"] == site]
         ours = kaplan_meier(subset["duration"].to_numpy(), subset["observed"].to_numpy())
         fitter = lifelines.KaplanMeierFitter().fit(subset["duration"], subset["observed"])
-        theirs = fitter.survival_function_.iloc[:, 0]
-        assert np.allclose(ours["time"], theirs.index)
+        # Our rows are time 0 and every exit time; lifelines has a row per distinct duration.
+        table = fitter.event_table
+        exit_times = table.index[table["observed"] > 0].to_numpy(dtype=float)
+        exits = ours["events"].to_numpy() > 0
+        assert np.array_equal(ours["time"].to_numpy()[exits], exit_times)
+        assert ours["time"].iloc[0] == 0 and exits[1:].all()
+        theirs = fitter.survival_function_.iloc[:, 0].loc[ours["time"]]
         assert np.max(np.abs(ours["survival"].to_numpy() - theirs.to_numpy())) < 1e-6
-        bands = fitter.confidence_interval_survival_function_
+        bands = fitter.confidence_interval_survival_function_.loc[ours["time"]]
         finite = np.isfinite(ours["ci_low"].to_numpy())
+        assert np.array_equal(finite, ours["survival"].to_numpy() < 1)
         assert np.max(np.abs(ours["ci_low"].to_numpy()[finite] - bands.iloc[:, 0][finite])) < 1e-6
         assert np.max(np.abs(ours["ci_high"].to_numpy()[finite] - bands.iloc[:, 1][finite])) < 1e-6
-        table = fitter.event_table
-        assert np.array_equal(ours["at_risk"].to_numpy(), table["at_risk"].to_numpy())
+        assert np.array_equal(
+            ours["at_risk"].to_numpy()[exits], table.loc[exit_times, "at_risk"].to_numpy()
+        )
         for day in (30, 90, 180):
             row = result.retention_at(site, day)
             assert row.estimate == pytest.approx(float(fitter.predict(day)), abs=1e-6)
@@ -279,6 +310,80 @@ def test_retention_rows_and_cohorts(healthcare) -> None:
     # Too-recent cohorts have nobody followed up to 180 days: no estimate, not a made-up one.
     late = cohorts[(cohorts["day"] == 180) & (cohorts["at_risk"] == 0)]
     assert late["estimate"].isna().all()
+
+
+def _sites_by_state(seed: int) -> dict[str, pd.DataFrame]:
+    """Sites keyed by US state, as some HR exports have them: 3 of 28 sites hold almost everyone,
+    25 hold one person each; one of those 25 left on day 3 (the leaver that drove p = 9e-6)."""
+    rng = np.random.default_rng(seed)
+    big = [("TX", 60), ("CA", 50), ("NY", 40)]
+    singles = [f"S{i:02d}" for i in range(25)]
+    sites = [s for s, n in big for _ in range(n)] + singles
+    n = len(sites)
+    hire = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 500, n), unit="D")
+    tenure = rng.exponential(900, n)
+    exit_ = hire + pd.to_timedelta(tenure.astype(int), unit="D")
+    exit_ = pd.Series(exit_).where(exit_ <= pd.Timestamp("2026-06-30"))
+    exit_.iloc[len(sites) - 25] = hire[len(sites) - 25] + pd.Timedelta(days=3)
+    employees = pd.DataFrame(
+        {
+            "employee_id": [f"E{i:04d}" for i in range(n)],
+            "site": sites,
+            "role": "agent",
+            "hire_date": hire,
+            "exit_date": exit_,
+        }
+    )
+    assessments = pd.DataFrame(
+        {
+            "employee_id": employees["employee_id"],
+            "competency": "claims_processing",
+            "score": rng.normal(75, 8, n).clip(0, 100).round(1),
+            "assessed_on": hire + pd.Timedelta(days=2),
+        }
+    )
+    return {"employees": employees, "assessments": assessments}
+
+
+def test_small_sites_are_pooled_or_left_out_of_tests() -> None:
+    """Issue 18 point 10: 25 of 28 sites have one person; no p-value comes from any of them."""
+    tables = _sites_by_state(11)
+    result = analyse_needs(from_frames(tables), as_of=dt.date(2026, 6, 30))
+    # Log-rank: the 25 one-person sites are pooled as "other" (25 people, >= 10).
+    assert result.logrank["groups"] == ["CA", "NY", "TX", "other"]
+    assert result.logrank["df"] == 3
+    employees = tables["employees"]
+    data = durations(employees, pd.Timestamp("2026-06-30"))
+    pooled = data["site"].where(data["site"].isin(["TX", "CA", "NY"]), "other")
+    lifelines = pytest.importorskip("lifelines.statistics")
+    theirs = lifelines.multivariate_logrank_test(data["duration"], pooled, data["observed"])
+    assert result.logrank["statistic"] == pytest.approx(theirs.test_statistic, rel=1e-9)
+    assert any(
+        "25 sites with fewer than 10 new hires" in n and '"other"' in n for n in result.notes
+    )
+    # Welch tests of each site against the others: only the three large sites are tested.
+    tests = result.site_tests
+    tested = tests[tests["p"].notna()]
+    assert sorted(tested["site"]) == ["CA", "NY", "TX"]
+    assert tests[tests["n"] == 1][["t", "df", "p", "p_adj"]].isna().all().all()
+    assert not tests[tests["n"] == 1]["significant"].any()
+    small = tests[tests["n"] < 10]
+    assert len(small) > 3 and (small["n"] == 1).all()  # the active ones of the 25 are assessed
+    note = next(n for n in result.notes if n.startswith("site comparisons of scores"))
+    assert f"{len(small)} sites with fewer than 10 assessed people" in note
+    # Holm's family is the three real tests.
+    assert len(tested) == 3 and tested["p_adj"].notna().all()
+
+
+def test_small_sites_too_few_to_pool_are_left_out() -> None:
+    labels, notes = pool_small_groups(np.array(["A"] * 30 + ["B"] * 20 + ["C", "D"]), 10, "hires")
+    assert labels.tolist() == ["A"] * 30 + ["B"] * 20 + [None, None]
+    assert notes == ["2 sites with fewer than 10 hires (C, D) left out"]
+    # With a larger minimum the rule follows the setting.
+    settings = NeedsSettings.defaults(min_test_group_size=55)
+    tables = _sites_by_state(12)
+    result = analyse_needs(from_frames(tables), as_of=dt.date(2026, 6, 30), settings=settings)
+    assert result.logrank["groups"] == ["TX", "other"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -372,13 +477,15 @@ def test_training_impact_recovers_the_planted_lift() -> None:
     dataset = generate(scenario, seed=SEED + 2)
     result = analyse_needs(from_frames(dataset.tables), as_of=scenario.as_of)
     assert result.impact is not None
-    row = next(r for r in result.impact if r["metric"] == "productivity")
-    assert row["did_ci_low"] < scenario.impact_points < row["did_ci_high"]
-    assert row["did_ci_low"] > 0
-    assert row["assumptions"] and "not proof" in row["summary"]
+    row = next(r for r in result.impact if r.metric == "productivity")
+    assert row.effect_ci_low is not None and row.effect_ci_high is not None
+    assert row.effect_ci_low < scenario.impact_points < row.effect_ci_high
+    assert row.effect_ci_low > 0
+    assert row.assumptions and row.method == "matched difference-in-differences"
     # CSAT was not moved by the course: its interval covers zero.
-    csat = next(r for r in result.impact if r["metric"] == "csat")
-    assert csat["did_ci_low"] < 0 < csat["did_ci_high"]
+    csat = next(r for r in result.impact if r.metric == "csat")
+    assert csat.effect_ci_low is not None and csat.effect_ci_high is not None
+    assert csat.effect_ci_low < 0 < csat.effect_ci_high
 
     # Without the impact models every other part of the analysis is unchanged.
     lean = analyse_needs(from_frames(dataset.tables), as_of=scenario.as_of, with_impact=False)

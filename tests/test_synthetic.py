@@ -100,8 +100,10 @@ def test_planted_90_day_retention_is_in_the_data(big: dict[str, pd.DataFrame]) -
 
 def test_planted_learning_curve_reaches_90_percent_on_time(big: dict[str, pd.DataFrame]) -> None:
     metrics = big["metrics"].query("metric == 'productivity'").merge(big["employees"])
-    trained = set(big["training"]["employee_id"]) if "training" in big else set()
-    metrics = metrics[~metrics["employee_id"].isin(trained)]
+    # People who took the refresher gain its planted points; the onboarding bootcamp does nothing.
+    training = big["training"]
+    refresher = training[training["course"] == SCENARIOS["growing_healthcare"].impact_course]
+    metrics = metrics[~metrics["employee_id"].isin(set(refresher["employee_id"]))]
     weeks = (metrics["period"] - metrics["hire_date"]).dt.days / 7
     role = metrics["role"] == "claims_specialist"
     plateau = metrics.loc[role & (weeks > 80), "value"].mean()
@@ -113,10 +115,33 @@ def test_planted_learning_curve_reaches_90_percent_on_time(big: dict[str, pd.Dat
 def test_planted_training_impact_is_in_the_data(big: dict[str, pd.DataFrame]) -> None:
     m = big["metrics"].query("metric == 'productivity'").merge(big["employees"])
     m = m[(m["period"] - m["hire_date"]).dt.days > 400]
-    done = big["training"].set_index("employee_id")["completed_on"]
+    training = big["training"]
+    refresher = training[training["course"] == SCENARIOS["growing_healthcare"].impact_course]
+    done = refresher.set_index("employee_id")["completed_on"]
     m["trained_after"] = m["employee_id"].map(done).lt(m["period"])
     effect = m.groupby("trained_after")["value"].mean()
     assert effect[True] - effect[False] == pytest.approx(4, abs=1.5)
+
+
+def test_onboarding_course_is_taken_by_new_hires_and_leaves_the_other_tables_alone() -> None:
+    """The bootcamp is drawn from its own random stream: adding it changes only the training
+    table, and every trainee took it 10-200 days after their start, while still employed."""
+    from dataclasses import replace
+
+    scenario = SCENARIOS["growing_healthcare"]
+    with_it = generate(scenario, seed=9).tables
+    without = generate(replace(scenario, onboarding_course=None), seed=9).tables
+    for name in ("employees", "assessments", "compliance", "metrics"):
+        pd.testing.assert_frame_equal(with_it[name], without[name])
+    boot = with_it["training"].query("course == @scenario.onboarding_course")
+    boot = boot.merge(with_it["employees"], on="employee_id")
+    days = (boot["completed_on"] - boot["hire_date"]).dt.days
+    assert days.between(10, 200).all() and len(boot) > 20
+    assert (boot["exit_date"].isna() | (boot["completed_on"] <= boot["exit_date"])).all()
+    refresher = with_it["training"].query("course == @scenario.impact_course")
+    pd.testing.assert_frame_equal(
+        refresher.reset_index(drop=True), without["training"].reset_index(drop=True)
+    )
 
 
 def test_lapsed_certificates_exist_at_the_planted_site() -> None:

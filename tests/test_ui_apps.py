@@ -182,6 +182,8 @@ def test_needs_app_analyses_uploaded_files_in_memory(tmp_path, monkeypatch) -> N
         assert titles[key]["title"] in app.compliance.value and key not in app.compliance.value
     assert "<td>all</td>" not in app.compliance.value + app.retention.value
     assert "whole team" in app.retention.value and "all modules" in app.compliance.value
+    # The sample's bootcamp, taken by every new hire, is not credited with their ramp-up.
+    assert "No estimate: the trainees were new hires still ramping up" in app.impact.value
     app.controls["export"].click()
     book = openpyxl.load_workbook(io.BytesIO(link_bytes(app.download.value)))
     assert {"priorities", "gaps", "retention", "compliance"} <= set(book.sheetnames)

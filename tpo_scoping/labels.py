@@ -17,8 +17,12 @@ Examples
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from tpo_scoping.reference import load_reference
+
+if TYPE_CHECKING:
+    from tpo_scoping.needs.impact import ImpactEstimate
 
 MISSING = "–"
 """How every formatter writes a missing or non-finite value."""
@@ -232,3 +236,87 @@ def value_with_unit(value: float | None, unit: str) -> str:
         return f"{text}{unit[3:]}"
     text = f"{amount:,.2f}".rstrip("0").rstrip(".")
     return f"{text} {unit}".strip()
+
+
+# --------------------------------------------------------------------------------------------
+# Training impact: one sentence per course and metric, the same in the notebooks, apps, CLI
+# and brief.
+
+
+def impact_sentence(estimate: ImpactEstimate) -> str:
+    """An impact estimate with its method and assumption in one sentence, or why there is none.
+
+    >>> from tpo_scoping.needs.impact import ImpactEstimate, PreTrend, RawChange
+    >>> raw = RawChange(50.0, 56.2, 6.2, 4.9, 7.5, 40)
+    >>> found = ImpactEstimate("refresher", "productivity", 1, 6.5, 4.6, 8.4, 0.001,
+    ...     "matched difference-in-differences", 40, 133, None,
+    ...     PreTrend(0.2, -0.6, 1.0, 0.6, 40, 120), (), raw, 0.1, 3, 0.95)
+    >>> print(impact_sentence(found))  # doctest: +NORMALIZE_WHITESPACE
+    +6.5 (95 % CI +4.6 to +8.4) against 133 colleagues of the same role and tenure who had not
+    taken it, over the same months; assumes the groups would otherwise have moved alike.
+    >>> from dataclasses import replace
+    >>> impact_sentence(replace(found, effect=None, no_estimate_reason="no colleagues"))
+    'No estimate: no colleagues.'
+    """
+    if estimate.effect is None:
+        return f"No estimate: {estimate.no_estimate_reason}."
+    text = (
+        f"{estimate.effect:+.3g} ({_level(estimate.confidence)} CI {estimate.effect_ci_low:+.3g}"
+        f" to {estimate.effect_ci_high:+.3g}) against {estimate.n_control} colleagues of the"
+        " same role and tenure who had not taken it, over the same months; assumes the groups"
+        " would otherwise have moved alike."
+    )
+    trend = estimate.pre_trend
+    if trend is not None and not trend.passed:
+        text += (
+            f" Caution: the groups already moved apart before the course ({trend.effect:+.3g},"
+            f" {_level(estimate.confidence)} CI {trend.ci_low:+.3g} to {trend.ci_high:+.3g})."
+        )
+    return text
+
+
+def impact_checks(estimate: ImpactEstimate) -> str:
+    """The checks behind an impact estimate in words: pre-trend and placebos ('' without one).
+
+    >>> from tpo_scoping.needs.impact import ImpactEstimate, Placebo, PreTrend, RawChange
+    >>> found = ImpactEstimate("refresher", "productivity", 1, 6.5, 4.6, 8.4, 0.001,
+    ...     "matched difference-in-differences", 40, 133, None,
+    ...     PreTrend(0.2, -0.6, 1.0, 0.6, 40, 120),
+    ...     (Placebo("random_colleagues", 20, 1), Placebo("earlier_dates", 6, 0)),
+    ...     RawChange(50.0, 56.2, 6.2, 4.9, 7.5, 40), 0.1, 3, 0.95)
+    >>> print(impact_checks(found))  # doctest: +NORMALIZE_WHITESPACE
+    Before the course: +0.2 (95 % CI -0.6 to +1), no difference. Placebos, which should find an
+    effect about 5 % of the time: 1 of 20 runs with the course given to random colleagues (5 %);
+    0 of 6 runs with it moved to earlier dates (0 %).
+    """
+    if estimate.effect is None:
+        return ""
+    parts = []
+    trend = estimate.pre_trend
+    if trend is None:
+        parts.append("Before the course: not enough earlier data to check.")
+    else:
+        parts.append(
+            f"Before the course: {trend.effect:+.3g} ({_level(estimate.confidence)} CI"
+            f" {trend.ci_low:+.3g} to {trend.ci_high:+.3g}),"
+            + (" no difference." if trend.passed else " already different.")
+        )
+    runs = []
+    for kind, how in (
+        ("random_colleagues", "with the course given to random colleagues"),
+        ("earlier_dates", "with it moved to earlier dates"),
+    ):
+        placebo = estimate.placebo(kind)
+        if placebo is not None and placebo.share_excluding_zero is not None:
+            share = f"{placebo.share_excluding_zero * 100:.0f} %"
+            runs.append(f"{placebo.excluding_zero} of {placebo.runs} runs {how} ({share})")
+    if runs:
+        parts.append(
+            f"Placebos, which should find an effect about 5 % of the time: {'; '.join(runs)}."
+        )
+    return " ".join(parts)
+
+
+def _level(confidence: float) -> str:
+    """'95 %' for 0.95."""
+    return f"{confidence * 100:.0f} %"

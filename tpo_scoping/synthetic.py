@@ -9,8 +9,10 @@ effects planted in its data, so that tests can check the analyses recover them:
 * early attrition: each site has a planted 90-day retention (one site much lower);
 * certificates: a share of one site's compliance modules is overdue, some expiring soon, some
   never completed;
-* training impact: a refresher course raises productivity by ``impact_points`` for those
-  who took it.
+* training impact: a refresher course raises productivity by ``impact_points`` for the
+  tenured staff who took it; an onboarding course (``onboarding_course``) is taken by new hires
+  ``onboarding_days`` after their start and raises productivity by ``onboarding_points``
+  (none by default: their improvement is ramp-up, which the impact analysis must not credit).
 
 Generated data is a dict of canonical tables (see :mod:`tpo_scoping.data_contract`) plus a
 profile dict whose FTE counts are the active headcount in the data at ``as_of``.
@@ -101,6 +103,12 @@ class Scenario:
     impact_course: str | None = "process_refresher"
     impact_points: float = 4.0
     impact_months_ago: int = 6
+    onboarding_course: str | None = None
+    onboarding_share: float = 1.0
+    """Share of new hires who take the onboarding course."""
+    onboarding_days: tuple[int, int] = (10, 200)
+    """Days after the start when they take it (uniform, inclusive)."""
+    onboarding_points: float = 0.0
     extra_metrics: tuple[str, ...] = ("error_rate", "csat")
     assumptions: dict[str, float] = field(default_factory=dict)
     expected_fit: str = ""
@@ -156,7 +164,9 @@ SCENARIOS: dict[str, Scenario] = {
                 "A healthcare revenue-cycle team of about 50 FTE across Manila and Bogotá, adding"
                 " 20 hires a quarter under HIPAA, trained today by manager walkthroughs. Bogotá"
                 " loses far more new hires in the first 90 days, Manila scores low on HIPAA"
-                " privacy, and Bogotá's HIPAA security certificates are lapsing."
+                " privacy, and Bogotá's HIPAA security certificates are lapsing. Every new hire"
+                " takes a claims-accuracy bootcamp in their first months, which does nothing of"
+                " its own: their improvement is ramp-up."
             ),
             sites=(
                 SiteSpec("Manila", "PH", 38, retention_90d=0.88, overdue_share=0.04),
@@ -186,6 +196,8 @@ SCENARIOS: dict[str, Scenario] = {
             gap_site="Manila",
             gap_competency="hipaa_privacy",
             gap_points=15,
+            # Every new hire takes the bootcamp while ramping up; it does nothing of its own.
+            onboarding_course="claims_accuracy_bootcamp",
             expected_fit="tpo",
         ),
         Scenario(
@@ -274,6 +286,19 @@ def planted_truth(scenario: Scenario) -> dict[str, Any]:
             "metric": "productivity",
             "points": scenario.impact_points,
         },
+        **(
+            {
+                "onboarding": {
+                    "course": scenario.onboarding_course,
+                    "metric": "productivity",
+                    "points": scenario.onboarding_points,
+                    "share_of_new_hires": scenario.onboarding_share,
+                    "days_after_start": list(scenario.onboarding_days),
+                }
+            }
+            if scenario.onboarding_course
+            else {}
+        ),
         "expected_fit": scenario.expected_fit,
     }
 
@@ -297,7 +322,10 @@ def generate(scenario: Scenario, seed: int = DEFAULT_SEED) -> SampleDataset:
         "assessments": _assessments(scenario, employees, rng, as_of),
         "compliance": _compliance(scenario, active, rng, as_of),
     }
-    metrics, training = _metrics_and_training(scenario, employees, rng, as_of)
+    # The onboarding course draws from its own stream, so adding it leaves the other tables as
+    # they were for the same seed.
+    onboarding_rng = np.random.default_rng([seed, 22])
+    metrics, training = _metrics_and_training(scenario, employees, rng, as_of, onboarding_rng)
     tables["metrics"] = metrics
     if training is not None:
         tables["training"] = training
@@ -495,7 +523,11 @@ def _compliance(
 
 
 def _metrics_and_training(
-    scenario: Scenario, employees: pd.DataFrame, rng: np.random.Generator, as_of: pd.Timestamp
+    scenario: Scenario,
+    employees: pd.DataFrame,
+    rng: np.random.Generator,
+    as_of: pd.Timestamp,
+    onboarding_rng: np.random.Generator | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Monthly metric series per employee following the planted learning curves."""
     months = pd.date_range(
@@ -538,6 +570,15 @@ def _metrics_and_training(
         done = emp.index.map(trained_on).to_numpy(dtype="datetime64[ns]")[idx]
         after = ~np.isnat(done) & (period > done)
         productivity = productivity + scenario.impact_points * after
+    if scenario.onboarding_course:
+        onboarding = _onboarding(scenario, emp, onboarding_rng or rng, as_of)
+        done = emp.index.map(onboarding["completed_on"]).to_numpy(dtype="datetime64[ns]")[idx]
+        productivity = productivity + scenario.onboarding_points * (
+            ~np.isnat(done) & (period > done)
+        )
+        onboarding = onboarding.reset_index(drop=True)[["employee_id", "course", "completed_on"]]
+        training = onboarding if training is None else pd.concat([training, onboarding])
+        training = training.reset_index(drop=True)
     frames = [
         pd.DataFrame(
             {
@@ -575,6 +616,28 @@ def _metrics_and_training(
     metrics = pd.concat(frames, ignore_index=True)
     metrics["period"] = pd.to_datetime(metrics["period"])
     return metrics, training
+
+
+def _onboarding(
+    scenario: Scenario, emp: pd.DataFrame, rng: np.random.Generator, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    """Who took the onboarding course and when: a share of hires, some days after their start.
+
+    Indexed like ``emp``; only people still employed on the day, up to ``as_of``.
+    """
+    low, high = scenario.onboarding_days
+    days = rng.integers(low, high + 1, len(emp))
+    takes = rng.random(len(emp)) < scenario.onboarding_share
+    completed = emp["hire_date"] + pd.to_timedelta(days, unit="D")
+    last_day = emp["exit_date"].fillna(as_of)
+    chosen = takes & (completed <= last_day).to_numpy() & (completed <= as_of).to_numpy()
+    return pd.DataFrame(
+        {
+            "employee_id": emp["employee_id"][chosen],
+            "course": scenario.onboarding_course,
+            "completed_on": completed[chosen].dt.normalize(),
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@
 * ramp time from learning curves (:mod:`~tpo_scoping.needs.ramp`);
 * new-hire retention by site and hire cohort (:mod:`~tpo_scoping.needs.retention`);
 * compliance coverage per required module (:mod:`~tpo_scoping.needs.compliance`);
-* training impact, before/after and difference-in-differences (:mod:`~tpo_scoping.needs.impact`).
+* training impact against untrained colleagues of the same role and tenure
+  (:mod:`~tpo_scoping.needs.impact`).
 
 The result is plain data (:class:`NeedsResult`); charts live in :mod:`tpo_scoping.charts.needs`.
 
@@ -82,9 +83,9 @@ def analyse_needs(
     settings : NeedsSettings, optional
         Pass mark, target proficiency and other defaults (see ``needs_defaults.yaml``).
     with_impact : bool, default True
-        False leaves out the training-impact models (statsmodels regressions; ``impact`` is
-        then ``None``). The engagement scope and its brief do not read them, so the scoping
-        calculator skips their imports and fits.
+        False leaves out the training-impact estimates and their placebo checks (``impact``
+        is then ``None``). The engagement scope and its brief do not read them, so the
+        scoping calculator skips them.
 
     Returns
     -------
@@ -111,6 +112,7 @@ def analyse_needs(
     if data.has("assessments"):
         gap_result = competency_gaps(tables["assessments"], employees, stamp, settings)
         gaps, site_tests, scores = gap_result.gaps, gap_result.site_tests, gap_result.scores
+        notes.extend(gap_result.notes)
     else:
         gaps, site_tests, scores = pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
         notes.append("no assessments: competency gaps need the assessments table")
@@ -136,6 +138,7 @@ def analyse_needs(
         notes.append("no metrics: ramp time needs the metrics table")
 
     kept = retention(employees, stamp, settings)
+    notes.extend(kept.notes)
 
     domains = list(profile.compliance_domains) if profile is not None else None
     if data.has("compliance"):
@@ -164,6 +167,7 @@ def analyse_needs(
             stamp,
             positions=metric_positions,
             metric_codes=metric_codes,
+            ramp=ramp,
         )
 
     priorities = _priorities(gaps, comp.coverage, settings, need_summary)

@@ -26,6 +26,7 @@ from tpo_scoping.labels import site_label, words
 
 if TYPE_CHECKING:
     from tpo_scoping.ingest import QualityReport
+    from tpo_scoping.needs.impact import ImpactEstimate
     from tpo_scoping.needs.settings import NeedsSettings
 
 ALL = "all"
@@ -202,7 +203,7 @@ class NeedsResult:
     logrank: dict[str, Any]
     compliance: pd.DataFrame
     compliance_status: pd.DataFrame
-    impact: list[dict[str, Any]] | None
+    impact: list[ImpactEstimate] | None
     baseline: dict[str, BaselineValue] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     compliance_domains: list[str] = field(default_factory=list)
@@ -367,7 +368,7 @@ class NeedsResult:
             },
         }
         if self.impact is not None:
-            out["impact"] = self.impact
+            out["impact"] = [estimate.to_dict() for estimate in self.impact]
         return out
 
 

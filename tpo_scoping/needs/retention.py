@@ -35,6 +35,8 @@ class RetentionAnalysis:
     """Kaplan–Meier step curves per site (cohort ``"all"``), for charts."""
     logrank: dict[str, Any] = field(default_factory=dict)
     """Log-rank test between sites: statistic, df, p_value (empty with one site)."""
+    notes: list[str] = field(default_factory=list)
+    """What the test between sites left out or pooled, in words."""
 
 
 def durations(employees: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -75,15 +77,17 @@ def kaplan_meier(
 ) -> pd.DataFrame:
     """Kaplan–Meier survival with Greenwood variance and log(−log) confidence limits.
 
-    ``S(t) = Π_{t_i ≤ t} (1 − d_i / n_i)``; Greenwood ``V(t) = Σ d_i / (n_i (n_i − d_i))`` is the
-    variance of ``log S``; the interval is ``S^{exp(± z √V / log S)}`` (the same as lifelines'
-    default). Rows: every distinct duration, starting at time 0.
+    The estimate and its Greenwood standard error come from statsmodels' ``SurvfuncRight``:
+    ``S(t) = Π_{t_i ≤ t} (1 − d_i / n_i)`` and ``se(S) = S √V``, with Greenwood's
+    ``V(t) = Σ d_i / (n_i (n_i − d_i))`` the variance of ``log S``. statsmodels gives no
+    pointwise interval, so the log(−log) one is computed here, ``S^{exp(± z √V / log S)}``
+    (lifelines' default). Rows: time 0, then every time at which someone left.
 
     Examples
     --------
     >>> km = kaplan_meier(np.array([5, 8, 8, 12]), np.array([True, True, False, False]))
-    >>> km["survival"].round(3).tolist()
-    [1.0, 0.75, 0.5, 0.5]
+    >>> km["time"].tolist(), km["survival"].round(3).tolist()
+    ([0.0, 5.0, 8.0], [1.0, 0.75, 0.5])
     """
     return pd.DataFrame(_kaplan_meier(duration, observed, confidence))
 
@@ -92,21 +96,25 @@ def _kaplan_meier(
     duration: np.ndarray, observed: np.ndarray, confidence: float
 ) -> dict[str, np.ndarray]:
     """The columns of :func:`kaplan_meier` as arrays."""
+    from statsmodels.duration.survfunc import SurvfuncRight
+
     duration = np.asarray(duration, dtype=float)
-    observed = np.asarray(observed, dtype=bool)
-    times, inverse = np.unique(duration, return_inverse=True)
-    events = np.bincount(inverse, weights=observed.astype(float), minlength=len(times))
-    removed = np.bincount(inverse, minlength=len(times)).astype(float)
-    at_risk = len(duration) - np.concatenate([[0.0], np.cumsum(removed)[:-1]])
+    observed = np.asarray(observed, dtype=float)
+    if len(duration) and observed.any():
+        fit = SurvfuncRight(duration, observed)
+        times, survival = np.asarray(fit.surv_times, float), np.asarray(fit.surv_prob, float)
+        at_risk, events = np.asarray(fit.n_risk, float), np.asarray(fit.n_events, float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            greenwood = np.where(survival > 0, (fit.surv_prob_se / survival) ** 2, np.inf)
+    else:  # nobody left: statsmodels needs at least one event
+        times = survival = at_risk = events = greenwood = np.zeros(0)
     if len(times) == 0 or times[0] > 0:
         times = np.concatenate([[0.0], times])
-        events = np.concatenate([[0.0], events])
-        removed = np.concatenate([[0.0], removed])
+        survival = np.concatenate([[1.0], survival])
         at_risk = np.concatenate([[float(len(duration))], at_risk])
+        events = np.concatenate([[0.0], events])
+        greenwood = np.concatenate([[0.0], greenwood])
     with np.errstate(divide="ignore", invalid="ignore"):
-        survival = np.cumprod(1 - events / at_risk)
-        terms = np.where(events > 0, events / (at_risk * (at_risk - events)), 0.0)
-        greenwood = np.cumsum(terms)
         z = _normal_quantile(0.5 + confidence / 2)
         log_s = np.log(survival)
         spread = z * np.sqrt(greenwood) / log_s
@@ -116,7 +124,6 @@ def _kaplan_meier(
         "time": times,
         "at_risk": at_risk.astype(int),
         "events": events.astype(int),
-        "removed": removed.astype(int),
         "survival": survival,
         "greenwood": greenwood,
         "ci_low": ci_low,
@@ -159,20 +166,21 @@ def survival_at(
 
 
 def logrank_test(duration: np.ndarray, observed: np.ndarray, groups: np.ndarray) -> dict[str, Any]:
-    """Log-rank test that several groups share one survival curve.
+    """Log-rank test that several groups share one survival curve (statsmodels' ``survdiff``).
 
-    At each event time ``t_j`` with ``d_j`` events among ``n_j`` at risk, group ``g`` expects
-    ``E_gj = n_gj d_j / n_j``; with ``V_gh = Σ_j d_j (n_j − d_j) / (n_j − 1) · n_gj / n_j ·
-    (δ_gh − n_hj / n_j)``, the statistic ``(O − E)ᵀ V⁻¹ (O − E)`` (one group dropped) is
-    χ² with ``k − 1`` degrees of freedom.
+    The statistic ``(O − E)ᵀ V⁻¹ (O − E)`` (one group dropped) is χ² with ``k − 1`` degrees of
+    freedom; at each exit time ``t_j`` with ``d_j`` exits among ``n_j`` at risk, group ``g``
+    expects ``E_gj = n_gj d_j / n_j``. The observed and expected exits per group are reported
+    with it, so a reader sees which group loses more people than the others.
 
     Examples
     --------
     >>> out = logrank_test(np.array([1, 2, 3, 4, 5, 6]), np.ones(6, bool), np.array(list("aaabbb")))
-    >>> out["df"], round(out["statistic"], 3)
-    (1, 5.052)
+    >>> out["df"], round(out["statistic"], 3), out["expected"]
+    (1, 5.052, [1.15, 4.85])
     """
     from scipy import stats
+    from statsmodels.duration.survfunc import survdiff
 
     values = np.asarray(groups)
     if values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string":
@@ -186,33 +194,27 @@ def logrank_test(duration: np.ndarray, observed: np.ndarray, groups: np.ndarray)
         return {}
     duration = np.asarray(duration, dtype=float)
     observed = np.asarray(observed, dtype=bool)
+    try:
+        statistic = float(survdiff(duration, observed.astype(int), g)[0])
+    except np.linalg.LinAlgError:
+        return {}  # e.g. no exits at all: nothing to compare
+    # survdiff's p-value is 1 − cdf, which rounds to 0 below about 1e-16; the tail is exact.
+    p_value = float(stats.chi2.sf(statistic, k - 1))
     times, t_idx = np.unique(duration, return_inverse=True)
-    n_t = len(times)
-    removed = np.zeros((n_t, k))
+    removed = np.zeros((len(times), k))
     np.add.at(removed, (t_idx, g), 1.0)
-    events = np.zeros((n_t, k))
+    events = np.zeros((len(times), k))
     np.add.at(events, (t_idx, g), observed.astype(float))
     at_risk = removed[::-1].cumsum(axis=0)[::-1]
-    n = at_risk.sum(axis=1)
-    d = events.sum(axis=1)
-    keep = d > 0
-    at_risk, events, n, d = at_risk[keep], events[keep], n[keep], d[keep]
-    expected = at_risk * (d / n)[:, None]
-    o_minus_e = events.sum(axis=0) - expected.sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(n > 1, d * (n - d) / (n - 1), 0.0)
-    share = at_risk / n[:, None]
-    var = np.einsum("t,tg,gh->gh", factor, share, np.eye(k)) - np.einsum(
-        "t,tg,th->gh", factor, share, share
-    )
-    stat = float(o_minus_e[:-1] @ np.linalg.pinv(var[:-1, :-1]) @ o_minus_e[:-1])
+    exits = events.sum(axis=1)
+    expected = (at_risk * (exits / np.maximum(at_risk.sum(axis=1), 1))[:, None]).sum(axis=0)
     return {
         "groups": [str(x) for x in labels],
         "observed": events.sum(axis=0).round(6).tolist(),
-        "expected": expected.sum(axis=0).round(6).tolist(),
-        "statistic": stat,
+        "expected": expected.round(6).tolist(),
+        "statistic": float(statistic),
         "df": k - 1,
-        "p_value": float(stats.chi2.sf(stat, k - 1)),
+        "p_value": float(p_value),
         "test": "log-rank",
     }
 
@@ -268,8 +270,52 @@ def retention(
         if cohort == "all":
             shown = km["time"] <= horizon
             curve = {c: km[c][shown] for c in ("time", "survival", "ci_low", "ci_high", "at_risk")}
+            # The curve runs on, flat, to the longest follow-up after its last exit.
+            end = min(float(dur.max()), horizon)
+            if end > curve["time"][-1]:
+                curve = {c: np.append(v, v[-1]) for c, v in curve.items()}
+                curve["time"][-1] = end
+                curve["at_risk"][-1] = int(np.sum(dur >= end))
             curves.append(pd.DataFrame(curve).assign(site=site))
-    tests = logrank_test(duration, observed, site_of)
+    tested, notes = pool_small_groups(site_of, settings.min_test_group_size, "new hires")
+    keep = pd.notna(tested)
+    tests = logrank_test(duration[keep], observed[keep], tested[keep])
     return RetentionAnalysis(
-        pd.DataFrame(rows, columns=RETENTION_COLUMNS), pd.concat(curves, ignore_index=True), tests
+        pd.DataFrame(rows, columns=RETENTION_COLUMNS),
+        pd.concat(curves, ignore_index=True),
+        tests,
+        [f"log-rank test between sites: {n}" for n in notes],
     )
+
+
+OTHER = "other"
+"""The group that pools the sites too small to be tested on their own."""
+
+
+def pool_small_groups(
+    groups: np.ndarray, min_size: int, counted: str
+) -> tuple[np.ndarray, list[str]]:
+    """Groups for a test between groups: those under ``min_size`` pooled as ``"other"``.
+
+    When the pooled groups together still number fewer than ``min_size``, they are left out
+    (``None``). Returns the new labels (object array) and a note on what was pooled or left out.
+
+    Examples
+    --------
+    >>> labels, notes = pool_small_groups(np.array(["A"] * 12 + ["B"] * 3 + ["C"] * 8), 10, "hires")
+    >>> sorted(set(labels)), notes
+    (['A', 'other'], ['2 sites with fewer than 10 hires (B, C) pooled as "other"'])
+    """
+    labels = np.asarray(groups, dtype=object).copy()
+    names, sizes = np.unique(labels.astype(str), return_counts=True)
+    small = names[sizes < min_size]
+    if len(small) == 0:
+        return labels, []
+    is_small = np.isin(labels.astype(str), small)
+    listed = ", ".join(str(x) for x in small[:10]) + (", …" if len(small) > 10 else "")
+    what = f"{len(small)} site{'s' if len(small) > 1 else ''} with fewer than {min_size} {counted}"
+    if is_small.sum() >= min_size and len(small) > 1:
+        labels[is_small] = OTHER
+        return labels, [f'{what} ({listed}) pooled as "{OTHER}"']
+    labels[is_small] = None
+    return labels, [f"{what} ({listed}) left out"]

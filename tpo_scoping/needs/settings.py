@@ -26,6 +26,8 @@ class NeedsSettings:
     confidence: float = 0.95
     alpha: float = 0.05
     min_group_size: int = 3
+    min_test_group_size: int = 10
+    """Smallest group tested against others; smaller ones are pooled or left out, with a note."""
     proficiency_share: float = 0.9
     ramp_bin_weeks: float = 2.0
     ramp_max_weeks: float = 156.0
@@ -35,6 +37,10 @@ class NeedsSettings:
     expiring_windows: tuple[int, ...] = (30, 60, 90)
     impact_window_months: int = 3
     impact_min_trained: int = 5
+    impact_tenure_bands: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 18, 24, 36)
+    """Upper bounds (months) of the tenure bands trainees are matched on."""
+    impact_placebo_runs: int = 10
+    impact_placebo_dates: int = 3
     best_quartile: float = 0.25
     best_quartile_min_groups: int = 4
     top_priorities: int = 10

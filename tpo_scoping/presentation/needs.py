@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from tpo_scoping.labels import (
     MISSING,
+    impact_checks,
+    impact_sentence,
     module_title,
     number,
     pct,
@@ -181,19 +183,23 @@ def compliance_table(needs: NeedsResult, *, by_module: bool = False) -> Table:
 
 
 def impact_table(needs: NeedsResult) -> Table:
-    """Each course's estimated effect, with the people compared."""
+    """Each course's effect on each measure in one sentence with its method, or why none.
+
+    The trainees' own before/after change is never the effect: without colleagues to compare
+    with, the row says so instead of a number.
+    """
     rows = tuple(
         (
-            words(i["course"]),
-            words(i["metric"]),
-            f"{i['n_trained']} / {i['n_control']}",
-            f"{i['did']:+.3g} ({i['did_ci_low']:+.3g} to {i['did_ci_high']:+.3g})",
-            "yes" if i["did_p_value"] < 0.05 else "not distinguishable from zero",
+            words(i.course),
+            words(i.metric),
+            f"{i.n_trained} / {i.n_control}",
+            impact_sentence(i),
+            impact_checks(i),
         )
         for i in needs.impact or []
     )
     return Table(
-        ("Course", "Measure", "Trained / compared", "Estimated effect", "Clear effect?"),
+        ("Course", "Measure", "Trained / compared", "Estimated effect", "Checks"),
         rows,
-        left=(0, 1, 4),
+        left=(0, 1, 3, 4),
     )

@@ -15,14 +15,14 @@ True
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import traitlets
 
 from tpo_scoping.errors import InputError
-from tpo_scoping.labels import module_title, site_label
+from tpo_scoping.labels import impact_sentence, module_title, site_label, words
 from tpo_scoping.ui._common import (
     AppShell,
     ChartSlot,
@@ -35,6 +35,9 @@ from tpo_scoping.ui._common import (
     sample_data_path,
 )
 from tpo_scoping.voila import MAX_UPLOAD_BYTES
+
+if TYPE_CHECKING:
+    from tpo_scoping.needs.impact import ImpactEstimate
 
 ACCEPTED = (".xlsx", ".csv")
 
@@ -147,8 +150,26 @@ def compliance_html(compliance: list[Mapping[str, Any]]) -> str:
     return html_table(["Site", "Module", "Coverage", "On time", "Overdue", "Expiring ≤30 d"], rows)
 
 
+def impact_html(impact: Sequence[ImpactEstimate] | None) -> str:
+    """Each course's effect on each measure in one sentence, or why there is none."""
+    if not impact:
+        return (
+            "<p style='font-size:13px'>Training impact cannot be estimated: the data has no"
+            " training records with performance before and after.</p>"
+        )
+    rows = [
+        [
+            html.escape(words(e.course)),
+            html.escape(words(e.metric)),
+            html.escape(impact_sentence(e)),
+        ]
+        for e in impact
+    ]
+    return html_table(["Course", "Measure", "Estimated effect"], rows)
+
+
 class NeedsApp(AppShell):
-    """Upload → quality report, gaps and priorities, retention, compliance.
+    """Upload → quality report, gaps and priorities, retention, compliance, training impact.
 
     Controls: ``upload`` (FileUpload, .xlsx/.csv, several files), ``sample`` (button: analyse
     the sample prospect's data), ``export`` (button: gaps and priorities as xlsx).
@@ -173,6 +194,7 @@ class NeedsApp(AppShell):
         self.priorities = HtmlBlock()
         self.retention = HtmlBlock()
         self.compliance = HtmlBlock()
+        self.impact = HtmlBlock()
         self.download = HtmlBlock()
         self.download_message = MessageBox()
         self.gap_chart = ChartSlot()
@@ -190,6 +212,8 @@ class NeedsApp(AppShell):
                 self.retention_chart,
                 heading("Compliance"),
                 self.compliance,
+                heading("Training impact"),
+                self.impact,
                 widgets.HBox([export, self.download, self.download_message]),
             ]
         )
@@ -251,6 +275,7 @@ class NeedsApp(AppShell):
         self.priorities.value = priorities_html(d.get("priorities") or [])
         self.retention.value = retention_html(d.get("retention") or [])
         self.compliance.value = compliance_html(d.get("compliance") or [])
+        self.impact.value = impact_html(result.impact)
         self.download.value = ""
         self.result = result
         self.results.layout.display = "flex"
