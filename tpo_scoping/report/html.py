@@ -73,6 +73,7 @@ def _needs_context(scope: Scope) -> dict[str, Any] | None:
         "gaps": list(dict.fromkeys(g.label for g in needs.material_gaps(t.material_gap_points))),
         "retention": needs_rows.retention_table(needs, days=(30, 90, 180)),
         "compliance": needs_rows.compliance_table(needs),
+        "impact": needs_rows.impact_table(needs),
         "charts": [c for c in charts if c is not None],
     }
 
