@@ -69,8 +69,14 @@ def _plain(result: Any) -> Any:
     return result.to_dict() if hasattr(result, "to_dict") else result
 
 
-def load_data(source: Any, profile: Profile) -> Any:
-    """Performance data from a path (or ``None``: the profile's ``data.path``)."""
+def load_data(
+    source: Any, profile: Profile, mapping: dict[str, dict[str, str]] | None = None
+) -> Any:
+    """Performance data from a path (or ``None``: the profile's ``data.path``).
+
+    ``mapping`` (the command line's ``--map``) is laid over the profile's ``data.mapping``;
+    the profile's ``data.tables`` and ``data.date_order`` apply too.
+    """
     if source is None:
         if profile.data is None or profile.data.path is None:
             return None
@@ -79,8 +85,16 @@ def load_data(source: Any, profile: Profile) -> Any:
         return source  # already loaded
     from tpo_scoping.ingest import load_performance_data
 
-    mapping = profile.data.mapping if profile.data is not None else None
-    return load_performance_data(source, mapping or None)
+    merged: dict[str, dict[str, str]] = {}
+    tables: dict[str, str] = {}
+    dayfirst = None
+    if profile.data is not None:
+        merged = {t: dict(m) for t, m in profile.data.mapping.items()}
+        tables = dict(profile.data.tables)
+        dayfirst = profile.data.dayfirst
+    for table, columns in (mapping or {}).items():
+        merged.setdefault(table, {}).update(columns)
+    return load_performance_data(source, merged or None, tables=tables or None, dayfirst=dayfirst)
 
 
 def analyse(data: Any, profile: Profile, as_of: dt.date | None, *, with_impact: bool = True) -> Any:
@@ -145,6 +159,8 @@ def build_scope(
             "No performance data: KPI baselines are packaged defaults and the verdict rests on"
             " the profile alone."
         )
+    else:
+        notes += _data_warnings(needs)
     if break_even is None:
         from tpo_scoping.economics import break_even as compute_break_even
 
@@ -170,6 +186,12 @@ def build_scope(
     if as_of is None and needs_dict and needs_dict.get("as_of"):
         as_of = dt.date.fromisoformat(str(needs_dict["as_of"])[:10])
     return Scope(profile, fit, break_even, needs, kpis, plan, clauses, as_of=as_of, notes=notes)
+
+
+def _data_warnings(needs: Any) -> list[str]:
+    """What the data could not support (no exit dates, no site column), for the brief."""
+    quality = getattr(needs, "quality", None)
+    return [f"Performance data: {w}" for w in getattr(quality, "warnings", [])]
 
 
 def _gap_labels(needs: Any) -> list[str]:

@@ -165,6 +165,26 @@ def load_performance_data(
     >>> data.quality.rows_used
     {'employees': 1}
     """
+    try:
+        return _load(source, mapping, max_rows, max_bytes, reference_date, dayfirst, tables, limits)
+    except InputError as exc:
+        # Messages quote headers and cells from the files: no escape sequence reaches a terminal.
+        raise InputError(
+            [Problem(printable(p.where, 300), printable(p.message, 4000)) for p in exc.problems],
+            printable(exc.source, 300),
+        ) from None
+
+
+def _load(
+    source: str | Path | Mapping[str, bytes],
+    mapping: Mapping[str, Mapping[str, str]] | None,
+    max_rows: int,
+    max_bytes: int,
+    reference_date: dt.date | None,
+    dayfirst: bool | None,
+    tables: Mapping[str, str] | None,
+    limits: ReadLimits | None,
+) -> PerformanceData:
     limits = limits or ReadLimits.for_size(max_bytes, max_rows)
     for key in mapping or {}:
         if key not in TABLES:
@@ -216,6 +236,8 @@ def load_performance_data(
             _check_exits(report, match, frame)
         out[name] = _typed(name, frame)
     _validate(out)
+    report.notes = [printable(n, 2000) for n in report.notes]
+    report.warnings = [printable(w, 2000) for w in report.warnings]
     return PerformanceData(tables=out, quality=report, source=label)
 
 

@@ -11,7 +11,8 @@ import pandas as pd
 from tpo_scoping.data_contract import METRIC_ALIASES, METRIC_DIRECTIONS, TABLES, metric_scales
 from tpo_scoping.ingest import headers
 from tpo_scoping.ingest._dates import DateOrder, DateTrial, decide_order, order_of, try_dates
-from tpo_scoping.ingest._read import RawTable, normalise
+from tpo_scoping.ingest._raw import RawTable
+from tpo_scoping.ingest._read import normalise, printable
 from tpo_scoping.ingest.matching import TableMatch
 from tpo_scoping.ingest.quality import QualityReport
 
@@ -128,7 +129,7 @@ class _Quoted:
 
     def texts(self, positions: np.ndarray) -> list[str]:
         shown = self.values.iloc[positions].astype(str).str.slice(0, 40)
-        return [f"{self.prefix} '{v}'{self.suffix}" for v in shown]
+        return [f"{self.prefix} '{printable(v)}'{self.suffix}" for v in shown]
 
 
 def _quoted(raw: pd.Series, template: str, suffix: str = "") -> _Quoted:
@@ -402,7 +403,7 @@ def parse_table(
     row_numbers = cells.index.to_numpy()
     date_headers = {c: h for c, h in mapping.items() if spec.column(c).kind == "date"}
     trials = _date_trials(cells, date_headers)
-    order = decide_order({**match.date_verdicts, **trials}, dayfirst)
+    order = decide_order({**trials, **match.date_verdicts}, dayfirst)  # chosen columns first
     _report_order(report, name, raw.source, order, trials, row_numbers)
     parsed: dict[str, np.ndarray] = {}
     empty: dict[str, np.ndarray] = {}

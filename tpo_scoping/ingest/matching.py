@@ -23,7 +23,7 @@ from tpo_scoping.errors import InputError, Problem
 from tpo_scoping.ingest import headers as names
 from tpo_scoping.ingest._dates import excel_serials, try_dates
 
-SAMPLE_ROWS = 5_000
+SAMPLE_ROWS = 1_000
 """Rows read to judge what a column holds (the whole file is read once, later, and only the
 chosen columns)."""
 
@@ -80,7 +80,10 @@ class MissingField:
         text = f"{self.consequence}"
         if self.candidates:
             text += f"; columns that may hold it: {', '.join(self.candidates)}"
-        return text + f" (to use a column: --map {table}.{self.column}=COLUMN)"
+        option = f"--map {table}.{self.column}=COLUMN"
+        if self.column == "site":
+            option = f"--site-column COLUMN or {option}"
+        return text + f" (to use a column: {option})"
 
 
 @dataclass(frozen=True)
@@ -106,12 +109,22 @@ class TableMatch:
 # Content checks
 
 
-def _cells(sample: pd.DataFrame, header: str) -> pd.Series:
-    values = sample[header]
-    if isinstance(values, pd.DataFrame):  # a header that appears twice: the first one
-        values = values.iloc[:, 0]
-    text = values.dropna().astype(str).str.strip()
-    return text[text != ""]
+class _Sample:
+    """The first rows of a table, and each column's non-empty cells (stripped, once)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.rows = len(frame)
+        self._cells: dict[str, pd.Series] = {}
+
+    def cells(self, header: str) -> pd.Series:
+        if header not in self._cells:
+            values = self.frame[header]
+            if isinstance(values, pd.DataFrame):  # a header that appears twice: the first one
+                values = values.iloc[:, 0]
+            text = values.dropna().astype(str).str.strip()
+            self._cells[header] = text[text != ""]
+        return self._cells[header]
 
 
 def _shown(values: pd.Series, k: int = 3) -> str:
@@ -199,16 +212,17 @@ def match_table(
     spec: Table,
     source: str,
     headers: list[str],
-    sample: pd.DataFrame,
+    frame: pd.DataFrame,
     explicit: Mapping[str, str] | None = None,
 ) -> TableMatch:
-    """Choose a header for each field of ``spec`` from the names and the ``sample`` rows.
+    """Choose a header for each field of ``spec`` from the names and the first rows (``frame``).
 
     Raises :class:`InputError` naming the file when a required field has no fitting column
     (with the columns that came closest and why they were rejected), or when an explicit
     mapping names a column the file does not have.
     """
-    rows = len(sample)
+    sample = _Sample(frame)
+    rows = sample.rows
     position = {h: i for i, h in reversed(list(enumerate(headers)))}
     chosen: dict[str, FieldChoice] = {}
     used: set[str] = set()
@@ -221,7 +235,7 @@ def match_table(
         if key not in fits:
             match = names.name_match(header, spec.name, column.name)
             score = match.score if match else 0.0
-            fits[key] = content_fit(_cells(sample, header), column, spec, rows, score)
+            fits[key] = content_fit(sample.cells(header), column, spec, rows, score)
         return fits[key]
 
     by_key: dict[str, str] = {}
@@ -349,8 +363,8 @@ def match_table(
     )
 
 
-def _samples(sample: pd.DataFrame, header: str, k: int = 3) -> tuple[str, ...]:
-    values = _cells(sample, header)
+def _samples(sample: _Sample, header: str, k: int = 3) -> tuple[str, ...]:
+    values = sample.cells(header)
     return tuple(str(v)[:40] for v in pd.unique(values)[:k])
 
 
@@ -370,7 +384,7 @@ def _listing(headers: list[str], limit: int = 40) -> str:
 
 def _missing_message(
     spec: Table,
-    sample: pd.DataFrame,
+    sample: _Sample,
     canonical: str,
     headers: list[str],
     used: set[str],
@@ -390,7 +404,7 @@ def _missing_message(
         closeness = names.similarity(header, spec.name, canonical)
         if closeness < SUGGEST_SIMILARITY:
             continue
-        values = _cells(sample, header)
+        values = sample.cells(header)
         if column.kind == "text" and len(values) and values.str.fullmatch(_NUMBER).mean() > 0.9:
             continue  # numbers are not names of roles or sites
         score, reason = fit(column, header)
@@ -411,7 +425,7 @@ def _missing_optional(
     spec: Table,
     fields: Mapping[str, FieldChoice],
     unused: tuple[str, ...],
-    sample: pd.DataFrame,
+    sample: _Sample,
     rows: int,
     fit: Any,
 ) -> dict[str, MissingField]:
@@ -429,7 +443,7 @@ def _missing_optional(
                     candidates.append(f"{header} (dates)")
         for header in unused:
             if names.is_leaver_column(header):
-                values = _cells(sample, header)
+                values = sample.cells(header)
                 leavers = values[values.map(names.is_leaver_value)]
                 if len(leavers):
                     kinds = " / ".join(str(v) for v in pd.unique(leavers)[:3])
@@ -452,11 +466,11 @@ def _missing_optional(
     return out
 
 
-def _date_verdicts(unused: tuple[str, ...], sample: pd.DataFrame) -> dict[str, str | None]:
+def _date_verdicts(unused: tuple[str, ...], sample: _Sample) -> dict[str, str | None]:
     """The day/month verdict of every unchosen column that holds dates (from the sample)."""
     out: dict[str, str | None] = {}
     for header in unused:
-        values = _cells(sample, header)
+        values = sample.cells(header)
         if len(values) == 0 or not values.str.contains(r"\d", regex=True).all():
             continue
         if values.str.fullmatch(_NUMBER).all():
