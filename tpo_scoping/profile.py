@@ -143,6 +143,13 @@ class DataSource(_Strict):
         ),
     )
 
+    @field_validator("path")
+    @classmethod
+    def _usable_path(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("not a usable file name (it contains a null character)")
+        return value
+
     @field_validator("mapping", "tables")
     @classmethod
     def _known_tables(cls, value: dict[str, Any]) -> dict[str, Any]:

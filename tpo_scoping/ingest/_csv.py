@@ -28,9 +28,13 @@ _WIDE_BOMS = (
     (b"\xfe\xff", "utf-16"),
 )
 
-BINARY_CONTROL_SHARE = 0.01
+BINARY_CONTROL_SHARE = 0.05
 """A file whose first 64 KiB hold more than this share of control bytes (NUL, and the other
-C0 controls except tab and line ends) is binary, not text."""
+C0 controls except tab and line ends) is binary, not text; random bytes hold about 11 %."""
+
+BINARY_NUL_SHARE = 0.01
+"""A file with more than this share of NUL bytes is binary (UTF-16 without a BOM is half NUL);
+fewer are damage in a text export, removed and reported."""
 
 ROWS_REPORTED = 5
 """Rows with the wrong number of fields named in the error (the count covers all of them)."""
@@ -66,7 +70,7 @@ def strip_nul(name: str, data: bytes, notes: list[str]) -> bytes:
     if b"\x00" not in data:
         return data
     count = data.count(b"\x00")
-    if count > BINARY_CONTROL_SHARE * len(data):
+    if count > BINARY_NUL_SHARE * len(data):
         raise InputError("this is a binary file, not a CSV (save the table as CSV or .xlsx)", name)
     lines: list[int] = []
     at = data.find(b"\x00")

@@ -159,8 +159,9 @@ class _Mapped:
 def _map_unique(values: pd.Series | np.ndarray, upper: bool = False) -> _Mapped:
     """Text cleaned once per distinct value (columns repeat a few values many times).
 
-    Cleaning trims the value and turns each run of whitespace into one space; ``upper`` also
-    upper-cases it (country codes).
+    Cleaning trims the value and turns each run of whitespace into one space, and shows control
+    characters as ``\\xNN`` (an escape sequence in a site name must not reach a terminal);
+    ``upper`` also upper-cases it (country codes).
     """
     found = _categorical_codes(values)
     raw_codes, uniques = (
@@ -170,6 +171,8 @@ def _map_unique(values: pd.Series | np.ndarray, upper: bool = False) -> _Mapped:
         cleaned = [" ".join(str(u).split()).upper() for u in uniques]
     else:
         cleaned = [" ".join(str(u).split()) for u in uniques]
+    # Control characters (a terminal's escape sequences) are shown, never passed on raw.
+    cleaned = [c if c.isprintable() else printable(c, 10_000) for c in cleaned]
     mapped = np.array(cleaned, dtype=object)
     # Two raw spellings may clean to one value (" E1" and "E1"): re-code the cleaned values.
     factorized, clean_uniques = pd.factorize(mapped)

@@ -61,13 +61,13 @@ def _check_size(name: str, size: int, max_bytes: int) -> None:
 
 
 def _open_path(source: str | Path) -> Path:
+    if "\x00" in str(source):  # the operating system refuses such a name
+        raise InputError(
+            "not a usable file name (it contains a null character)", ascii(str(source))[:200]
+        )
     try:
         path = Path(source)
         exists = path.exists()
-    except ValueError:  # the operating system refuses the name itself (a NUL character)
-        raise InputError(
-            "not a usable file name (it contains a null character)", ascii(str(source))[:200]
-        ) from None
     except OSError as exc:  # a name too long for the file system, a loop of links
         raise InputError(f"cannot open ({exc.strerror})", str(source)[:200]) from None
     if not exists:

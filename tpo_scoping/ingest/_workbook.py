@@ -71,8 +71,14 @@ def check_parts(name: str, data: bytes, limits: ReadLimits) -> None:
                 name,
             )
         if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
-            with archive.open(info) as part:
-                head = part.read(4096)
+            try:
+                with archive.open(info) as part:
+                    head = part.read(4096)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+                raise InputError(
+                    f"cannot open the workbook ({type(exc).__name__}); save it again as .xlsx",
+                    name,
+                ) from None
             found = _DIMENSION.search(head)
             if found and found.group(3):
                 first_col, first_row, last_col, last_row = found.groups()
