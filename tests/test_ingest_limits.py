@@ -55,10 +55,10 @@ def test_a_text_table_that_unzips_past_the_limit_is_refused() -> None:
     assert "text table unzips to" in message and f"{small.max_shared_strings:,}" in message
 
 
-def test_cells_and_characters_are_counted_while_streaming() -> None:
+def test_cells_are_counted_before_parsing_and_characters_while_streaming() -> None:
     data = hostile.many_cells(rows=40_000)
     message = _refused({"book.xlsx": data}, limits=ReadLimits(max_cells=100_000))
-    assert "more than 100,000 cells" in message
+    assert "a sheet holds 120,003 cells, over the limit of 100,000" in message
     message = _refused({"book.xlsx": data}, limits=ReadLimits(max_chars=200_000))
     assert "more than 200,000 characters" in message
 

@@ -253,8 +253,15 @@ def check_field_counts_quoted(
             if len(bad) < ROWS_REPORTED:
                 bad.append((reader.line_num, width))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            reason = (
+                f"a quoted field longer than {csv.field_size_limit():,} characters; no table"
+                " of ours holds one (check for a missing closing quote)"
+            )
+        else:
+            reason = str(exc)
         raise InputError(
-            f"not a readable CSV table (line {reader.line_num}: {exc})", name
+            f"not a readable CSV table (line {reader.line_num}: {reason})", name
         ) from None
     if bad:
         _wrong_width_error(name, bad, total, n_fields)
