@@ -77,6 +77,12 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "binary_with_csv_name.csv": ("error", "binary"),
     "old_xls.xls": ("error", ".xls"),
     "workbook_ok.xlsx": ("ok", 4),
+    "trailing_field_quoted.csv": ("error", "row 2 has 8 fields where the header has 7"),
+    "short_row_quoted.csv": ("error", "row 5 has 3 fields where the header has 7"),
+    "mixed_utf8_cp1252.csv": ("ok", 4),
+    "nul_in_field.csv": ("ok", 4),
+    "escape_sequences.csv": ("ok", 3),
+    "dates_excel_styles.csv": ("ok", 3),
 }
 
 
@@ -157,6 +163,21 @@ def test_corpus_from_bytes_matches_path(path: Path) -> None:
             p.message.replace(str(path), path.name)
             for p in from_path.problems  # type: ignore[union-attr]
         ]
+
+
+def test_corpus_text_as_it_really_arrives() -> None:
+    mixed = load_performance_data(CORPUS / "mixed_utf8_cp1252.csv", reference_date=REFERENCE)
+    assert set(mixed.employees["site"]) == {"Manila", "Bogotá"}
+    assert "Íñigo Peña" in set(mixed.employees["name"])
+    nul = load_performance_data(CORPUS / "nul_in_field.csv", reference_date=REFERENCE)
+    assert nul.employees.set_index("employee_id").loc["E005", "site"] == "Manila"
+    assert any("NUL byte" in n and "line(s) 5" in n for n in nul.quality.notes)
+    escaped = load_performance_data(CORPUS / "escape_sequences.csv", reference_date=REFERENCE)
+    text = json.dumps(escaped.quality.to_dict()) + escaped.employees.to_json()
+    assert "\x1b" not in text and "\\u001b" not in text and "Notes\\\\x1b" in text
+    styles = load_performance_data(CORPUS / "dates_excel_styles.csv", reference_date=REFERENCE)
+    hired = styles.employees.set_index("employee_id")["hire_date"].dt.strftime("%Y-%m-%d")
+    assert hired.to_dict() == {"E001": "2024-01-08", "E002": "2024-02-05", "E003": "2023-11-20"}
 
 
 def test_corpus_dates_extremes_are_dropped_with_reasons() -> None:

@@ -103,11 +103,11 @@ def render_table(inspection: Any) -> str:
                 )
             for rejected in choice.rejected:
                 lines.append(
-                    f"  {'':<13} rejected {printable(rejected.header, 40)!r}:"
+                    f"  {'':<13} rejected '{printable(rejected.header, 40)}':"
                     f" {printable(rejected.reason, 200)}"
                 )
             if choice.tied_with:
-                tied = ", ".join(repr(printable(t, 40)) for t in choice.tied_with)
+                tied = ", ".join(f"'{printable(t, 40)}'" for t in choice.tied_with)
                 lines.append(f"  {'':<13} tied with {tied}")
         if item.date_order:
             lines.append(f"  dates: {item.date_order}")

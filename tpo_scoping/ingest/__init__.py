@@ -248,7 +248,7 @@ def _record_match(report: QualityReport, match: TableMatch) -> None:
     report.sources[name] = source
     report.notes.extend(match.notes)
     if match.unused:
-        shown = ", ".join(repr(printable(h, 60)) for h in match.unused[:20])
+        shown = ", ".join(f"'{printable(h, 60)}'" for h in match.unused[:20])
         more = f" and {len(match.unused) - 20} more" if len(match.unused) > 20 else ""
         report.notes.append(f"{source}: ignored columns {shown}{more}")
     for column, missing in match.missing.items():

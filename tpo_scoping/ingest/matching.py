@@ -191,7 +191,9 @@ def content_fit(
     if column.name == "status":
         outcomes = values.map(names.training_outcome)
         share = float(outcomes.notna().mean())
-        if share < max(need, MIN_STATUS_SHARE if not canonical else 0.0) or share == 0:
+        # A column called "status" is the status, whatever it holds: rows whose value is no
+        # known outcome are then not counted as completions (and the report names the values).
+        if not canonical and share < max(need, MIN_STATUS_SHARE):
             return 0.0, f"not training outcomes (e.g. {_shown(values)})"
         return share, None
     return 1.0, None
