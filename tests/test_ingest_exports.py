@@ -131,6 +131,20 @@ def test_without_exit_dates_retention_is_not_estimated_and_the_report_says_why()
     assert low_retention_sites(needs) == []
 
 
+def test_the_brief_says_retention_was_not_estimated(tmp_path) -> None:
+    from tpo_scoping.scope import build_scope
+
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(
+        "prospect: Example\nsites: [{country: PH, fte: 50}]\n"
+        f"data: {{path: {EXPORTS / 'hr_dataset_v14_no_exit_dates.csv'}}}\n",
+        "utf-8",
+    )
+    scope = build_scope(profile, as_of=AS_OF, simulations=0)
+    assert any("no exit dates found" in n and "Termd" in n for n in scope.notes)
+    assert not any(k.key == "retention_90d" and not k.baseline_is_default for k in scope.kpis.kpis)
+
+
 def test_a_folder_of_files_named_by_the_export_is_recognised_by_content(clean) -> None:
     data = _load("hr_export")
     assert data.quality.sources["employees"].endswith("employee_data.csv")
