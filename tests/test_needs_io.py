@@ -83,6 +83,11 @@ def test_semicolon_decimal_comma_day_first_export_gives_the_same_result(written)
     a, b = _comparable(dirty), _comparable(clean)
     a["quality"].pop("mapping")
     b["quality"].pop("mapping")
+    # The export's dates were read day-first, each file settled by a day above 12.
+    orders = a["quality"].pop("date_orders")
+    assert {o["order"] for o in orders.values()} == {"dayfirst"}
+    assert all(o["decided_by"] for o in orders.values())
+    assert b["quality"].pop("date_orders") == {}
     assert a == b
 
 

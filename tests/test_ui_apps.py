@@ -194,7 +194,8 @@ def test_needs_app_analyses_uploaded_files_in_memory(tmp_path, monkeypatch) -> N
     [
         ({"employees.csv": b"x" * (2 * 1024 * 1024 + 1)}, "the limit is 2 MB"),
         ({"malware.exe": b"MZ"}, "only .xlsx workbooks and .csv files"),
-        ({"employees.csv": b"garbage,,,\n1,2"}, "no column for employees.employee_id"),
+        ({"employees.csv": b"garbage,,,\n1,2,3,4"}, "no column for employees.employee_id"),
+        ({"employees.csv": b"garbage,,,\n1,2"}, "row 2 has 2 fields where the header has 4"),
     ],
 )
 def test_needs_app_refuses_bad_uploads(files: dict, fragment: str) -> None:

@@ -2,23 +2,26 @@
 
 Performance data is a set of tables. Only ``employees`` is required. The tables arrive as an
 ``.xlsx`` workbook with one sheet per table, or as a folder of CSVs named after the tables
-(``employees.csv``, ``assessments.csv``, ...). Loaders map real export headers onto these
-canonical columns (the ``synonyms`` below), then check the result against :func:`pandera_schema`.
+(``employees.csv``, ``assessments.csv``, ...); tables are also recognised by their headers,
+whatever the file or sheet is called. Loaders map real export headers onto these canonical
+columns (the names in ``data/export_headers.yaml``), then check the result against
+:func:`pandera_schema`.
 
 ==============  ===========================================================
 table           columns
 ==============  ===========================================================
-employees       employee_id, site, country, role, hire_date, exit_date
+employees       employee_id, role, hire_date (+ site, country, exit_date, name)
 assessments     employee_id, competency, score, assessed_on
 compliance      employee_id, module, completed_on, expires_on
 metrics         employee_id, period, metric, value
-training        employee_id, course, completed_on
+training        employee_id, course, completed_on (+ status)
 ==============  ===========================================================
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # pandera is imported lazily: it is slow to import
@@ -29,12 +32,11 @@ ColumnKind = Literal["id", "text", "date", "number", "country"]
 
 @dataclass(frozen=True)
 class Column:
-    """A canonical column: its kind, whether it may be empty, and common export headers."""
+    """A canonical column: its kind and whether it may be empty."""
 
     name: str
     kind: ColumnKind
     nullable: bool = False
-    synonyms: tuple[str, ...] = ()
     description: str = ""
 
 
@@ -59,24 +61,6 @@ class Table:
 _EMPLOYEE_ID = Column(
     "employee_id",
     "id",
-    synonyms=(
-        "Employee ID",
-        "EmployeeID",
-        "Emp ID",
-        "Emp No",
-        "Emp No.",
-        "Employee Number",
-        "Employee No",
-        "Staff ID",
-        "User ID",
-        "UserID",
-        "Worker ID",
-        "Person ID",
-        "ID",
-        "Agent ID",
-        "Badge",
-        "Learner ID",
-    ),
     description="Stable identifier of an employee; joins every table to employees.",
 )
 
@@ -88,109 +72,31 @@ TABLES: dict[str, Table] = {
             Column(
                 "site",
                 "text",
-                synonyms=(
-                    "Location",
-                    "Site Name",
-                    "Office",
-                    "Work Location",
-                    "Delivery Center",
-                    "Center",
-                    "Hub",
-                ),
+                description="Delivery site; without one the team is analysed as one site.",
             ),
-            Column(
-                "country",
-                "country",
-                nullable=True,
-                synonyms=("Country", "Country Code", "Work Country", "Country/Region"),
-            ),
-            Column(
-                "role",
-                "text",
-                synonyms=(
-                    "Job Title",
-                    "Title",
-                    "Position",
-                    "Job",
-                    "Role Name",
-                    "Job Role",
-                    "Designation",
-                    "Function",
-                ),
-            ),
-            Column(
-                "hire_date",
-                "date",
-                synonyms=(
-                    "Hire Date",
-                    "Start Date",
-                    "Date of Hire",
-                    "Date Hired",
-                    "Joining Date",
-                    "Date Joined",
-                    "Original Hire Date",
-                    "DOJ",
-                ),
-            ),
+            Column("country", "country", nullable=True),
+            Column("role", "text"),
+            Column("hire_date", "date"),
             Column(
                 "exit_date",
                 "date",
                 nullable=True,
-                synonyms=(
-                    "Termination Date",
-                    "Exit Date",
-                    "End Date",
-                    "Leave Date",
-                    "Separation Date",
-                    "Term Date",
-                    "Last Day",
-                    "Date of Exit",
-                ),
+                description="Empty for people still employed; without the column there is no"
+                " retention estimate.",
             ),
-            Column(
-                "name",
-                "text",
-                nullable=True,
-                synonyms=("Name", "Full Name", "Employee Name", "Learner Name"),
-            ),
+            Column("name", "text", nullable=True),
         ),
         required=True,
         description="One row per employee, current or former.",
-        optional_columns=("country", "exit_date", "name"),
+        optional_columns=("site", "country", "exit_date", "name"),
     ),
     "assessments": Table(
         "assessments",
         (
             _EMPLOYEE_ID,
-            Column(
-                "competency",
-                "text",
-                synonyms=(
-                    "Skill",
-                    "Competency Name",
-                    "Assessment",
-                    "Topic",
-                    "Skill Area",
-                    "Module",
-                ),
-            ),
-            Column(
-                "score",
-                "number",
-                synonyms=("Score", "Result", "Score %", "Percent", "Grade", "Mark", "Points"),
-            ),
-            Column(
-                "assessed_on",
-                "date",
-                synonyms=(
-                    "Date",
-                    "Assessment Date",
-                    "Assessed Date",
-                    "Completed",
-                    "Completion Date",
-                    "Taken On",
-                ),
-            ),
+            Column("competency", "text"),
+            Column("score", "number"),
+            Column("assessed_on", "date"),
         ),
         description="Knowledge or skill assessment scores on a 0–100 scale.",
     ),
@@ -198,30 +104,9 @@ TABLES: dict[str, Table] = {
         "compliance",
         (
             _EMPLOYEE_ID,
-            Column(
-                "module",
-                "text",
-                synonyms=("Course", "Module Name", "Training", "Requirement", "Certification"),
-            ),
-            Column(
-                "completed_on",
-                "date",
-                nullable=True,
-                synonyms=("Completion Date", "Completed", "Date Completed", "Completed On"),
-            ),
-            Column(
-                "expires_on",
-                "date",
-                nullable=True,
-                synonyms=(
-                    "Expiry Date",
-                    "Expiration Date",
-                    "Expires",
-                    "Valid Until",
-                    "Due Date",
-                    "Renewal Date",
-                ),
-            ),
+            Column("module", "text"),
+            Column("completed_on", "date", nullable=True),
+            Column("expires_on", "date", nullable=True),
         ),
         description="Compliance training completions; module keys from the compliance catalogue.",
         optional_columns=("expires_on",),
@@ -230,9 +115,9 @@ TABLES: dict[str, Table] = {
         "metrics",
         (
             _EMPLOYEE_ID,
-            Column("period", "date", synonyms=("Month", "Week", "Date", "Period Start", "Week Of")),
-            Column("metric", "text", synonyms=("KPI", "Measure", "Metric Name", "Indicator")),
-            Column("value", "number", synonyms=("Value", "Result", "Amount", "Score")),
+            Column("period", "date"),
+            Column("metric", "text"),
+            Column("value", "number"),
         ),
         description="Performance metric series: productivity, error_rate, csat, handle_time, ...",
     ),
@@ -240,21 +125,22 @@ TABLES: dict[str, Table] = {
         "training",
         (
             _EMPLOYEE_ID,
+            Column("course", "text"),
+            Column("completed_on", "date"),
             Column(
-                "course",
+                "status",
                 "text",
-                synonyms=("Course", "Course Name", "Program", "Training", "Module"),
-            ),
-            Column(
-                "completed_on",
-                "date",
-                synonyms=("Completion Date", "Completed", "Date", "Date Completed"),
+                nullable=True,
+                description="Training outcome (completed, passed, failed, incomplete, ...);"
+                " only completed trainings are kept.",
             ),
         ),
         description="Completed training courses (non-compliance).",
+        optional_columns=("status",),
     ),
 }
-"""Every canonical table, keyed by name."""
+"""Every canonical table, keyed by name. The headers real exports use for each column are
+listed, with their sources, in ``data/export_headers.yaml`` (:mod:`tpo_scoping.ingest.headers`)."""
 
 REQUIRED_TABLES = tuple(name for name, table in TABLES.items() if table.required)
 
@@ -285,6 +171,44 @@ METRIC_ALIASES: dict[str, str] = {
     "avg_handle_time": "handle_time",
 }
 """Common export names of the known metrics, after normalisation ("AHT" -> "aht")."""
+
+
+@dataclass(frozen=True)
+class MetricScale:
+    """The plausible range of a known metric (from ``data/metric_scales.yaml``)."""
+
+    metric: str
+    low: float
+    high: float
+    unit: str
+    percent_allowed: bool = False
+    source: str = ""
+
+
+@cache
+def metric_scales() -> dict[str, MetricScale]:
+    """Scale of each known metric; values outside it are dropped by the loader.
+
+    Examples
+    --------
+    >>> scale = metric_scales()["csat"]
+    >>> scale.low, scale.high
+    (1.0, 5.0)
+    """
+    from tpo_scoping.reference import load_reference
+
+    data = load_reference("metric_scales")["metrics"]
+    return {
+        name: MetricScale(
+            name,
+            float(item["low"]),
+            float(item["high"]),
+            str(item["unit"]),
+            bool(item.get("percent_allowed", False)),
+            str(item.get("source", "")),
+        )
+        for name, item in data.items()
+    }
 
 
 def pandera_schema(table: str) -> pa.DataFrameSchema:

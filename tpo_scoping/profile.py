@@ -120,13 +120,68 @@ class DataSource(_Strict):
     path: str | None = Field(
         default=None,
         description=(
-            "Workbook (.xlsx), folder of CSVs, or a single employees CSV; relative to the profile."
+            "Workbook (.xlsx), folder of CSV and workbook files, or a single CSV; relative to"
+            " the profile."
         ),
     )
     mapping: dict[str, dict[str, str]] = Field(
         default_factory=dict,
         description="Per table, canonical column name -> the prospect's column header.",
     )
+    tables: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Canonical table -> the file or sheet that holds it, e.g. employees: Core Data Set"
+            " (tables are otherwise recognised by their headers)."
+        ),
+    )
+    date_order: Literal["day-first", "month-first"] | None = Field(
+        default=None,
+        description=(
+            "How to read dates such as 03/04/2025 in every file; by default each file's own"
+            " dates decide (a day above 12), and the quality report says when none does."
+        ),
+    )
+
+    @field_validator("path")
+    @classmethod
+    def _usable_path(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("not a usable file name (it contains a null character)")
+        return value
+
+    @field_validator("mapping", "tables")
+    @classmethod
+    def _known_tables(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from tpo_scoping.data_contract import TABLES
+
+        for table in value:
+            if table not in TABLES:
+                raise ValueError(
+                    f"unknown table '{table}'{did_you_mean(table, list(TABLES))}"
+                    f" (tables: {', '.join(TABLES)})"
+                )
+        return value
+
+    @field_validator("mapping")
+    @classmethod
+    def _known_columns(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        from tpo_scoping.data_contract import TABLES
+
+        for table, columns in value.items():
+            known = TABLES[table].column_names
+            for column in columns:
+                if column not in known:
+                    raise ValueError(
+                        f"'{column}' is not a column of {table}{did_you_mean(column, known)}"
+                        f" (columns: {', '.join(known)})"
+                    )
+        return value
+
+    @property
+    def dayfirst(self) -> bool | None:
+        """The loader's ``dayfirst``: True, False, or None to let each file decide."""
+        return None if self.date_order is None else self.date_order == "day-first"
 
 
 class Profile(_Strict):

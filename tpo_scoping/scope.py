@@ -71,9 +71,15 @@ class Scope:
 
 
 def load_data(
-    source: str | Path | PerformanceData | None, profile: Profile
+    source: str | Path | PerformanceData | None,
+    profile: Profile,
+    mapping: dict[str, dict[str, str]] | None = None,
 ) -> PerformanceData | None:
-    """Performance data from a path (or ``None``: the profile's ``data.path``)."""
+    """Performance data from a path (or ``None``: the profile's ``data.path``).
+
+    ``mapping`` (the command line's ``--map``) is laid over the profile's ``data.mapping``;
+    the profile's ``data.tables`` and ``data.date_order`` apply too.
+    """
     if source is None:
         if profile.data is None or profile.data.path is None:
             return None
@@ -82,8 +88,16 @@ def load_data(
         return source  # already loaded
     from tpo_scoping.ingest import load_performance_data
 
-    mapping = profile.data.mapping if profile.data is not None else None
-    return load_performance_data(source, mapping or None)
+    merged: dict[str, dict[str, str]] = {}
+    tables: dict[str, str] = {}
+    dayfirst = None
+    if profile.data is not None:
+        merged = {t: dict(m) for t, m in profile.data.mapping.items()}
+        tables = dict(profile.data.tables)
+        dayfirst = profile.data.dayfirst
+    for table, columns in (mapping or {}).items():
+        merged.setdefault(table, {}).update(columns)
+    return load_performance_data(source, merged or None, tables=tables or None, dayfirst=dayfirst)
 
 
 def analyse(
@@ -151,6 +165,8 @@ def build_scope(
             "No performance data: KPI baselines are packaged defaults and the verdict rests on"
             " the profile alone."
         )
+    else:
+        notes += _data_warnings(needs)
     if break_even is None:
         from tpo_scoping.economics import break_even as compute_break_even
 
@@ -189,3 +205,8 @@ def _training_targets(needs: NeedsResult | None) -> tuple[list[str], list[str]]:
         )
     )
     return gaps, lapses
+
+
+def _data_warnings(needs: NeedsResult) -> list[str]:
+    """What the data could not support (no exit dates, no site column), for the brief."""
+    return [f"Performance data: {w}" for w in needs.quality.warnings]

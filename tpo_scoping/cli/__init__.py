@@ -26,6 +26,7 @@ COMMANDS = (
     "validate",
     "schema",
     "breakeven",
+    "inspect",
     "needs",
     "kpis",
     "scope",

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from tpo_scoping.needs import NeedsResult
 
 from tpo_scoping.cli._common import add_format, add_out, emit, parse_date
+from tpo_scoping.cli._data import add_data_options, data_options
 from tpo_scoping.errors import InputError
 
 
@@ -44,6 +45,7 @@ def add_parser(sub: Any) -> None:
             " (give a SALT to get the same pseudonyms in two runs)"
         ),
     )
+    add_data_options(parser)
     add_format(parser)
     add_out(parser)
     parser.set_defaults(run=run)
@@ -55,20 +57,18 @@ def run(args: argparse.Namespace) -> int:
 
     as_of = parse_date(args.as_of) if args.as_of else None
     profile = None
-    mapping = None
     data_path = args.data
     if args.profile is not None:
         from tpo_scoping.profile import load_profile
 
         profile = load_profile(args.profile)
-        if profile.data is not None:
-            mapping = profile.data.mapping or None
-            if data_path is None and profile.data.path:
-                data_path = Path(profile.data.path)
+        if profile.data is not None and data_path is None and profile.data.path:
+            data_path = Path(profile.data.path)
     if data_path is None:
         raise InputError("DATA: give a data file or folder, or a --profile with data.path")
+    options = data_options(args, profile)
     reference = max(as_of, _today()) if as_of else None
-    data = load_performance_data(data_path, mapping=mapping, reference_date=reference)
+    data = load_performance_data(data_path, reference_date=reference, **options.loader_kwargs())
     for line in data.quality.summary_lines():
         print(f"data: {line}", file=sys.stderr)
     result = analyse_needs(data, profile=profile, as_of=as_of)

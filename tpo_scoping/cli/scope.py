@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tpo_scoping.cli._common import add_out, parse_date, positive_int, warn
+from tpo_scoping.cli._data import add_data_options, data_options
 from tpo_scoping.errors import InputError
 
 
@@ -34,13 +35,14 @@ def add_parser(sub: Any) -> None:
         help="Monte Carlo scenarios of the economics (default 2000)",
     )
     parser.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
+    add_data_options(parser)
     add_out(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from tpo_scoping.profile import load_profile
-    from tpo_scoping.scope import build_scope
+    from tpo_scoping.scope import build_scope, load_data
     from tpo_scoping.serialize import dumps, write_atomic
 
     if args.format in ("pdf", "xlsx") and not args.out:
@@ -49,9 +51,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--ambition: must be between 0 and 1, got {args.ambition:g}")
     profile = load_profile(args.profile)
     as_of = parse_date(args.as_of) if args.as_of else None
+    options = data_options(args, profile)
     scope = build_scope(
         profile,
-        args.data,
+        load_data(args.data, profile, options.mapping),
         as_of,
         ambition=args.ambition,
         cadence=args.cadence,

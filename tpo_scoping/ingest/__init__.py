@@ -1,10 +1,13 @@
 """Load a prospect's performance data as it really arrives, and report its quality.
 
-Sources: an ``.xlsx`` workbook with one sheet per table, a folder of CSVs named after the tables,
-a single employees CSV, or uploaded files as ``{file name: bytes}`` (nothing is written to disk).
-Real exports are handled: synonyms of column names ("Emp No", "Start Date", "Location"...),
-comma/semicolon/tab delimiters, UTF-8 with or without BOM, cp1252/Latin-1, decimal commas,
-day-first dates and percentages such as "85%".
+Sources: an ``.xlsx`` workbook, a folder of CSV and workbook files, a single CSV, or uploaded
+files as ``{file name: bytes}`` (nothing is written to disk). Tables are recognised by their
+headers, whatever the files and sheets are called. Real exports are handled: headers as HR and
+learning systems spell them (``EmpID``, ``DateofHire``, ``Termination Date``; the list, with
+sources, is ``data/export_headers.yaml``), chosen only when the column's values fit;
+comma/semicolon/tab delimiters, UTF-8 with or without BOM, cp1252/Latin-1 (also line by line),
+decimal commas, the day/month order of dates decided per file, month names (``20-Sep-19``),
+Excel serial dates and percentages such as "85%". Reading is bounded (:mod:`.limits`).
 
 Every row that fails a check is dropped and recorded in the :class:`QualityReport` with its
 table, row number, column and reason; input that cannot be read at all raises
@@ -32,15 +35,21 @@ import pandas as pd
 
 from tpo_scoping.data_contract import TABLES
 from tpo_scoping.errors import InputError, Problem
-from tpo_scoping.ingest._parse import parse_dates, parse_numbers, parse_table, resolve_mapping
-from tpo_scoping.ingest._read import gather_files, normalise, read_tables, sniff_delimiter
+from tpo_scoping.ingest._csv import sniff_delimiter
+from tpo_scoping.ingest._dates import parse_dates
+from tpo_scoping.ingest._parse import parse_numbers, parse_table
+from tpo_scoping.ingest._read import normalise, printable, read_tables
+from tpo_scoping.ingest.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, ReadLimits
+from tpo_scoping.ingest.matching import SAMPLE_ROWS, TableMatch, match_table
 from tpo_scoping.ingest.quality import QualityReport
+from tpo_scoping.labels import WHOLE_TEAM
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_ROWS",
     "PerformanceData",
     "QualityReport",
+    "ReadLimits",
     "from_frames",
     "load_performance_data",
     "normalise",
@@ -48,12 +57,6 @@ __all__ = [
     "parse_numbers",
     "sniff_delimiter",
 ]
-
-DEFAULT_MAX_BYTES = 500_000_000
-"""Largest file accepted (bytes). The upload app sets its own, smaller limit."""
-
-DEFAULT_MAX_ROWS = 10_000_000
-"""Largest table accepted (rows)."""
 
 _ORDER = ("employees", "assessments", "compliance", "metrics", "training")
 
@@ -84,6 +87,17 @@ class PerformanceData:
         """True when the table was supplied and kept at least one row."""
         return table in self.tables and len(self.tables[table]) > 0
 
+    def supplied(self, table: str, column: str) -> bool:
+        """True when the data had a column for ``table.column`` (optional ones may be absent).
+
+        Examples
+        --------
+        >>> csv = b"Employee ID,Role,Hire Date\\nE1,agent,2025-01-06\\n"
+        >>> load_performance_data({"staff.csv": csv}).supplied("employees", "exit_date")
+        False
+        """
+        return column in self.quality.mapping.get(table, {})
+
     def latest_date(self) -> dt.date | None:
         """The latest date of anything that happened in the data (expiry dates excluded)."""
         latest: pd.Timestamp | None = None
@@ -105,23 +119,33 @@ def load_performance_data(
     max_bytes: int = DEFAULT_MAX_BYTES,
     reference_date: dt.date | None = None,
     dayfirst: bool | None = None,
+    tables: Mapping[str, str] | None = None,
+    limits: ReadLimits | None = None,
 ) -> PerformanceData:
     """Read, map, parse and check a prospect's performance tables.
 
     Parameters
     ----------
     source : str, Path or Mapping[str, bytes]
-        An ``.xlsx`` workbook (one sheet per table), a folder of CSVs named after the tables,
-        a single employees CSV, or ``{file name: bytes}`` of uploaded files.
+        An ``.xlsx`` workbook, a folder of CSV and workbook files, a single CSV, or
+        ``{file name: bytes}`` of uploaded files. Tables are recognised by their headers,
+        whatever the files or sheets are called.
     mapping : Mapping[str, Mapping[str, str]], optional
-        Per table, canonical column -> the prospect's header (a profile's ``data.mapping``);
-        overrides the synonym detection.
+        Per table, canonical column -> the prospect's header (a profile's ``data.mapping`` and
+        the command line's ``--map``); overrides the detection.
     max_rows, max_bytes : int
         Guards: a table with more rows or a file with more bytes is refused with an InputError.
+        The other limits (cells, characters, unzipped size) scale with ``max_bytes`` unless
+        ``limits`` gives them all.
     reference_date : date, optional
         Event dates after this day are "future dates" and dropped (default: today).
     dayfirst : bool, optional
-        How to read dates such as 03/04/2025 when no value tells; default day-first, noted.
+        The order of day and month for every file (a profile's ``data.date_order``). Default:
+        decided per file from its dates; day-first, with a warning, when nothing decides.
+    tables : Mapping[str, str], optional
+        Canonical table -> the file or sheet that holds it (a profile's ``data.tables``).
+    limits : ReadLimits, optional
+        Every reading limit at once.
 
     Returns
     -------
@@ -130,8 +154,9 @@ def load_performance_data(
     Raises
     ------
     InputError
-        For files that cannot be read as tables (empty, binary, damaged, no employees table,
-        required columns missing), naming the file and the column.
+        For files that cannot be read as tables (empty, binary, damaged, too large, rows with
+        the wrong number of fields, no employees table, required columns missing), naming the
+        file, the row and the column.
 
     Examples
     --------
@@ -140,16 +165,36 @@ def load_performance_data(
     >>> data.quality.rows_used
     {'employees': 1}
     """
+    try:
+        return _load(source, mapping, max_rows, max_bytes, reference_date, dayfirst, tables, limits)
+    except InputError as exc:
+        # Messages quote headers and cells from the files: no escape sequence reaches a terminal.
+        raise InputError(
+            [Problem(printable(p.where, 300), printable(p.message, 4000)) for p in exc.problems],
+            printable(exc.source, 300),
+        ) from None
+
+
+def _load(
+    source: str | Path | Mapping[str, bytes],
+    mapping: Mapping[str, Mapping[str, str]] | None,
+    max_rows: int,
+    max_bytes: int,
+    reference_date: dt.date | None,
+    dayfirst: bool | None,
+    tables: Mapping[str, str] | None,
+    limits: ReadLimits | None,
+) -> PerformanceData:
+    limits = limits or ReadLimits.for_size(max_bytes, max_rows)
     for key in mapping or {}:
         if key not in TABLES:
             raise InputError(
                 [Problem(f"data.mapping.{key}", f"unknown table (known: {', '.join(TABLES)})")]
             )
-    files, label = gather_files(source, max_bytes)
-    raws, notes = read_tables(files, max_rows)
+    raws, notes, label = read_tables(source, limits, tables)
     report = QualityReport(notes=list(notes))
     reference = reference_date or dt.date.today()
-    tables: dict[str, pd.DataFrame] = {}
+    out: dict[str, pd.DataFrame] = {}
     employee_ids: pd.Index | None = None
     for name in _ORDER:
         raw = raws.get(name)
@@ -158,22 +203,17 @@ def load_performance_data(
         spec = TABLES[name]
         explicit = (mapping or {}).get(name)
         try:
-            used, unused = resolve_mapping(raw, spec, explicit)
+            match = match_table(spec, raw.source, raw.columns, raw.sample(SAMPLE_ROWS), explicit)
         except InputError as exc:
             if name == "employees" or explicit:
                 raise
-            report.notes.append(
-                f"{raw.source}: skipped the {name} table: " + "; ".join(exc.lines())
-            )
+            reason = "; ".join(exc.lines())
+            report.unused[name] = f"{raw.source}: its columns do not fit: {reason}"
             continue
-        report.mapping[name] = used
-        report.sources[name] = raw.source
-        if unused:
-            report.notes.append(f"{raw.source}: ignored columns {', '.join(map(repr, unused))}")
+        _record_match(report, match)
         frame = parse_table(
             raw,
-            spec,
-            used,
+            match,
             report,
             employee_ids=employee_ids,
             reference_date=reference,
@@ -193,9 +233,41 @@ def load_performance_data(
                     raw.source,
                 )
             employee_ids = pd.Index(frame["employee_id"])
-        tables[name] = _typed(name, frame)
-    _validate(tables)
-    return PerformanceData(tables=tables, quality=report, source=label)
+            _check_exits(report, match, frame)
+        out[name] = _typed(name, frame)
+    _validate(out)
+    report.notes = [printable(n, 2000) for n in report.notes]
+    report.warnings = [printable(w, 2000) for w in report.warnings]
+    return PerformanceData(tables=out, quality=report, source=label)
+
+
+def _record_match(report: QualityReport, match: TableMatch) -> None:
+    """The chosen columns, the columns left out and what is missing, into the report."""
+    name, source = match.table, match.source
+    report.mapping[name] = match.mapping
+    report.sources[name] = source
+    report.notes.extend(match.notes)
+    if match.unused:
+        shown = ", ".join(f"'{printable(h, 60)}'" for h in match.unused[:20])
+        more = f" and {len(match.unused) - 20} more" if len(match.unused) > 20 else ""
+        report.notes.append(f"{source}: ignored columns {shown}{more}")
+    for column, missing in match.missing.items():
+        report.missing_fields[f"{name}.{column}"] = {
+            "consequence": missing.consequence,
+            "candidates": [printable(c) for c in missing.candidates],
+        }
+        report.warnings.append(f"{name}: {printable(missing.line(name), 600)}")
+
+
+def _check_exits(report: QualityReport, match: TableMatch, frame: pd.DataFrame) -> None:
+    """Warn when an exit-date column exists but is empty on every row kept."""
+    header = match.mapping.get("exit_date")
+    if header is None or frame["exit_date"].notna().any():
+        return
+    report.warnings.append(
+        f"employees: the exit-date column '{printable(header, 60)}' is empty on every row, so"
+        " retention reads as 100 %; check that the export includes people who have left"
+    )
 
 
 def from_frames(tables: Mapping[str, pd.DataFrame], source: str = "frames") -> PerformanceData:
@@ -213,6 +285,7 @@ def from_frames(tables: Mapping[str, pd.DataFrame], source: str = "frames") -> P
     >>> data.has("metrics")
     True
     """
+    given = {name: list(frame.columns) for name, frame in tables.items() if name in TABLES}
     out = {name: _typed(name, frame.copy()) for name, frame in tables.items() if name in TABLES}
     if "employees" not in out:
         raise InputError("no employees table", source=source)
@@ -220,9 +293,7 @@ def from_frames(tables: Mapping[str, pd.DataFrame], source: str = "frames") -> P
     quality = QualityReport(
         rows_read={n: len(f) for n, f in out.items()},
         rows_used={n: len(f) for n, f in out.items()},
-        mapping={
-            n: {c: c for c in f.columns if c in TABLES[n].column_names} for n, f in out.items()
-        },
+        mapping={n: {c: c for c in given[n] if c in TABLES[n].column_names} for n in out},
         missing={n: {c: float(f[c].isna().mean()) for c in f.columns} for n, f in out.items()},
     )
     return PerformanceData(tables=out, quality=quality, source=source)
@@ -271,7 +342,10 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     spec = TABLES[name]
     for col in spec.columns:
         if col.name not in frame.columns:
-            if col.name in spec.optional_columns and col.kind == "date":
+            if col.name == "site":
+                # No site column: the team is one site (the quality report says so).
+                frame[col.name] = pd.Series(WHOLE_TEAM, index=frame.index, dtype=object)
+            elif col.name in spec.optional_columns and col.kind == "date":
                 frame[col.name] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
             elif col.name in spec.optional_columns:
                 frame[col.name] = None

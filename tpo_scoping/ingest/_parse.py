@@ -1,131 +1,23 @@
-"""Map raw headers onto the canonical columns, parse values, and drop bad rows with reasons."""
+"""Parse the chosen columns of a raw table, check every row, and drop bad rows with reasons."""
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from tpo_scoping.data_contract import METRIC_ALIASES, METRIC_DIRECTIONS, Table
-from tpo_scoping.errors import InputError, Problem
-from tpo_scoping.ingest._read import RawTable, normalise
+from tpo_scoping.data_contract import METRIC_ALIASES, METRIC_DIRECTIONS, TABLES, metric_scales
+from tpo_scoping.ingest import headers
+from tpo_scoping.ingest._dates import DateOrder, DateTrial, decide_order, order_of, try_dates
+from tpo_scoping.ingest._raw import RawTable
+from tpo_scoping.ingest._read import normalise, printable
+from tpo_scoping.ingest.matching import TableMatch
 from tpo_scoping.ingest.quality import QualityReport
 
 EARLIEST_DATE = pd.Timestamp("1950-01-01")
 """Dates before this are typos (a year of 1025), not history."""
-
-DATE_FORMATS: tuple[tuple[str, str], ...] = (
-    ("%Y-%m-%d", "iso"),
-    ("%Y-%m-%d %H:%M:%S", "iso"),
-    ("%Y-%m-%dT%H:%M:%S", "iso"),
-    ("%Y/%m/%d", "iso"),
-    ("%d/%m/%Y", "dayfirst"),
-    ("%m/%d/%Y", "monthfirst"),
-    ("%d.%m.%Y", "dayfirst"),
-    ("%d-%m-%Y", "dayfirst"),
-    ("%m-%d-%Y", "monthfirst"),
-    ("%d/%m/%y", "dayfirst"),
-    ("%m/%d/%y", "monthfirst"),
-    ("%d/%m/%Y %H:%M", "dayfirst"),
-    ("%m/%d/%Y %H:%M", "monthfirst"),
-    ("%d-%b-%Y", "text"),
-    ("%d %b %Y", "text"),
-    ("%d %B %Y", "text"),
-    ("%b %d, %Y", "text"),
-    ("%B %d, %Y", "text"),
-    ("%Y-%m", "iso"),
-    ("%b %Y", "text"),
-    ("%B %Y", "text"),
-    ("%m/%Y", "monthfirst"),
-)
-"""Date layouts tried on each date column; the one that parses most distinct values wins."""
-
-
-def resolve_mapping(
-    raw: RawTable, spec: Table, explicit: Mapping[str, str] | None
-) -> tuple[dict[str, str], list[str]]:
-    """Canonical column -> header, from the explicit mapping, then names, then synonyms.
-
-    Returns the mapping and the headers left unused. Raises :class:`InputError` naming the file
-    when a required column has no header or an explicit mapping names a header that is absent.
-    """
-    headers = list(raw.columns)
-    by_norm: dict[str, str] = {}
-    for h in headers:
-        by_norm.setdefault(normalise(h), h)
-    mapping: dict[str, str] = {}
-    used: set[str] = set()
-    problems = []
-    for canonical, header in (explicit or {}).items():
-        if canonical not in spec.column_names:
-            problems.append(
-                Problem(
-                    f"data.mapping.{spec.name}.{canonical}",
-                    f"'{canonical}' is not a column of {spec.name}"
-                    f" (columns: {', '.join(spec.column_names)})",
-                )
-            )
-            continue
-        match = header if header in headers else by_norm.get(normalise(header))
-        if match is None:
-            problems.append(
-                Problem(
-                    raw.source,
-                    f"the mapping says {canonical} is in column '{header}', which is not in the"
-                    f" header{_closest(header, headers)}",
-                )
-            )
-            continue
-        mapping[canonical] = match
-        used.add(match)
-    if problems:
-        raise InputError(problems)
-    # Canonical names win over synonyms, so "score" beats a synonym "Score %" elsewhere.
-    for col in spec.columns:
-        if col.name in mapping:
-            continue
-        found = by_norm.get(normalise(col.name))
-        if found is not None and found not in used:
-            mapping[col.name] = found
-            used.add(found)
-    for col in spec.columns:
-        if col.name in mapping:
-            continue
-        for synonym in col.synonyms:
-            found = by_norm.get(normalise(synonym))
-            if found is not None and found not in used:
-                mapping[col.name] = found
-                used.add(found)
-                break
-    required = [c.name for c in spec.columns if c.name not in spec.optional_columns]
-    missing = [name for name in required if name not in mapping]
-    if missing:
-        problems = []
-        for name in missing:
-            looked = [name, *spec.column(name).synonyms][:8]
-            problems.append(
-                Problem(
-                    raw.source,
-                    f"no column for {spec.name}.{name} (looked for: {', '.join(looked)});"
-                    f" the header has: {', '.join(map(str, headers))[:300]}"
-                    f"{_closest(name, [h for h in headers if h not in used])}."
-                    f" Map it in the profile: data.mapping.{spec.name}.{name}",
-                )
-            )
-        raise InputError(problems)
-    ordered = {c.name: mapping[c.name] for c in spec.columns if c.name in mapping}
-    return ordered, [h for h in headers if h not in used]
-
-
-def _closest(name: str, options: list[str]) -> str:
-    norm = {normalise(o): o for o in options}
-    match = difflib.get_close_matches(normalise(name), list(norm), n=1, cutoff=0.6)
-    return f" (did you mean '{norm[match[0]]}'?)" if match else ""
-
 
 # --------------------------------------------------------------------------------------------
 # Value parsing
@@ -150,138 +42,6 @@ def _categorical_codes(
             values = values.cat.remove_unused_categories()
             codes, categories = values.array.codes, values.array.categories
     return codes, np.asarray(categories, dtype=object)
-
-
-def parse_dates(raw: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, str | None]:
-    """Parse a column of date strings, choosing the layout that reads most distinct values.
-
-    Day-first and month-first layouts read the same values when every day is 12 or less; then
-    ``dayfirst`` decides (default: day-first, the convention of Latin America and India), and a
-    note says so. Values no layout reads come back as NaT.
-
-    Examples
-    --------
-    >>> s, note = parse_dates(pd.Series(["31/01/2025", "01/02/2025", None]))
-    >>> [str(x.date()) if pd.notna(x) else None for x in s]
-    ['2025-01-31', '2025-02-01', None]
-    """
-    parsed = _parse_date_codes(raw, dayfirst)
-    return pd.Series(parsed.values, index=raw.index), parsed.note
-
-
-@dataclass
-class _Dates:
-    """A date column parsed once per distinct value (see :func:`parse_dates`)."""
-
-    values: np.ndarray
-    """datetime64[ns] per cell, NaT where empty or unreadable."""
-    empty: np.ndarray
-    key_codes: np.ndarray
-    """An integer per cell, equal where the dates are equal (every NaT alike), for row keys."""
-    note: str | None
-    codes: np.ndarray
-    """Index of each cell's value in ``distinct`` (-1 where empty)."""
-    distinct: np.ndarray
-    """The date of each distinct value (NaT where unreadable), then NaT for empty cells."""
-
-    def where(self, flags: np.ndarray) -> np.ndarray | None:
-        """Cells whose distinct value is flagged (``flags`` over ``distinct``); None if none."""
-        return flags[self.codes] if flags.any() else None
-
-
-def _parse_date_codes(raw: pd.Series, dayfirst: bool | None) -> _Dates:
-    """Parsed dates, the mask of empty cells, key codes and a note (see :func:`parse_dates`)."""
-    # Only values that occur count: a date layout is chosen by how many values it reads.
-    found = _categorical_codes(raw, only_used=True)
-    codes, uniques = found if found is not None else pd.factorize(raw, use_na_sentinel=True)
-    values = pd.Series([str(u).strip() for u in uniques], dtype=object)
-    note = None
-    if len(values) == 0:
-        return _Dates(
-            np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]"),
-            codes < 0,
-            np.zeros(len(codes), dtype=np.int64),
-            None,
-            codes,
-            np.full(1, np.datetime64("NaT"), dtype="datetime64[ns]"),
-        )
-    scores: list[tuple[int, int, str, str]] = []
-    results: dict[str, pd.Series] = {}
-    for order, (fmt, family) in enumerate(DATE_FORMATS):
-        if family == "dayfirst" and dayfirst is False:
-            continue
-        if family == "monthfirst" and dayfirst is True:
-            continue
-        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
-        count = int(parsed.notna().sum())
-        if count:
-            scores.append((count, -order, fmt, family))
-            results[fmt] = parsed
-        if count == len(values) and family in ("iso", "text"):
-            break
-    if not scores:
-        parsed_u = _excel_serials(values)
-    else:
-        scores.sort(reverse=True)
-        count, _, fmt, family = scores[0]
-        parsed_u = results[fmt]
-        rival = {"dayfirst": "monthfirst", "monthfirst": "dayfirst"}.get(family)
-        if rival and dayfirst is None:
-            rivals = [s for s in scores if s[3] == rival and s[0] == count]
-            if rivals:
-                note = "read as day-first (DD/MM/YYYY): every day in the column is 12 or less"
-        if count < len(values):
-            # Mixed layouts in one column (e.g. ISO dates and DD/MM/YYYY): fill the rest with
-            # the unambiguous layouts, plus one numeric order (never both day- and month-first).
-            numeric = family if family in ("dayfirst", "monthfirst") else None
-            if numeric is None:
-                rest = parsed_u.isna()
-                reach = {
-                    fam: max(
-                        (
-                            int(results[f][rest].notna().sum())
-                            for f, fa in DATE_FORMATS
-                            if fa == fam and f in results
-                        ),
-                        default=0,
-                    )
-                    for fam in ("dayfirst", "monthfirst")
-                }
-                if reach["dayfirst"] or reach["monthfirst"]:
-                    numeric = (
-                        "monthfirst" if reach["monthfirst"] > reach["dayfirst"] else "dayfirst"
-                    )
-                    if reach["monthfirst"] == reach["dayfirst"] and dayfirst is None:
-                        note = (
-                            "read as day-first (DD/MM/YYYY): every day in the column is 12 or less"
-                        )
-            for fmt2, family2 in DATE_FORMATS:
-                if fmt2 in results and fmt2 != fmt and family2 in ("iso", "text", numeric):
-                    parsed_u = parsed_u.fillna(results[fmt2])
-            parsed_u = parsed_u.fillna(_excel_serials(values))
-    if parsed_u.dtype.kind != "M":
-        parsed_u = pd.to_datetime(parsed_u)
-    distinct = parsed_u.dt.normalize().to_numpy(dtype="datetime64[ns]")
-    # Empty cells (code -1) pick the NaT appended last.
-    distinct = np.append(distinct, np.datetime64("NaT", "ns"))
-    out = distinct[codes]
-    key_codes = np.asarray(pd.factorize(distinct.view(np.int64))[0], dtype=np.int64)[codes]
-    return _Dates(out, codes < 0, key_codes, note, codes, distinct)
-
-
-def _excel_serials(values: pd.Series) -> pd.Series:
-    """Excel serial day numbers (e.g. 45292 = 2024-01-01) stored as text."""
-    numbers = pd.to_numeric(values, errors="coerce")
-    plausible = numbers.between(18264, 73051)  # 1950 to 2100
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    # Only the plausible numbers are converted: with NaN among them, pandas 2's
-    # to_datetime(unit=...) fails now and then with "FloatingPointError: overflow encountered
-    # in multiply" (it rounds uninitialised memory; pandas-dev/pandas#58419, fixed in 3.0).
-    if plausible.any():
-        out[plausible] = pd.to_datetime(
-            numbers[plausible], unit="D", origin="1899-12-30", errors="coerce"
-        )
-    return out
 
 
 def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -369,7 +129,7 @@ class _Quoted:
 
     def texts(self, positions: np.ndarray) -> list[str]:
         shown = self.values.iloc[positions].astype(str).str.slice(0, 40)
-        return [f"{self.prefix} '{v}'{self.suffix}" for v in shown]
+        return [f"{self.prefix} '{printable(v)}'{self.suffix}" for v in shown]
 
 
 def _quoted(raw: pd.Series, template: str, suffix: str = "") -> _Quoted:
@@ -399,8 +159,9 @@ class _Mapped:
 def _map_unique(values: pd.Series | np.ndarray, upper: bool = False) -> _Mapped:
     """Text cleaned once per distinct value (columns repeat a few values many times).
 
-    Cleaning trims the value and turns each run of whitespace into one space; ``upper`` also
-    upper-cases it (country codes).
+    Cleaning trims the value and turns each run of whitespace into one space, and shows control
+    characters as ``\\xNN`` (an escape sequence in a site name must not reach a terminal);
+    ``upper`` also upper-cases it (country codes).
     """
     found = _categorical_codes(values)
     raw_codes, uniques = (
@@ -410,6 +171,8 @@ def _map_unique(values: pd.Series | np.ndarray, upper: bool = False) -> _Mapped:
         cleaned = [" ".join(str(u).split()).upper() for u in uniques]
     else:
         cleaned = [" ".join(str(u).split()) for u in uniques]
+    # Control characters (a terminal's escape sequences) are shown, never passed on raw.
+    cleaned = [c if c.isprintable() else printable(c, 10_000) for c in cleaned]
     mapped = np.array(cleaned, dtype=object)
     # Two raw spellings may clean to one value (" E1" and "E1"): re-code the cleaned values.
     factorized, clean_uniques = pd.factorize(mapped)
@@ -493,10 +256,131 @@ def _metric_names(
     )
 
 
+def _date_trials(cells: pd.DataFrame, spec_dates: dict[str, str]) -> dict[str, DateTrial]:
+    """Every layout tried on each chosen date column (keyed by header), once."""
+    trials: dict[str, DateTrial] = {}
+    for header in spec_dates.values():
+        if header not in trials:
+            values = cells[header]
+            trials[header] = try_dates(values, _categorical_codes(values, only_used=True))
+    return trials
+
+
+def _report_order(
+    report: QualityReport,
+    table: str,
+    source: str,
+    order: DateOrder,
+    trials: dict[str, DateTrial],
+    rows: np.ndarray,
+) -> None:
+    """Say in the report how the file's dates were read, and which rows a doubt touches."""
+    numeric = [h for h, t in trials.items() if t.reach("dayfirst") or t.reach("monthfirst")]
+    if not numeric and not order.ambiguous_columns:
+        return
+    affected = np.zeros(len(rows), dtype=bool)
+    for header in order.ambiguous_columns:
+        trial = trials.get(header)
+        if trial is not None and order.decided_by is None:
+            differing = np.append(trial.differing(), False)  # code -1 (empty) never differs
+            affected |= differing[trial.codes]
+    flagged = rows[affected]
+    entry: dict[str, object] = {
+        "order": order.order,
+        "decided_by": order.decided_by,
+        "ambiguous_rows": len(flagged),
+        "rows": [int(r) for r in flagged[:20]],
+    }
+    report.date_orders[table] = entry
+    if order.conflict:
+        report.notes.append(
+            f"{source}: date columns disagree on the order of day and month"
+            f" ({', '.join(order.conflict)}); each is read by its own values"
+        )
+    elif order.decided_by is not None and len(numeric) > 1:
+        report.notes.append(
+            f"{source}: every date read as {order.words}, settled by {order.decided_by}"
+        )
+    if len(flagged):
+        shown = ", ".join(str(r) for r in flagged[:8]) + (" …" if len(flagged) > 8 else "")
+        columns = ", ".join(f"'{c}'" for c in order.ambiguous_columns if c in trials)
+        report.warnings.append(
+            f"{source}: the dates in {columns} could be day-first or month-first (no day above"
+            f" 12 anywhere in the file); read as {order.words}. {len(flagged):,} row(s) would"
+            f" read differently the other way (rows {shown}); set data.date_order in the"
+            " profile if that is wrong"
+        )
+
+
+def _outcomes(
+    values: pd.Series, report: QualityReport, table: str
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Training outcome of each row: completed / failed / incomplete / unrecognised masks."""
+    mapped = _map_unique(values)
+    kinds = np.array(
+        [headers.training_outcome(u) or "unrecognised" for u in mapped.uniques] + ["empty"],
+        dtype=object,
+    )
+    per_row = kinds[mapped.codes]
+    kinds_all = ("completed", "failed", "incomplete", "unrecognised", "empty")
+    masks = {k: per_row == k for k in kinds_all}
+    report.outcomes[table] = {k: int(m.sum()) for k, m in masks.items()}
+    unknown = sorted(
+        {str(u) for u, k in zip(mapped.uniques, kinds, strict=False) if k == "unrecognised"}
+    )
+    if unknown:
+        report.notes.append(
+            f"training status value(s) {', '.join(repr(u) for u in unknown[:5])} are not"
+            " recognised outcomes; those rows are not counted as completions"
+        )
+    return per_row, masks
+
+
+def _scale_checks(
+    numbers: np.ndarray,
+    metric_codes: np.ndarray,
+    code_names: dict[int, str],
+    values: pd.Series,
+    source: str,
+    report: QualityReport,
+) -> tuple[np.ndarray, list[tuple[np.ndarray, _Quoted]]]:
+    """Metric values on their metric's scale: per-cent rates rescaled, the rest flagged."""
+    scales = metric_scales()
+    flagged: list[tuple[np.ndarray, _Quoted]] = []
+    for code, metric in code_names.items():
+        scale = scales.get(metric)
+        if scale is None:
+            continue
+        rows = metric_codes == code
+        if not rows.any():
+            continue
+        if scale.percent_allowed:
+            finite = numbers[rows][np.isfinite(numbers[rows])]
+            if len(finite) and np.median(finite) > 1 and finite.max() <= 100:
+                numbers = np.where(rows, numbers / 100, numbers)
+                report.notes.append(
+                    f"{source}: {metric} values read as per cent (median above 1) and divided"
+                    " by 100"
+                )
+        with np.errstate(invalid="ignore"):
+            outside = rows & ((numbers < scale.low) | (numbers > scale.high))
+        if outside.any():
+            flagged.append(
+                (
+                    outside,
+                    _quoted(
+                        values,
+                        f"outside the {metric} scale {{}}",
+                        f" ({scale.low:g} to {scale.high:g}, {scale.unit})",
+                    ),
+                )
+            )
+    return numbers, flagged
+
+
 def parse_table(
     raw: RawTable,
-    spec: Table,
-    mapping: dict[str, str],
+    match: TableMatch,
     report: QualityReport,
     *,
     employee_ids: pd.Index | None,
@@ -505,21 +389,32 @@ def parse_table(
 ) -> pd.DataFrame:
     """Canonical, typed rows of one table; every dropped row is recorded in ``report``.
 
-    Every column is parsed whole first; then the checks run in a fixed order (empty row,
-    missing values, unreadable values, impossible values, cross-column rules, unknown IDs,
-    duplicates) and each dropped row is recorded once, with its first problem.
+    Every column is parsed whole first; the day/month order of dates is decided once for the
+    file, from every date column (and the unchosen ones' verdicts in ``match``). Then the
+    checks run in a fixed order (empty row, training outcome, missing values, unreadable
+    values, impossible values, cross-column rules, unknown IDs, duplicates) and each dropped
+    row is recorded once, with its first problem.
     """
+    spec = TABLES[match.table]
     name = spec.name
+    mapping = match.mapping
     numeric = {h for c, h in mapping.items() if spec.column(c).kind == "number"}
     cells = raw.load(list(dict.fromkeys(mapping.values())), numeric)
     n = len(cells)
     report.rows_read[name] = n
     today = pd.Timestamp(reference_date).to_datetime64()
+    row_numbers = cells.index.to_numpy()
+    date_headers = {c: h for c, h in mapping.items() if spec.column(c).kind == "date"}
+    trials = _date_trials(cells, date_headers)
+    order = decide_order({**trials, **match.date_verdicts}, dayfirst)  # chosen columns first
+    _report_order(report, name, raw.source, order, trials, row_numbers)
     parsed: dict[str, np.ndarray] = {}
     empty: dict[str, np.ndarray] = {}
     text_codes: dict[str, _Mapped] = {}
     key_codes: dict[str, np.ndarray] = {}
     problems: list[tuple[str, np.ndarray, str | _Quoted]] = []
+    metric_rows: np.ndarray | None = None
+    metric_names: dict[int, str] = {}
     for canonical, header in mapping.items():
         col = spec.column(canonical)
         values = cells[header]
@@ -529,16 +424,17 @@ def parse_table(
             if name == "metrics" and canonical == "metric":
                 names, same = _metric_names(mapped.uniques, raw.source, report)
                 parsed[canonical] = names[mapped.codes]  # code -1 (empty) picks None
-                key_codes[canonical] = same[mapped.codes]  # "AHT" and "aht" are one metric
+                metric_rows = same[mapped.codes]  # "AHT" and "aht" are one metric
+                key_codes[canonical] = metric_rows
+                metric_names = {int(c): str(m) for c, m in zip(same[:-1], names[:-1], strict=True)}
             else:
                 parsed[canonical] = mapped.values
             empty[canonical] = mapped.empty
             text_codes[canonical] = mapped
         elif col.kind == "date":
-            parsed_dates = _parse_date_codes(values, dayfirst)
+            trial = trials[header]
+            parsed_dates = trial.finish(order_of(order, header, trial))
             dates, blank = parsed_dates.values, parsed_dates.empty
-            if parsed_dates.note:
-                report.notes.append(f"{raw.source}, column '{header}': {parsed_dates.note}")
             parsed[canonical], empty[canonical] = dates, blank
             key_codes[canonical] = parsed_dates.key_codes
             # Each check looks at the distinct dates, then at the cells only if one fails.
@@ -588,9 +484,26 @@ def parse_table(
                 if pct.any():
                     numbers = np.where(pct, numbers / 100, numbers)
             parsed[canonical], empty[canonical] = numbers, blank
+    if name == "metrics" and metric_rows is not None and "value" in mapping:
+        parsed["value"], scaled = _scale_checks(
+            parsed["value"],
+            metric_rows,
+            metric_names,
+            cells[mapping["value"]],
+            raw.source,
+            report,
+        )
+        problems += [("value", mask, text) for mask, text in scaled]
     report.missing[name] = {c: float(empty[c].mean()) if n else 0.0 for c in mapping}
-    checks = _Checks(name, cells.index.to_numpy(), report)
+    checks = _Checks(name, row_numbers, report)
     checks.fail(np.logical_and.reduce([empty[c] for c in mapping]), "", "empty row")
+    if name == "training" and "status" in mapping:
+        status = cells[mapping["status"]]
+        _, outcome = _outcomes(status, report, name)
+        checks.fail(outcome["empty"], "status", "not completed: no status")
+        for kind in ("failed", "incomplete", "unrecognised"):
+            words = "unknown status" if kind == "unrecognised" else kind
+            checks.fail(outcome[kind], "status", _quoted(status, f"not completed: {words} {{}}"))
     for col in spec.columns:
         if col.name in mapping and not col.nullable:
             checks.fail(empty[col.name], col.name, f"missing {col.name}")
@@ -622,8 +535,8 @@ def parse_table(
     dup = _duplicated([_key_codes(parsed[k], key_codes.get(k))[kept_at] for k in keys])
     if dup.any():
         kept = pd.DataFrame({k: parsed[k][kept_at] for k in keys}, index=cells.index[kept_at])
-        order = pd.Series(kept.index, index=kept.index)
-        first_row = order.groupby([kept[k] for k in keys], dropna=False, sort=False)
+        order_rows = pd.Series(kept.index, index=kept.index)
+        first_row = order_rows.groupby([kept[k] for k in keys], dropna=False, sort=False)
         firsts = first_row.transform("first").to_numpy()[dup]
         label = "duplicate employee ID" if name == "employees" else "duplicate row"
         column = "employee_id" if name == "employees" else ",".join(keys)

@@ -36,6 +36,19 @@ class QualityReport:
         dates were read, rescaled scores.
     sources : dict[str, str]
         Per table, the file (and sheet) it came from.
+    warnings : list[str]
+        Things that limit what the data can say: no exit dates (so no retention), no site
+        column, dates whose day/month order nothing in the file settles (with the rows).
+    missing_fields : dict[str, dict]
+        Per ``table.column`` the file lacks, what follows from it and columns that might hold it.
+    date_orders : dict[str, dict]
+        Per table with numeric dates: the order used (``dayfirst``/``monthfirst``), what
+        decided it (or None), and the rows an undecided order touches.
+    outcomes : dict[str, dict[str, int]]
+        Per table with a status column (training): rows completed, failed, incomplete,
+        unrecognised, empty. Only completed rows are kept.
+    unused : dict[str, str]
+        Tables that were read but that no analysis used, with the reason (set by the analysis).
 
     Examples
     --------
@@ -52,6 +65,11 @@ class QualityReport:
     missing: dict[str, dict[str, float]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    missing_fields: dict[str, dict[str, Any]] = field(default_factory=dict)
+    date_orders: dict[str, dict[str, Any]] = field(default_factory=dict)
+    outcomes: dict[str, dict[str, int]] = field(default_factory=dict)
+    unused: dict[str, str] = field(default_factory=dict)
 
     def add(self, table: str, row: int, column: str, problem: str) -> None:
         """Record one dropped row."""
@@ -90,6 +108,11 @@ class QualityReport:
                 detail = ", ".join(f"{n:,} {why}" for why, n in reasons.get(table, {}).items())
                 line += f", {read - used:,} dropped ({detail})"
             lines.append(line)
+        for table, counts in self.outcomes.items():
+            parts = [f"{n:,} {kind}" for kind, n in counts.items() if n]
+            lines.append(f"{table} outcomes: {', '.join(parts)}; only completed ones are used")
+        lines += [f"warning: {w}" for w in self.warnings]
+        lines += [f"{t}: read but not used: {why}" for t, why in self.unused.items()]
         return lines + list(self.notes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -105,4 +128,9 @@ class QualityReport:
             "missing": {t: dict(m) for t, m in self.missing.items()},
             "notes": list(self.notes),
             "sources": dict(self.sources),
+            "warnings": list(self.warnings),
+            "missing_fields": {k: dict(v) for k, v in self.missing_fields.items()},
+            "date_orders": {k: dict(v) for k, v in self.date_orders.items()},
+            "outcomes": {k: dict(v) for k, v in self.outcomes.items()},
+            "unused": dict(self.unused),
         }

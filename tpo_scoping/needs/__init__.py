@@ -46,7 +46,7 @@ from tpo_scoping.needs.result import (
 from tpo_scoping.needs.settings import NeedsSettings
 
 if TYPE_CHECKING:
-    from tpo_scoping.ingest import PerformanceData
+    from tpo_scoping.ingest import PerformanceData, QualityReport
     from tpo_scoping.profile import Profile
 
 __all__ = [
@@ -94,7 +94,7 @@ def analyse_needs(
     from tpo_scoping.needs.compliance import ComplianceAnalysis, compliance_coverage
     from tpo_scoping.needs.gaps import competency_gaps, need_summary
     from tpo_scoping.needs.ramp import ramp_times
-    from tpo_scoping.needs.retention import retention
+    from tpo_scoping.needs.retention import RETENTION_COLUMNS, RetentionAnalysis, retention
 
     settings = settings or NeedsSettings.defaults()
     notes: list[str] = []
@@ -137,8 +137,13 @@ def analyse_needs(
         ramp, ramp_curves = pd.DataFrame(), pd.DataFrame()
         notes.append("no metrics: ramp time needs the metrics table")
 
-    kept = retention(employees, stamp, settings)
-    notes.extend(kept.notes)
+    if data.supplied("employees", "exit_date"):
+        kept = retention(employees, stamp, settings)
+        notes.extend(kept.notes)
+    else:
+        # Without exit dates everyone would look retained: no estimate, and a note saying why.
+        kept = RetentionAnalysis(pd.DataFrame(columns=RETENTION_COLUMNS), pd.DataFrame())
+        notes.append(_no_exit_dates(data.quality))
 
     domains = list(profile.compliance_domains) if profile is not None else None
     if data.has("compliance"):
@@ -171,9 +176,12 @@ def analyse_needs(
         )
 
     priorities = _priorities(gaps, comp.coverage, settings, need_summary)
+    unused = _unused_tables(data)
+    notes += [f"{table} table read but not used: {why}" for table, why in unused.items()]
+    quality = replace(data.quality, unused={**data.quality.unused, **unused})
     result = NeedsResult(
         as_of=as_of,
-        quality=data.quality,
+        quality=quality,
         settings=settings,
         gaps=gaps,
         site_tests=site_tests,
@@ -200,6 +208,28 @@ def analyse_needs(
         metric_codes,
     )
     return replace(result, baseline=baseline)
+
+
+def _no_exit_dates(quality: QualityReport) -> str:
+    """The note for data without an exit-date column, with the loader's candidate columns."""
+    missing = quality.missing_fields.get("employees.exit_date") or {}
+    text = str(
+        missing.get("consequence", "no exit dates found: retention and churn cannot be estimated")
+    )
+    candidates = missing.get("candidates") or []
+    if candidates:
+        text += f"; columns that may hold them: {', '.join(map(str, candidates))}"
+    return text + " (map a column of exit dates with --map employees.exit_date=COLUMN)"
+
+
+def _unused_tables(data: PerformanceData) -> dict[str, str]:
+    """Tables that were read but that no analysis can use, with the reason."""
+    out: dict[str, str] = {}
+    if data.has("training") and not data.has("metrics"):
+        out["training"] = (
+            "training records feed the training-impact analysis, which needs the metrics table"
+        )
+    return out
 
 
 def _priorities(

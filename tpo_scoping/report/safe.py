@@ -34,11 +34,18 @@ def spreadsheet_safe(value: Any) -> Any:
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell (and column name) neutralised, for CSV export."""
+    import pandas as pd
+
     out = frame.copy()
     out.columns = [spreadsheet_safe(str(c)) for c in out.columns]
-    for column in out.columns:
-        if out[column].dtype == object or str(out[column].dtype) in ("string", "str"):
-            out[column] = out[column].map(spreadsheet_safe)
+    for position in range(len(out.columns)):
+        values = out.iloc[:, position]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            # Categories are text like any other (the loader reads text columns this way).
+            values = values.astype(object)
+        elif not (values.dtype == object or str(values.dtype) in ("string", "str")):
+            continue
+        out.isetitem(position, values.map(spreadsheet_safe))
     return out
 
 

@@ -109,8 +109,16 @@ def quality_html(quality: Mapping[str, Any]) -> str:
         if gaps
         else ""
     )
+    limits = [
+        *(str(w) for w in quality.get("warnings") or []),
+        *(f"{t}: read but not used: {why}" for t, why in (quality.get("unused") or {}).items()),
+    ]
+    limits_text = "".join(
+        f"<p style='font-size:13px;color:#8a5300'>{html.escape(text)}</p>" for text in limits
+    )
     return (
-        f"<p style='font-size:13px'>Rows read: {_counts(quality.get('rows_read'))}.<br>"
+        f"{limits_text}<p style='font-size:13px'>"
+        f"Rows read: {_counts(quality.get('rows_read'))}.<br>"
         f"Rows dropped: {_counts(quality.get('rows_dropped'))}; issues: "
         f"{quality.get('issues_total', len(issues))}.</p>{missing_text}{table}"
         + (f"<p style='font-size:12px'>… and {more} more.</p>" if more > 0 else "")

@@ -114,6 +114,29 @@ def files() -> dict[str, bytes]:
         ),
         "only_delimiters.csv": b",,,,,,\n,,,,,,\n;;;;\n",
         "binary_with_csv_name.csv": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+        # A trailing field on every row, with quotes: refused, never shifted into an index.
+        "trailing_field_quoted.csv": (
+            HEADER + "\n" + "".join(f'"{line}",PH\n'.replace(",", '","', 6) for line in GOOD)
+        ).encode(),
+        # A row missing its last fields behind quotes: refused like a long row.
+        "short_row_quoted.csv": (text + '"E009","Short Row","Manila"\n').encode(),
+        # UTF-8 but one line saved as cp1252: read line by line, one spelling of each site.
+        "mixed_utf8_cp1252.csv": text.encode()
+        + "E004,Íñigo Peña,Bogotá,CO,agent,2024-03-01,\n".encode("cp1252"),
+        # A NUL byte inside a field near the top: removed and reported, not a binary file.
+        "nul_in_field.csv": (text + "E005,Nul Row,Man\x00ila,PH,agent,2024-03-01,\n").encode(),
+        # Escape sequences in a header and in cells: read, shown escaped.
+        "escape_sequences.csv": (
+            HEADER + ",Notes\x1b]0;x\x07\n" + "".join(f"{line},\x1b[2J\n" for line in GOOD)
+        ).encode(),
+        # Excel's default date style and month-first dates with a day above 12.
+        "dates_excel_styles.csv": employees(
+            "E001,Ana Reyes,Manila,PH,agent,08-Jan-24,",
+            "E002,Ben Cruz,Manila,PH,agent,Feb 5, 2024,",
+            "E003,José Núñez,Bogotá,CO,team_lead,2023-Nov-20,30-Jun-24",
+        )
+        .replace("Feb 5, 2024", '"Feb 5, 2024"')
+        .encode(),
         "old_xls.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
     }
     out["workbook_ok.xlsx"] = _workbook()
