@@ -192,9 +192,11 @@ def monte_carlo(
         components = build_components(draws, ctx)
         for option in OPTIONS:
             parts_total[option].append(totals(components[option], hc)[:, 0])
-            parts_cash[option].append(totals(_cash(components[option]), hc)[:, 0])
-        today_total.append(totals(components[ctx.baseline], hc)[:, 0])
-        today_cash.append(totals(_cash(components[ctx.baseline]), hc)[:, 0])
+            cash = totals(_cash(components[option]), hc)[:, 0]
+            parts_cash[option].append(np.broadcast_to(cash, size))
+        # today's practice may have no cash line at all: a zero in every scenario
+        today_total.append(np.broadcast_to(totals(components[ctx.baseline], hc)[:, 0], size))
+        today_cash.append(np.broadcast_to(totals(_cash(components[ctx.baseline]), hc)[:, 0], size))
         if at_hc is not None:
             tpo_at = totals(components["tpo"], at_hc)[:, 0]
             parts_at.append(tpo_at < totals(components["catalog_licensing"], at_hc)[:, 0])
