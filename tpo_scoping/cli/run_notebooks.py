@@ -53,7 +53,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tpo_scoping.notebooks import NotebookFailure, notebook_paths, run_notebooks
+    from tpo_scoping.notebooks.run import NotebookFailure, notebook_paths, run_notebooks
 
     as_of = parse_date(args.as_of) if args.as_of else None
     paths = notebook_paths(args.notebooks) if args.notebooks else None
