@@ -18,7 +18,11 @@ True
 
 from __future__ import annotations
 
+import html
 import math
+import numbers
+import re
+import string
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -80,12 +84,59 @@ def show(chart: Any, title: str = "") -> None:
     display(Figure(chart, title))
 
 
-def say(text: str) -> None:
-    """Display a line of markdown (a sentence that carries computed figures)."""
+def sentence(text: str, **values: Any) -> str:
+    """Markdown for :func:`say`: ``values`` shown as plain text, no HTML anywhere.
+
+    ``text`` is markdown written by the workbench; ``values`` fill its ``{name}`` fields (with
+    format specs, as in :meth:`str.format`) and are shown as their plain text on one line,
+    whatever markup they hold (see :func:`plain_markdown`). The whole text is then HTML-escaped,
+    so that markdown is the only markup that renders: a prospect, a site or a competency named
+    ``<script>`` is shown as written, never run. A ``$`` is escaped too, or JupyterLab and
+    nbconvert would read amounts as LaTeX maths.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> print(sentence("**{name}**, as of {day:%d %B %Y}.", name="<b>_A_</b>",
+    ...                day=dt.date(2025, 3, 1)))
+    **&lt;b&gt;\\_A\\_&lt;/b&gt;**, as of 01 March 2025.
+    """
+    if values:
+        text = _PlainFields().format(text, **values)
+    text = html.escape(text, quote=False)
+    return text.replace("\\$", "$").replace("$", "\\$")
+
+
+def say(text: str, **values: Any) -> None:
+    """Display a line of markdown (a sentence that carries computed figures; see
+    :func:`sentence` for ``values``)."""
     from IPython.display import Markdown, display
 
-    # A "$" would open LaTeX maths in JupyterLab and in nbconvert; amounts are plain dollars.
-    display(Markdown(text.replace("\\$", "$").replace("$", "\\$")))
+    display(Markdown(sentence(text, **values)))
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~:])")
+
+
+def plain_markdown(value: Any) -> str:
+    """``value`` as markdown that renders as exactly its text: markdown's punctuation is
+    backslash-escaped (emphasis, links, images, code, headings, tables), and so is ``:``, so
+    that an address in the text does not become a link. HTML is escaped by :func:`sentence`,
+    which every sentence goes through.
+
+    Examples
+    --------
+    >>> print(plain_markdown("[click](javascript:x) **b** _x_"))
+    \\[click\\](javascript\\:x) \\*\\*b\\*\\* \\_x\\_
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+
+
+class _PlainFields(string.Formatter):
+    """``str.format`` whose fields are shown as plain text in markdown (see :func:`say`)."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return plain_markdown(" ".join(super().format_field(value, format_spec).split()))
 
 
 def as_frame(rows: Any, key: str = "name") -> Any:
@@ -148,14 +199,20 @@ def table(
             df[col] = df[col].map(
                 lambda v: " – ".join(str(x) for x in v) if isinstance(v, list | tuple) else v
             )
-    styler = df.style.format(na_rep="–", precision=2, thousands=",")
+        if df[col].dtype == object:
+            # The styler escapes text cells only; anything else it would print with str().
+            df[col] = df[col].map(_as_cell)
+    # Every cell, header and the caption is escaped: prospect and data text is shown, never run.
+    styler = df.style.format(na_rep="–", precision=2, thousands=",", escape="html")
     if formats:
-        styler = styler.format({k: v for k, v in formats.items() if k in df.columns}, na_rep="–")
-    if rename:
-        styler = styler.relabel_index([rename.get(c, c) for c in df.columns], axis="columns")
+        styler = styler.format(
+            {k: v for k, v in formats.items() if k in df.columns}, na_rep="–", escape="html"
+        )
+    labels = [html.escape(str((rename or {}).get(c, c))) for c in df.columns]
+    styler = styler.relabel_index(labels, axis="columns")
     styler = styler.hide(axis="index")
     if caption:
-        styler = styler.set_caption(caption)
+        styler = styler.set_caption(html.escape(caption))
     styler = styler.set_table_styles(
         [
             {"selector": "th", "props": "text-align: left; padding: 4px 10px;"},
@@ -169,12 +226,23 @@ def table(
     display(HTML(styler.to_html()))
 
 
+def _as_cell(value: Any) -> Any:
+    """A table cell the styler can escape: text, a number or missing; anything else as text."""
+    if value is None or isinstance(value, str | numbers.Number):
+        return value
+    return str(value)
+
+
 def bullets(items: Sequence[str], intro: str = "") -> None:
-    """Display a bulleted list (nothing when empty and no intro)."""
+    """Display a bulleted list (nothing when empty and no intro).
+
+    ``items`` are plain text (shown as written, see :func:`plain_markdown`); ``intro`` is the
+    workbench's own markdown.
+    """
     if not items and not intro:
         return
     lines = [intro, ""] if intro else []
-    lines += [f"* {item}" for item in items]
+    lines += [f"* {plain_markdown(' '.join(str(item).split()))}" for item in items]
     say("\n".join(lines))
 
 
@@ -188,8 +256,6 @@ _TONES = {
 
 def callout(text: str, tone: str = "info", title: str = "") -> None:
     """Display a highlighted box: the one sentence the client should remember."""
-    import html
-
     from IPython.display import HTML, display
 
     background, border = _TONES.get(tone, _TONES["info"])
@@ -329,7 +395,7 @@ def verdict(fit: Any) -> None:
     tone = {"tpo": "good", "not_ready": "bad"}.get(str(fit.recommendation), "warn")
     callout(fit.headline, tone=tone, title="Our recommendation")
     if getattr(fit, "interim", None):
-        say(f"**In the meantime:** {fit.interim}.")
+        say("**In the meantime:** {interim}.", interim=fit.interim)
     bullets(list(fit.reasons), intro="**Why:**")
 
 
@@ -371,14 +437,14 @@ def economics_summary(result: Any) -> None:
             f"**{number(result.break_even_fte)} FTE** (with your hiring and attrition)."
         )
     elif result.break_even_reason:
-        lines.append(f"* **Break-even:** {result.break_even_reason}.")
+        lines.append(f"* **Break-even:** {plain_markdown(result.break_even_reason)}.")
     if result.crossing_month is not None:
         lines.append(
             f"* On your own growth path, TPO's monthly running cost drops below catalog "
             f"licensing's in **month {result.crossing_month}**."
         )
     elif result.crossing_reason:
-        lines.append(f"* {result.crossing_reason}.")
+        lines.append(f"* {plain_markdown(result.crossing_reason)}.")
     saving = tpo.get("saving_vs_current_practice")
     if saving is not None and math.isfinite(saving):
         verb = "saves" if saving >= 0 else "costs"
@@ -764,9 +830,11 @@ def plan_summary(plan: Any) -> None:
 
 def clauses(clause_set: Any) -> None:
     """The draft contract clauses, numbered, with the draft notice first."""
-    lines = [f"*{clause_set.notice}*", ""]
+    lines = [f"*{plain_markdown(clause_set.notice)}*", ""]
     for c in clause_set.clauses:
-        lines += [f"**{c.number}. {c.title}**", "", c.text.strip().replace("\n", "\n\n"), ""]
+        lines += [f"**{c.number}. {plain_markdown(c.title)}**", ""]
+        # Each line of a clause is its own paragraph, shown as written.
+        lines += [plain_markdown(line.strip()) + "\n" for line in c.text.strip().splitlines()]
     say("\n".join(lines))
 
 
@@ -774,5 +842,5 @@ def files(paths: Sequence[Any]) -> None:
     """List written files with their sizes."""
     from pathlib import Path
 
-    items = [f"`{Path(p).name}` ({Path(p).stat().st_size / 1024:,.0f} KB)" for p in paths]
+    items = [f"{Path(p).name} ({Path(p).stat().st_size / 1024:,.0f} KB)" for p in paths]
     bullets(items, intro="Written:")

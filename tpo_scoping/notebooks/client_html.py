@@ -7,7 +7,10 @@
   ``parameters`` and ``injected-parameters`` removed, and so is anything written to stderr;
 * no external requests: charts are inline SVG (see :mod:`tpo_scoping.display`), and the
   template drops the require.js, MathJax, Mermaid and widget scripts nbconvert would load
-  from a CDN.
+  from a CDN;
+* nothing runs: prospect and data text is escaped where the notebooks display it
+  (:mod:`tpo_scoping.display`), and the page carries the brief's Content-Security-Policy
+  (:data:`tpo_scoping.report.safe.CONTENT_SECURITY_POLICY`: no script, no request).
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ CLIENT_HIDDEN_TAGS = ("consultant-only", "checks", "parameters", "injected-param
 # The client copy must open with no network: drop every script nbconvert's lab template would
 # fetch from a CDN, and add a little print-friendly styling of our own.
 _CLIENT_TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
+{%- block html_head -%}
+<meta http-equiv="Content-Security-Policy" content="{{ resources.tpo_content_security_policy }}">
+{{ super() }}
+{%- endblock html_head -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
@@ -78,6 +85,7 @@ def export_html(
     from nbconvert.preprocessors import TagRemovePreprocessor
     from traitlets.config import Config
 
+    from tpo_scoping.report.safe import CONTENT_SECURITY_POLICY
     from tpo_scoping.serialize import write_atomic
 
     nb = nbformat.read(str(executed), as_version=4)
@@ -102,7 +110,12 @@ def export_html(
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=client)
     title = _title(nb) or Path(executed).stem
     body, _ = exporter.from_notebook_node(
-        nb, resources={"metadata": {"name": title}, "tpo_footer": footer}
+        nb,
+        resources={
+            "metadata": {"name": title},
+            "tpo_footer": footer,
+            "tpo_content_security_policy": CONTENT_SECURITY_POLICY,
+        },
     )
     written = write_atomic(html_path, body)
     written.chmod(0o644)
