@@ -67,6 +67,7 @@ VALUES = [
     "monthly",
     "../../etc/passwd",
     "/dev/null",
+    "/dev/zero",
     "/nonexistent/profile.yaml",
     "<script>alert(1)</script>",
     "=HYPERLINK(1)",

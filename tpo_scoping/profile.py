@@ -237,8 +237,11 @@ def load_profile(path: str | Path) -> Profile:
     InputError
         With one problem per broken rule, each naming the field.
     """
+    from tpo_scoping.paths import refuse_special_file
+
     path = Path(path)
     source = str(path)
+    refuse_special_file(path, "give the profile as a YAML file")
     try:
         with path.open("rb") as handle:  # bounded: /dev/zero or a FIFO must not hang us
             raw = handle.read(MAX_PROFILE_BYTES + 1)

@@ -145,6 +145,10 @@ def load_performance_data(
             raise InputError(
                 [Problem(f"data.mapping.{key}", f"unknown table (known: {', '.join(TABLES)})")]
             )
+    if isinstance(source, str | Path):
+        from tpo_scoping.paths import DATA_HINT, refuse_special_file
+
+        refuse_special_file(source, DATA_HINT)  # a FIFO would block the open below
     files, label = gather_files(source, max_bytes)
     raws, notes = read_tables(files, max_rows)
     report = QualityReport(notes=list(notes))

@@ -28,6 +28,7 @@ from typing import Any
 
 from tpo_scoping.errors import InputError, Problem
 from tpo_scoping.notebooks.client_html import export_html
+from tpo_scoping.paths import check_output_file, make_output_folder
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 """Where the consultant notebooks live (the repository's ``notebooks/`` folder)."""
@@ -154,16 +155,24 @@ def notebook_parameters(
     >>> p["seed"], Path(p["profile_path"]).is_absolute()  # doctest: +SKIP
     (3, True)
     """
+    from tpo_scoping.paths import DATA_HINT, refuse_special_file
     from tpo_scoping.profile import load_profile
 
     profile_path = Path(profile).expanduser().resolve()
-    load_profile(profile_path)
+    profile_obj = load_profile(profile_path)
     params: dict[str, Any] = {"profile_path": str(profile_path), "seed": int(seed)}
     if data is not None:
         data_path = Path(data).expanduser().resolve()
         if not data_path.exists():
             raise InputError([Problem("--data", f"{data} does not exist")])
         params["data_path"] = str(data_path)
+    elif profile_obj.data is not None and profile_obj.data.path is not None:
+        data_path = Path(profile_obj.data.path)
+    else:
+        data_path = None
+    if data_path is not None:
+        # Checked here, before any notebook starts: a FIFO would hang a notebook's kernel.
+        refuse_special_file(data_path, DATA_HINT)
     if as_of is not None:
         if isinstance(as_of, str):
             try:
@@ -396,7 +405,11 @@ def run_notebooks(
     for p in paths:
         if not p.is_file():
             raise InputError("notebook not found", source=str(p))
-    out.mkdir(parents=True, exist_ok=True)
+    make_output_folder(out)
+    for p in paths:  # papermill writes the executed copies itself: never through a link
+        check_output_file(out / p.name)
+        if html:
+            check_output_file(out / f"{p.stem}.html")
     say = progress or (lambda _line: None)
     from tpo_scoping.profile import load_profile
 
