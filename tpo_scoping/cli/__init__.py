@@ -45,8 +45,10 @@ class _Parser(argparse.ArgumentParser):
     """An argparse parser whose usage errors exit 2 with one clear line (argparse's own habit)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        from tpo_scoping.cli._common import terminal_safe
+
         self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_BAD_INPUT, terminal_safe(f"{self.prog}: error: {message}") + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,8 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _exit_cleanly_on_termination():
             return int(args.run(args) or 0)
     except InputError as exc:
+        from tpo_scoping.cli._common import say
+
         for line in exc.lines():
-            print(f"error: {line}", file=sys.stderr)
+            say(f"error: {line}")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -93,8 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
+        from tpo_scoping.cli._common import terminal_safe
+
         print(
-            f"internal error: {type(exc).__name__}: {exc}\n"
+            terminal_safe(f"internal error: {type(exc).__name__}: {exc}") + "\n"
             "This is a bug in tpo-scoping, not in your input. Re-run with --debug for details.",
             file=sys.stderr,
         )

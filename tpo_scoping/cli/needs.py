@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 from pathlib import Path
 from typing import Any
 
-from tpo_scoping.cli._common import add_format, add_out, emit, parse_date
+from tpo_scoping.cli._common import add_format, add_out, emit, parse_date, say
 from tpo_scoping.errors import InputError
 
 
@@ -68,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     reference = max(as_of, _today()) if as_of else None
     data = load_performance_data(data_path, mapping=mapping, reference_date=reference)
     for line in data.quality.summary_lines():
-        print(f"data: {line}", file=sys.stderr)
+        say(f"data: {line}")
     result = analyse_needs(data, profile=profile, as_of=as_of)
     if args.pseudonymise is None:
         emit(result, args, render_table)
