@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import SAMPLES
 from tpo_scoping.report.safe import CONTENT_SECURITY_POLICY
@@ -223,3 +225,30 @@ def test_sentences_and_bullets_show_markup_as_text(shown: list[str]) -> None:
     assert f"{PROSPECT} costs $5" in texts[0]
     for payload in (SITE_B, COMPETENCY_MD, "line one # not a heading"):
         assert payload in texts[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=60)
+    .map(lambda t: " ".join(t.split()))
+    .filter(bool)
+)
+@example("- a list?")
+@example("1. a list?")
+@example("> a quote?")
+@example("<script>alert(1)</script>")
+@example("[x](javascript:alert(1)) ![i](http://example.invalid/i.png) http://example.invalid")
+@example("&lt; &amp; \\*not\\* $5 `code` ~~gone~~ | a | b |")
+def test_any_value_in_a_sentence_renders_as_its_own_text(value: str) -> None:
+    """Whatever a name holds, the client's page shows exactly it, in the sentence's markup."""
+    from nbconvert.filters.markdown import markdown2html
+
+    from tpo_scoping.display import sentence
+
+    for template in ("**{v}**, as of today.", "* {v}", "{v}"):
+        page = Tags()
+        page.feed(markdown2html(sentence(template, v=value)))
+        assert {t for t, _ in page.tags} <= {"p", "strong", "ul", "li"}, value
+        shown = " ".join("".join(page.text).split())
+        expected = " ".join(template.replace("**", "").lstrip("* ").format(v=value).split())
+        assert shown == expected

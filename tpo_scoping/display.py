@@ -116,12 +116,13 @@ def say(text: str, **values: Any) -> None:
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~:])")
+_LIST_MARKER = re.compile(r"^(\s*|\s*\d+)([-+.)])", flags=re.M)
 
 
 def plain_markdown(value: Any) -> str:
     """``value`` as markdown that renders as exactly its text: markdown's punctuation is
-    backslash-escaped (emphasis, links, images, code, headings, tables), and so is ``:``, so
-    that an address in the text does not become a link. HTML is escaped by :func:`sentence`,
+    backslash-escaped (emphasis, links, images, code, headings, tables, a list marker opening a
+    line), and so is ``:``, so that an address in the text does not become a link. HTML is escaped by :func:`sentence`,
     which every sentence goes through.
 
     Examples
@@ -129,7 +130,9 @@ def plain_markdown(value: Any) -> str:
     >>> print(plain_markdown("[click](javascript:x) **b** _x_"))
     \\[click\\](javascript\\:x) \\*\\*b\\*\\* \\_x\\_
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+    # A line that opens like a list item ("- ", "+ ", "1. ", "2) ") would become one.
+    return _LIST_MARKER.sub(r"\1\\\2", text)
 
 
 class _PlainFields(string.Formatter):
