@@ -122,8 +122,8 @@ _LIST_MARKER = re.compile(r"^(\s*|\s*\d+)([-+.)])", flags=re.M)
 def plain_markdown(value: Any) -> str:
     """``value`` as markdown that renders as exactly its text: markdown's punctuation is
     backslash-escaped (emphasis, links, images, code, headings, tables, a list marker opening a
-    line), and so is ``:``, so that an address in the text does not become a link. HTML is escaped by :func:`sentence`,
-    which every sentence goes through.
+    line), and so is ``:``, so that an address in the text does not become a link. HTML is
+    escaped by :func:`sentence`, which every sentence goes through.
 
     Examples
     --------
