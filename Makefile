@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint typecheck unit notebooks browser bench soak lab install install-test chromium lock samples clean help
+.PHONY: run test lint typecheck unit notebooks browser bench soak lab install install-test chromium nginx lock samples clean help
 
 help:
 	@echo "make run    - install into $(VENV) and serve the apps on http://localhost:$(PORT)"
@@ -31,7 +31,7 @@ $(TEST_STAMP): $(STAMP)
 
 install: $(STAMP)
 
-install-test: $(TEST_STAMP) chromium
+install-test: $(TEST_STAMP) chromium nginx
 
 # Headless Chromium for the browser tests: Debian's package, driven by Playwright.
 # Playwright's own browser download is never used.
@@ -43,6 +43,18 @@ chromium:
 	else \
 		echo "Chromium is missing: install it with your package manager (Debian/Ubuntu: sudo apt-get install chromium)"; \
 		echo "The browser tests are skipped until it is present."; \
+	fi
+
+# Debian's nginx for the two-replica test (tests/browser/test_replicas.py, deploy/nginx/):
+# installed like chromium, as root with apt-get; the test runs its own nginx on a free port.
+nginx:
+	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's nginx package"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	else \
+		echo "nginx is missing: install it with your package manager (Debian/Ubuntu: sudo apt-get install nginx)"; \
+		echo "The two-replica test is skipped until it is present."; \
 	fi
 
 run: $(STAMP)

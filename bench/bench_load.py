@@ -128,7 +128,11 @@ def main() -> None:
     parser.add_argument("--deadline", type=float, default=1500, help="overall budget, seconds")
     args = parser.parse_args()
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_load_{os.getpid()}.log"
-    server = VoilaServer("--public", "--pool-size=0", log_path=log)
+    # Raw capacity: no cap and no rate per address (every session comes from this machine);
+    # bench_burst.py measures the server with its limits on.
+    server = VoilaServer(
+        "--public", "--pool-size=0", "--max-kernels=0", "--pages-per-minute=0", log_path=log
+    )
     # The visitors' browsers would run on their own machines; here they share the server's two
     # cores. The server (and the kernels it forks, which inherit this) yields the CPU to the
     # browser, so a page is never starved past the deadlines browsers and widget libraries set

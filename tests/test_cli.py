@@ -75,3 +75,42 @@ def test_console_script_runs() -> None:
     proc = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     assert "validate" in proc.stdout
+
+
+# --------------------------------------------------------------------------------------------
+# Terminal escape sequences in names never reach the terminal raw
+
+ESCAPES = "\x1b]0;owned\x07\x1b[2J\x9b31m\u202e"
+CONTROLS = "\x1b\x07\x9b\u202e"
+
+
+def test_escape_sequences_in_a_profile_are_written_out(cli, tmp_path: Path) -> None:
+    profile = tmp_path / "p.yaml"
+    profile.write_text(
+        'prospect: "Acme\\e]0;owned\\a\\e[2J\\x9b31m\\u202e"\nsites: [{country: PH, fte: 30}]\n',
+        encoding="utf-8",
+    )
+    for fmt in ("table", "json"):
+        result = cli("validate", profile, "--format", fmt)
+        assert result.code == 0, result.err
+        assert not any(c in result.out + result.err for c in CONTROLS), repr(result.out)
+        assert "\\x1b]0;owned" in result.out or "\\u001b]0;owned" in result.out
+    assert json.loads(cli("validate", profile, "--format", "json").out)["prospect"] == (
+        "Acme" + ESCAPES
+    )
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('prospect: X\nsites: [{country: "\\e[2JPH", fte: 3}]\n', encoding="utf-8")
+    result = cli("validate", bad)
+    assert result.code == 2 and "\x1b" not in result.err and "\\x1b[2J" in result.err
+
+
+def test_escape_sequences_in_data_are_written_out(cli, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for path in (SAMPLES / "small_simple" / "data").glob("*.csv"):
+        text = path.read_text("utf-8").replace(",Manila,", ",Manila\x1b[31m\x1b]0;x\x07,")
+        (data / path.name).write_text(text, "utf-8")
+    result = cli("needs", data)
+    assert result.code == 0, result.err
+    assert "Manila\\x1b[31m" in result.out
+    assert not any(c in result.out + result.err for c in "\x1b\x07")

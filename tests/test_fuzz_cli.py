@@ -67,10 +67,12 @@ VALUES = [
     "monthly",
     "../../etc/passwd",
     "/dev/null",
+    "/dev/zero",
     "/nonexistent/profile.yaml",
     "<script>alert(1)</script>",
     "=HYPERLINK(1)",
     "\u202e",
+    "\x1b]0;owned\x07\x1b[2J",
     "x" * 5000,
 ]
 
@@ -79,6 +81,7 @@ def assert_clean(result: CliResult, *, allowed: tuple[int, ...] = (0, 2)) -> Non
     assert result.code in allowed, f"exit {result.code}: {result.err[-300:]}"
     assert "Traceback" not in result.err and "Traceback" not in result.out
     assert "internal error" not in result.err
+    assert "\x1b" not in result.err, "control characters are written out, never sent raw"
     if result.code == 2:
         assert result.err.strip(), "exit 2 must say what is wrong"
 

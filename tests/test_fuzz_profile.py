@@ -37,6 +37,7 @@ VALID = {
     "sites": [{"country": "PH", "fte": 30}],
     "growth": {"hires_per_quarter": 5, "annual_attrition": 0.2},
     "compliance_domains": ["general"],
+    "assumptions": {"loaded_hourly_rate_onshore_manager": 75},
 }
 
 
@@ -99,6 +100,8 @@ SCALARS = st.one_of(
             ("internal_ld_staff",),
             ("current_training",),
             ("compliance_domains",),
+            ("assumptions", "loaded_hourly_rate_onshore_manager"),
+            ("assumptions", "mgmt_residual_share_tpo"),
         ]
     ),
     value=SCALARS,
@@ -122,6 +125,13 @@ def test_wrong_types_and_extreme_numbers(field: tuple, value: object) -> None:
         )
         assert 0 <= result.growth.annual_attrition <= 5
         assert math.isfinite(result.internal_ld_staff)
+        # Overrides inside their hard bounds (assumptions.yaml `bounds`), never a boolean.
+        from tpo_scoping.assumptions import default_assumptions
+
+        for name, number in result.assumptions.items():
+            bounds = default_assumptions()[name]
+            assert bounds.min_value <= number <= bounds.max_value
+        assert all(not isinstance(s.fte, bool) for s in result.sites)
 
 
 @pytest.mark.parametrize("path", sorted(CORPUS.glob("*")), ids=lambda p: p.name)

@@ -283,3 +283,55 @@ def test_needs_app_upload_bytes(needs_app: Any, payload: bytes, name: str) -> No
     needs_app.controls["upload"].value = upload_value(name, payload)
     assert needs_app.upload_message.text
     assert_no_internal_failure(needs_app)
+
+
+# --------------------------------------------------------------------------------------------
+# The scoping calculator's cost assumptions: inside their hard bounds, or refused beside the field
+
+
+@pytest.fixture(scope="module")
+def scoping() -> Any:
+    from tpo_scoping.ui.scoping_calculator import ScopingCalculator
+
+    app = ScopingCalculator(charts=False, with_needs=False)
+    app.launch()
+    return app
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.sampled_from(
+        [
+            "tpo_fee_per_fte_tier1",
+            "catalog_seat_price_monthly",
+            "loaded_hourly_rate_onshore_manager",
+            "mgmt_hours_per_fte_month_informal",
+            "offshore_fte_monthly_cost",
+        ]
+    ),
+    st.one_of(
+        st.sampled_from(["-1000", "1e308", "-1e308", "nan", "inf", "0", "2000", "744", "745"]),
+        st.floats().map(str),
+        st.text(max_size=12),
+    ),
+)
+def test_scoping_assumption_fields(scoping: Any, name: str, text: str) -> None:
+    from tpo_scoping.assumptions import default_assumptions
+
+    default = default_assumptions()[name]
+    field = scoping.controls["assumptions"][name]
+    field.type(text)
+    try:
+        if field.valid:
+            assert default.min_value <= field.value <= default.max_value
+            costs = scoping.scope.break_even.options.values()
+            assert all(math.isfinite(o["total_cost"]) and o["total_cost"] >= 0 for o in costs)
+        else:
+            assert field.error and field.message.text
+        assert_no_internal_failure(scoping)
+    finally:
+        field.set(default.value)

@@ -17,7 +17,8 @@ import nbformat
 import pytest
 
 from tests.conftest import ROOT, SAMPLES
-from tpo_scoping.notebooks import CLIENT_HIDDEN_TAGS, declared_parameters, run_notebooks
+from tpo_scoping.notebooks.client_html import CLIENT_HIDDEN_TAGS
+from tpo_scoping.notebooks.run import declared_parameters, run_notebooks
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 EXPECTED = [

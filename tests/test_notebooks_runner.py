@@ -14,10 +14,10 @@ import pytest
 
 from tests.conftest import SAMPLES
 from tpo_scoping.errors import InputError
-from tpo_scoping.notebooks import (
+from tpo_scoping.notebooks.client_html import export_html
+from tpo_scoping.notebooks.run import (
     NotebookFailure,
     declared_parameters,
-    export_html,
     notebook_parameters,
     run_notebooks,
 )

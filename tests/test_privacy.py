@@ -132,6 +132,34 @@ def test_needs_app_upload_touches_no_disk(monkeypatch: pytest.MonkeyPatch) -> No
     assert listing(*folders) - before == set()
 
 
+def test_needs_app_xlsx_export_touches_no_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl's own save writes each worksheet's XML (the analysis text) to a temporary file;
+    the export assembles the workbook in memory instead."""
+    module = pytest.importorskip("tpo_scoping.ui.needs_app")
+    import openpyxl
+
+    from tests.test_ui_apps import link_bytes
+
+    app = module.NeedsApp(charts=False)
+    app.launch(deferred=False)
+    app.analyse(sample_files())
+    app.controls["export"].click()  # warm up (imports may write caches)
+    folders = (Path(tempfile.gettempdir()), Path.home(), Path.cwd())
+    before = listing(*folders)
+    watch = DiskWatch(monkeypatch)
+    app.controls["export"].click()
+    monkeypatch.undo()
+    assert app.download_message.text == "", app.download_message.text
+    assert watch.writes == [], f"the xlsx export wrote: {watch.writes}"
+    assert listing(*folders) - before == set()
+    book = openpyxl.load_workbook(io.BytesIO(link_bytes(app.download.value)))
+    assert book.sheetnames == ["priorities", "gaps", "retention", "compliance"]
+    priorities = book["priorities"]
+    headers = [c.value for c in priorities[1]]
+    first = dict(zip(headers, (c.value for c in priorities[2]), strict=True))
+    assert first["rank"] == 1 and first["summary"] == app.result.priorities[0]["summary"]
+
+
 def test_logs_name_no_employee(analysed: tuple[Any, Any, dict[str, bytes]], caplog) -> None:
     from tpo_scoping.ingest import load_performance_data
     from tpo_scoping.needs import analyse_needs

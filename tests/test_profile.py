@@ -195,3 +195,65 @@ def test_any_legal_profile_loads(fte: list[int], hires: float, attrition: float)
         }
     )
     assert profile.total_fte == sum(fte)
+
+
+# --------------------------------------------------------------------------------------------
+# YAML as people write it: booleans, duplicate keys, Norway
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "word"),
+    [
+        ("sites.0.fte", "sites: [{country: PH, fte: true}]", "true"),
+        ("sites.0.fte", "sites: [{country: PH, fte: false}]", "false"),
+        (
+            "growth.hires_per_quarter",
+            "sites: [{country: PH, fte: 3}]\ngrowth: {hires_per_quarter: true}",
+            "true",
+        ),
+        ("internal_ld_staff", "sites: [{country: PH, fte: 3}]\ninternal_ld_staff: true", "true"),
+    ],
+)
+def test_true_is_not_a_number(field: str, text: str, word: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_profile("prospect: X\n" + text, source="p.yaml")
+    assert caught.value.lines() == [f"p.yaml: {field}: must be a number, got {word}"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "prospect: X\nsites: [{country: PH, fte: 3}]\nprospect: Y\n",
+        "prospect: X\nsites:\n  - country: PH\n    fte: 3\n    fte: 300\n",
+        "prospect: X\nsites: [{country: PH, fte: 3}]\n"
+        "growth:\n  hires_per_quarter: 1\n  hires_per_quarter: 90\n",
+    ],
+)
+def test_duplicate_keys_are_refused_naming_both_lines(text: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_profile(text, source="p.yaml")
+    (line,) = caught.value.lines()
+    assert "appears twice" in line and "first on line" in line and line.startswith("p.yaml: line ")
+
+
+@pytest.mark.parametrize("code", ["NO", "no", "No", "'NO'"])
+def test_norway_is_a_country_not_false(code: str) -> None:
+    profile = parse_profile(f"prospect: X\nsites: [{{country: {code}, fte: 4}}]")
+    assert profile.sites[0].country == "NO"
+
+
+def test_yes_and_no_still_answer_the_readiness_checklist() -> None:
+    profile = parse_profile(
+        "prospect: X\nsites: [{country: PH, fte: 4}]\n"
+        "readiness: {kpis_defined: yes, processes_stable: no, offshore_integrated: on}"
+    )
+    assert profile.readiness.kpis_defined and profile.readiness.offshore_integrated
+    assert not profile.readiness.processes_stable
+
+
+def test_a_bare_boolean_where_text_belongs_says_to_quote_it() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_profile("prospect: false\nsites: [{country: PH, fte: 4}]", source="p.yaml")
+    assert caught.value.lines() == [
+        'p.yaml: prospect: must be text, got false; put it in quotes ("false")'
+    ]

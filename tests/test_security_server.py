@@ -76,14 +76,19 @@ def start(tmp_path_factory: pytest.TempPathFactory, *args: str) -> Iterator[Voil
         server.stop()
 
 
+# The probes below render the calculator dozens of times from one address within a minute; the
+# capacity limits, which would answer most of them "busy", are tested on their own server below.
+UNLIMITED = ("--max-kernels=0", "--pages-per-minute=0")
+
+
 @pytest.fixture(scope="module")
 def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
-    yield from start(tmp_path_factory)
+    yield from start(tmp_path_factory, *UNLIMITED)
 
 
 @pytest.fixture(scope="module")
 def public(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
-    yield from start(tmp_path_factory, "--public")
+    yield from start(tmp_path_factory, "--public", *UNLIMITED)
 
 
 def assert_refused(status: int, body: str, path: str, *, ok_if_app: str | None = None) -> None:
@@ -189,3 +194,258 @@ def test_kernels_talk_over_private_sockets(public: VoilaServer) -> None:
         assert info["transport"] == "ipc", info
         assert Path(info["ip"]).parent == connection.parent
         assert stat.S_IMODE(connection.parent.stat().st_mode) & 0o077 == 0  # owner only
+
+
+# --------------------------------------------------------------------------------------------
+# Authentication, host names, slow connections, hostile widget messages
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--token", ""], "empty token switches authentication off"),
+        (["--token", "   "], "empty token switches authentication off"),
+        (["--public", "--ip", "0.0.0.0"], "--allowed-host"),
+        (["--public", "--ip", "::"], "--allowed-host"),
+    ],
+)
+@pytest.mark.timeout(120)  # before the fix, serve started and never returned
+def test_serve_refuses_settings_that_open_it_up(cli, args: list[str], words: str) -> None:
+    result = cli("serve", *args, "--port", "1")
+    assert result.code == 2 and words in result.err
+
+
+def get_as(server: VoilaServer, path: str, host: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        conn.putrequest("GET", path, skip_host=True)
+        conn.putheader("Host", host)
+        conn.endheaders()
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("path", ["/voila/render/index.ipynb", "/voila/static/voila.js", "/"])
+def test_requests_for_another_host_are_refused(workbench: VoilaServer, path: str) -> None:
+    """DNS rebinding: a page on evil.test resolving to 127.0.0.1 sends Host: evil.test."""
+    kernels = workbench.kernel_count()
+    assert get_as(workbench, path, f"evil.test:{workbench.port}") == 403
+    assert get_as(workbench, path, "evil.test") == 403
+    assert workbench.kernel_count() == kernels, "a refused request started a kernel"
+    for host in (f"127.0.0.1:{workbench.port}", f"localhost:{workbench.port}", "[::1]"):
+        assert get_as(workbench, "/voila/static/voila.js", host) == 200
+
+
+def test_the_kernel_websocket_refuses_another_host(public: VoilaServer) -> None:
+    kernel = kernel_of_a_page(public)
+    conn = http.client.HTTPConnection("127.0.0.1", public.port, timeout=60)
+    try:
+        conn.putrequest("GET", f"/api/kernels/{kernel}/channels", skip_host=True)
+        for name, value in (
+            ("Host", "evil.test"),
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("Sec-WebSocket-Version", "13"),
+        ):
+            conn.putheader(name, value)
+        conn.endheaders()
+        assert conn.getresponse().status == 403
+    finally:
+        conn.close()
+
+
+def test_named_hosts_are_answered(tmp_path_factory: pytest.TempPathFactory) -> None:
+    for server in start(
+        tmp_path_factory, "--public", "--allowed-host", "Calc.Example.com", *UNLIMITED
+    ):
+        assert get_as(server, "/voila/static/voila.js", "calc.example.com") == 200
+        assert get_as(server, "/voila/static/voila.js", "calc.example.com.evil.test") == 403
+
+
+def test_slow_requests_are_cut_off(public: VoilaServer) -> None:
+    """A client that never finishes its request headers (slowloris) is disconnected."""
+    import socket
+    import time
+
+    from tpo_scoping.voila.server import HEADER_TIMEOUT_SECONDS
+
+    with socket.create_connection(("127.0.0.1", public.port), timeout=5) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a")
+        start = time.monotonic()
+        sock.settimeout(HEADER_TIMEOUT_SECONDS + 30)
+        while True:
+            if sock.recv(1000) == b"":
+                break
+        waited = time.monotonic() - start
+    assert waited < HEADER_TIMEOUT_SECONDS + 10
+
+
+def kernel_of_a_page(server: VoilaServer) -> str:
+    import re
+
+    status, body = get(server, "/")
+    assert status == 200
+    match = re.search(r'"kernelId": "([0-9a-f-]{36})"', body)
+    assert match, "the page names no kernel"
+    return match.group(1)
+
+
+def test_malformed_comm_open_tells_the_visitor_nothing(public: VoilaServer) -> None:
+    """A hostile page opens widget comms with junk; the kernel's traceback (with install paths)
+    goes to the server log, never over the websocket."""
+    import asyncio
+    import json
+    import uuid
+
+    from tornado.websocket import websocket_connect
+
+    kernel = kernel_of_a_page(public)
+
+    def message(msg_type: str, content: dict) -> str:
+        header = {
+            "msg_id": uuid.uuid4().hex,
+            "msg_type": msg_type,
+            "username": "v",
+            "session": uuid.uuid4().hex,
+            "date": "",
+            "version": "5.3",
+        }
+        return json.dumps(
+            {
+                "header": header,
+                "parent_header": {},
+                "metadata": {},
+                "content": content,
+                "channel": "shell",
+                "buffers": [],
+            }
+        )
+
+    hostile = [
+        message(
+            "comm_open",
+            {
+                "comm_id": uuid.uuid4().hex,
+                "target_name": "jupyter.widget",
+                "data": {"state": {"_model_name": 42}},
+            },
+        ),
+        message("comm_open", {"comm_id": "x", "target_name": "jupyter.widget", "data": "junk"}),
+        message("comm_open", {"comm_id": "y", "target_name": "no.such.target", "data": {}}),
+        message("comm_msg", {"comm_id": "nope", "data": {"method": "update", "state": [1]}}),
+        message("kernel_info_request", {}),
+    ]
+
+    async def talk() -> list[dict]:
+        url = f"ws://127.0.0.1:{public.port}/api/kernels/{kernel}/channels"
+        ws = await websocket_connect(f"{url}?session_id={uuid.uuid4()}")
+        for text in hostile:
+            await ws.write_message(text)
+        received: list[dict] = []
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 20
+        while loop.time() < deadline:
+            try:
+                raw = await asyncio.wait_for(ws.read_message(), 2)
+            except TimeoutError:
+                if any(m["msg_type"] == "kernel_info_reply" for m in received):
+                    break
+                continue
+            if raw is None:
+                break
+            if isinstance(raw, str):
+                received.append(json.loads(raw))
+        ws.close()
+        return received
+
+    received = asyncio.run(talk())
+    assert any(m["msg_type"] == "kernel_info_reply" for m in received), "the kernel went quiet"
+    # The kernel's self-description (language, version, help links) is what any page gets.
+    told = [m for m in received if m["msg_type"] != "kernel_info_reply"]
+    assert not [m for m in told if m["msg_type"] in ("stream", "error")], told
+    text = json.dumps(told)
+    for leak in ("Traceback", "site-packages", "Exception opening comm", ".py", "/"):
+        assert leak not in text, f"the visitor was sent {leak!r}"
+    assert "Exception opening comm" in public.log(), "the detail belongs in the server log"
+
+
+# --------------------------------------------------------------------------------------------
+# Capacity: a cap on kernels, a rate per address, a polite refusal
+
+
+def get_from(server: VoilaServer, address: str, path: str = "/") -> tuple[int, dict, str]:
+    """A GET from one of the loopback addresses (127.0.0.0/8), as a distinct visitor."""
+    conn = http.client.HTTPConnection(
+        "127.0.0.1", server.port, timeout=240, source_address=(address, 0)
+    )
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read().decode("utf-8", errors="replace")
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def capped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
+    yield from start(tmp_path_factory, "--public", "--max-kernels=3", "--pages-per-minute=2")
+
+
+def assert_polite(status: int, headers: dict, body: str, code: int) -> None:
+    assert status == code
+    assert 1 <= int(headers["retry-after"]) <= 60
+    assert "retry" in body.lower() and "<script" not in body.lower()
+    assert headers["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_capacity_rate_per_address_then_cap(capped: VoilaServer) -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    # One visitor may open two pages a minute; the third is told to wait, and starts nothing.
+    assert get_from(capped, "127.0.0.20")[0] == 200
+    assert get_from(capped, "127.0.0.20")[0] == 200
+    kernels = capped.kernel_count()
+    assert kernels == 2
+    assert_polite(*get_from(capped, "127.0.0.20"), 429)
+    assert capped.kernel_count() == kernels
+
+    # Six new visitors at once: one place is left under the cap of three.
+    peak = [0]
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], capped.kernel_count())
+            done.wait(0.2)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        with ThreadPoolExecutor(6) as pool:
+            answers = list(pool.map(lambda i: get_from(capped, f"127.0.0.{30 + i}"), range(6)))
+    finally:
+        done.set()
+        watcher.join()
+    statuses = sorted(a[0] for a in answers)
+    assert statuses == [200, 503, 503, 503, 503, 503], statuses
+    for answer in answers:
+        if answer[0] == 503:
+            assert_polite(*answer, 503)
+    assert peak[0] <= 3 and capped.kernel_count() == 3
+    assert "refused a page (503" in capped.log() and "refused a page (429" in capped.log()
+
+
+def test_public_mode_reclaims_idle_kernels_within_two_minutes() -> None:
+    from tpo_scoping.voila.server import voila_argv
+
+    argv = voila_argv("apps", public=True)
+    value = {a.split("=")[0]: float(a.split("=")[1]) for a in argv if "MappingKernelManager" in a}
+    idle = value["--MappingKernelManager.cull_idle_timeout"]
+    interval = value["--MappingKernelManager.cull_interval"]
+    assert idle + interval <= 120

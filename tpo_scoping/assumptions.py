@@ -4,15 +4,25 @@ Each value lives in ``tpo_scoping/data/assumptions.yaml`` with a unit, a plausib
 the sensitivity analysis and the Monte Carlo) and either a public source or the word
 ``assumption`` with a rationale. A profile's ``assumptions:`` section overrides any value by name.
 
+Overrides are checked here, where they enter: each unit has hard bounds in the same file (the
+values the assumption can take at all, each with its rationale). An override outside them is an
+error naming the bounds; one inside them but outside the sourced range is accepted, widens the
+range the uncertainty analyses sweep, and is reported by :func:`override_warnings` (which
+``tpo-scoping validate`` prints).
+
 Examples
 --------
 >>> table = resolve_assumptions({})
->>> all(a.low <= a.value <= a.high for a in table.values())
+>>> all(a.min_value <= a.low <= a.value <= a.high <= a.max_value for a in table.values())
 True
+>>> print(override_warnings({"loaded_hourly_rate_onshore_manager": 150})[0][:89])
+assumptions.loaded_hourly_rate_onshore_manager: 150 USD/hour is outside the sourced range
+
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -37,6 +47,10 @@ class Assumption:
     description: str = ""
     vary: bool = True
     """False for contract structure (e.g. tier limits): the Monte Carlo holds it at its value."""
+    min_value: float = float("-inf")
+    max_value: float = float("inf")
+    """Hard bounds: the values the assumption can take at all (``bounds`` in the data file)."""
+    bounds_rationale: str = ""
 
     @property
     def is_assumption(self) -> bool:
@@ -60,10 +74,13 @@ class Assumption:
 @cache
 def default_assumptions() -> dict[str, Assumption]:
     """The packaged defaults, keyed by name."""
-    raw = load_reference("assumptions")["assumptions"]
+    reference = load_reference("assumptions")
+    raw = reference["assumptions"]
+    bounds = reference["bounds"]
     table = {}
     for name, spec in raw.items():
         low, high = spec["range"]
+        unit_bounds = bounds[str(spec["unit"])]
         item = Assumption(
             name=name,
             value=float(spec["value"]),
@@ -75,9 +92,13 @@ def default_assumptions() -> dict[str, Assumption]:
             group=str(spec.get("group", "")),
             description=str(spec.get("description", "")),
             vary=bool(spec.get("vary", True)),
+            min_value=float(unit_bounds["min"]),
+            max_value=float(unit_bounds["max"]),
+            bounds_rationale=str(unit_bounds["rationale"]),
         )
-        if not item.low <= item.value <= item.high:  # pragma: no cover - guarded by a test
-            raise RuntimeError(f"assumptions.yaml: {name} value outside its range")
+        if not item.min_value <= item.low <= item.value <= item.high <= item.max_value:
+            # pragma: no cover - guarded by a test
+            raise RuntimeError(f"assumptions.yaml: {name} value outside its range or bounds")
         table[name] = item
     return table
 
@@ -86,12 +107,13 @@ def resolve_assumptions(overrides: Mapping[str, float] | None = None) -> dict[st
     """Defaults with a profile's overrides applied.
 
     An overridden value keeps the default's unit; its source becomes ``"profile override"`` and
-    its range widens, if needed, to include the new value.
+    its range widens, if needed, to include the new value (see :func:`override_warnings`).
 
     Raises
     ------
     InputError
-        When an override names no known assumption.
+        When an override names no known assumption, is not a finite number, or lies outside the
+        assumption's hard bounds; one problem per override, naming it.
     """
     table = dict(default_assumptions())
     problems = []
@@ -101,6 +123,10 @@ def resolve_assumptions(overrides: Mapping[str, float] | None = None) -> dict[st
             problems.append(Problem(f"assumptions.{name}", f"unknown assumption{hint}"))
             continue
         base = table[name]
+        problem = _out_of_bounds(base, value)
+        if problem:
+            problems.append(Problem(f"assumptions.{name}", problem))
+            continue
         value = float(value)
         table[name] = replace(
             base,
@@ -115,3 +141,42 @@ def resolve_assumptions(overrides: Mapping[str, float] | None = None) -> dict[st
     if problems:
         raise InputError(problems)
     return table
+
+
+def _out_of_bounds(base: Assumption, value: Any) -> str:
+    """Why ``value`` cannot stand for ``base`` ("" when it can)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be a number in {base.unit}, got {value!r}"
+    number = float(value)
+    if not math.isfinite(number):
+        return f"must be a finite number, got {number}"
+    if not base.min_value <= number <= base.max_value:
+        return (
+            f"{number:g} {base.unit} is outside what this value can be: "
+            f"{base.min_value:,g} to {base.max_value:,g} {base.unit}"
+            f" ({base.bounds_rationale.rstrip('.')})"
+        )
+    return ""
+
+
+def override_warnings(overrides: Mapping[str, float] | None) -> list[str]:
+    """A warning for each valid override outside its assumption's sourced range.
+
+    Such a value is legal (inside the hard bounds) but not what the sources support; the
+    sensitivity and the Monte Carlo sweep a range stretched to include it. Unknown or invalid
+    overrides are left to :func:`resolve_assumptions`, which refuses them.
+    """
+    table = default_assumptions()
+    warnings = []
+    for name, value in (overrides or {}).items():
+        base = table.get(name)
+        if base is None or _out_of_bounds(base, value):
+            continue
+        number = float(value)
+        if not base.low <= number <= base.high:
+            warnings.append(
+                f"assumptions.{name}: {number:g} {base.unit} is outside the sourced range "
+                f"{base.low:g} to {base.high:g} {base.unit}; the sensitivity and the Monte Carlo "
+                "stretch the range to include it; check the figure"
+            )
+    return warnings

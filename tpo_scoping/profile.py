@@ -20,13 +20,15 @@ Examples
 from __future__ import annotations
 
 import json
+import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -35,7 +37,7 @@ from pydantic import (
 )
 
 from tpo_scoping.errors import InputError, Problem, did_you_mean
-from tpo_scoping.reference import SafeLoader, load_reference, load_yaml
+from tpo_scoping.reference import SafeLoader, load_reference
 
 MAX_PROFILE_BYTES = 1_000_000
 """A hand-written profile is a few hundred bytes; anything past 1 MB is not a profile."""
@@ -47,6 +49,63 @@ MAX_YAML_DEPTH = 64
 """Bound on nested mappings and lists; a profile is four levels deep. Deeper documents are
 refused before they are built, so that nothing downstream (validation, error messages)
 recurses through them."""
+
+
+class ProfileLoader(SafeLoader):  # type: ignore[misc,valid-type]
+    """The safe YAML loader as a profile needs it: YAML 1.2 booleans, no duplicate keys.
+
+    * Only ``true`` and ``false`` are booleans. YAML 1.1 also reads ``yes``, ``no``, ``on`` and
+      ``off`` as booleans, which turns Norway's country code ``NO`` into ``False``; here such
+      words stay text, and the readiness checklist still reads ``yes``/``no`` as true/false
+      (pydantic accepts them for a boolean field).
+    * A key given twice in one mapping is an error naming both lines; YAML would silently keep
+      the last value.
+    """
+
+
+ProfileLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in SafeLoader.yaml_implicit_resolvers.items()
+}
+ProfileLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def _construct_mapping_once(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    seen: dict[Any, Any] = {}
+    for key_node, _value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            first = seen.get(key)
+        except TypeError:  # an unhashable key: the safe constructor reports it
+            break
+        if first is not None:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"'{key}' appears twice in one mapping (first on line {first.line + 1}); keep one",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark
+    return dict(loader.construct_mapping(node, deep=True))
+
+
+ProfileLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping_once)
+
+
+def _not_a_boolean(value: Any) -> Any:
+    """Refuse ``true``/``false`` where a number belongs (pydantic would read true as 1)."""
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, got {str(value).lower()}")
+    return value
+
+
+NotBool = BeforeValidator(_not_a_boolean)
+"""Numbers in a profile: a boolean is an error, not 1 or 0 (``fte: true`` is not 1 FTE)."""
 
 
 class CurrentTraining(StrEnum):
@@ -67,7 +126,9 @@ class Site(_Strict):
     """One offshore site: a country and its full-time equivalents."""
 
     country: str = Field(description="ISO 3166-1 alpha-2 country code, e.g. PH, CO, MX, IN.")
-    fte: int = Field(gt=0, le=1_000_000, description="Full-time equivalents at the site today.")
+    fte: Annotated[int, NotBool] = Field(
+        gt=0, le=1_000_000, description="Full-time equivalents at the site today."
+    )
     name: str | None = Field(default=None, max_length=200, description="Optional site label.")
 
     @field_validator("country")
@@ -87,10 +148,10 @@ class Site(_Strict):
 class Growth(_Strict):
     """Planned hiring and expected attrition."""
 
-    hires_per_quarter: float = Field(
+    hires_per_quarter: Annotated[float, NotBool] = Field(
         default=0, ge=0, le=1_000_000, description="New offshore hires planned per quarter."
     )
-    annual_attrition: float = Field(
+    annual_attrition: Annotated[float, NotBool] = Field(
         default=0.0,
         ge=0,
         le=5,
@@ -196,9 +257,9 @@ class Profile(_Strict):
         description="Keys of the packaged compliance catalogue, e.g. healthcare.",
     )
     current_training: CurrentTraining = CurrentTraining.manager_walkthroughs
-    internal_ld_staff: float = Field(default=0, ge=0, le=10_000)
+    internal_ld_staff: Annotated[float, NotBool] = Field(default=0, ge=0, le=10_000)
     readiness: Readiness = Field(default_factory=Readiness)
-    assumptions: dict[str, float] = Field(
+    assumptions: dict[str, Annotated[float, NotBool]] = Field(
         default_factory=dict,
         description="Overrides of packaged default assumptions, by name.",
     )
@@ -277,6 +338,9 @@ def plausibility_warnings(profile: Profile) -> list[str]:
         )
     if profile.internal_ld_staff > fte:
         warnings.append("internal_ld_staff: more L&D staff than offshore FTEs; check the figure")
+    from tpo_scoping.assumptions import override_warnings
+
+    warnings += override_warnings(profile.assumptions)
     return warnings
 
 
@@ -292,8 +356,11 @@ def load_profile(path: str | Path) -> Profile:
     InputError
         With one problem per broken rule, each naming the field.
     """
+    from tpo_scoping.paths import refuse_special_file
+
     path = Path(path)
     source = str(path)
+    refuse_special_file(path, "give the profile as a YAML file")
     try:
         with path.open("rb") as handle:  # bounded: /dev/zero or a FIFO must not hang us
             raw = handle.read(MAX_PROFILE_BYTES + 1)
@@ -354,7 +421,7 @@ def read_yaml_mapping(text: str | bytes, source: str, what: str) -> dict[str, An
         raise InputError(f"the file is empty; expected a YAML {what}", source)
     try:
         depth = 0
-        for nodes, event in enumerate(yaml.parse(text, Loader=SafeLoader), 1):
+        for nodes, event in enumerate(yaml.parse(text, Loader=ProfileLoader), 1):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_YAML_DEPTH:
@@ -373,7 +440,7 @@ def read_yaml_mapping(text: str | bytes, source: str, what: str) -> dict[str, An
                 raise InputError(
                     f"too many YAML nodes (over {MAX_YAML_NODES:,}) for a {what}", source
                 )
-        document = load_yaml(text)
+        document = yaml.load(text, Loader=ProfileLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
@@ -446,6 +513,11 @@ def _problems_from(exc: ValidationError) -> list[Problem]:
             message = template.format(hint=hint) if template else err["msg"]
         elif kind == "value_error":
             message = str(ctx.get("error", err["msg"]))
+        elif kind == "string_type" and isinstance(err.get("input"), bool | int | float):
+            # YAML read a bare word or number as a boolean or a number: quoting keeps it text.
+            shown = err["input"]
+            written = str(shown).lower() if isinstance(shown, bool) else str(shown)
+            message = f'must be text, got {written}; put it in quotes ("{written}")'
         elif template is not None:
             shown = err.get("input")
             if isinstance(shown, str) and len(shown) > 60:

@@ -114,19 +114,26 @@ def cache_dir() -> Path:
 def write_atomic(path: str | Path, data: bytes | str) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder, then rename.
 
-    A crash mid-write leaves either the old file or none, never a truncated one. A path that
-    cannot be written (a folder, a missing permission, a full disk) raises
+    A crash mid-write leaves either the old file or none, never a truncated one. ``path`` must
+    be absent or a regular file (:func:`tpo_scoping.paths.check_output_file`: never a link, a
+    device or a FIFO). The temporary file is hidden (``.<name>.<pid>.<random>.tmp``) and removed
+    on every exit this process sees (an error, Ctrl-C, the CLI's handling of SIGTERM); one left
+    by a process killed outright (``kill -9``) is removed by the next write to the same name,
+    once its process is gone (:func:`remove_stale_temporaries`). A path that cannot be written
+    (a folder, a missing permission, a full disk) raises
     :class:`~tpo_scoping.errors.InputError` naming it.
     """
     from tpo_scoping.errors import InputError
+    from tpo_scoping.paths import check_output_file
 
-    path = Path(path)
-    if path.is_dir():
-        raise InputError("is a folder; give a file name to write", str(path))
+    path = check_output_file(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        remove_stale_temporaries(path)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+        )
     except OSError as exc:
         raise InputError(f"cannot write here ({exc.strerror or exc})", str(path)) from None
     try:
@@ -142,3 +149,45 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the hidden temporary files :func:`write_atomic` left beside ``path`` in a process
+    that no longer runs (killed before it could clean up); returns what was removed.
+
+    Only files named for ``path`` (``.<name>.<pid>.<random>.tmp``) whose process id is not a
+    running process are touched; a write in progress in another process is left alone.
+    """
+    prefix = f".{path.name}."
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        pid_text = name[len(prefix) :].split(".", 1)[0]
+        if not pid_text.isdigit() or _running(int(pid_text)):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id exists (one we may not signal still counts)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True
+    return True

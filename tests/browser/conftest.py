@@ -129,8 +129,13 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServ
 @pytest.fixture(scope="session")
 def public_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
     """Public mode: the break-even calculator alone, no kernel pool (the cold path)."""
+    # Every page comes from this one address, faster than a visitor opens them: the rate per
+    # address is off here (tests/test_security_server.py tests it); the kernel cap stays on.
     server = VoilaServer(
-        "--public", "--pool-size=0", log_path=tmp_path_factory.mktemp("public") / "server.log"
+        "--public",
+        "--pool-size=0",
+        "--pages-per-minute=0",
+        log_path=tmp_path_factory.mktemp("public") / "server.log",
     )
     try:
         server.wait_ready()

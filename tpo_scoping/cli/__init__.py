@@ -14,11 +14,15 @@ Each command lives in its own module here and exposes ``add_parser(subparsers)``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from tpo_scoping.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, InputError
 
@@ -45,8 +49,10 @@ class _Parser(argparse.ArgumentParser):
     """An argparse parser whose usage errors exit 2 with one clear line (argparse's own habit)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        from tpo_scoping.cli._common import terminal_safe
+
         self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_BAD_INPUT, terminal_safe(f"{self.prog}: error: {message}") + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,10 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
-        return int(args.run(args) or 0)
+        with _exit_cleanly_on_termination():
+            return int(args.run(args) or 0)
     except InputError as exc:
+        from tpo_scoping.cli._common import say
+
         for line in exc.lines():
-            print(f"error: {line}", file=sys.stderr)
+            say(f"error: {line}")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -92,12 +101,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
+        from tpo_scoping.cli._common import terminal_safe
+
         print(
-            f"internal error: {type(exc).__name__}: {exc}\n"
+            terminal_safe(f"internal error: {type(exc).__name__}: {exc}") + "\n"
             "This is a bug in tpo-scoping, not in your input. Re-run with --debug for details.",
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+TERMINATION_SIGNALS = ("SIGTERM", "SIGHUP")
+"""Signals that end a command the way Ctrl-C does: cleanup (temporary files) runs first."""
+
+
+@contextlib.contextmanager
+def _exit_cleanly_on_termination() -> Iterator[None]:
+    """While a command runs, turn SIGTERM and SIGHUP into ``SystemExit(128 + signal)``.
+
+    Python's default for them ends the process at once, skipping ``finally`` blocks, so an
+    export stopped by ``kill`` or a closed terminal would leave its temporary file behind. The
+    previous handlers come back when the command returns.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {}
+    for name in TERMINATION_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def entry() -> None:  # pragma: no cover - thin console-script wrapper

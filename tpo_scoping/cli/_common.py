@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -33,15 +34,57 @@ def add_out(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, help="write to this file instead of stdout")
 
 
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides that make
+# text read differently from what it holds ("Trojan source").
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character written out (``\\x1b``), for a terminal.
+
+    Names from a profile or a data file reach the command's output and error messages; an
+    escape sequence in one (``\\x1b]0;...``, ``\\x1b[2J``) would otherwise retitle, clear or
+    recolour the user's terminal.
+
+    Examples
+    --------
+    >>> terminal_safe("Manila\\x1b[2J\\tteam\\u202e")
+    'Manila\\\\x1b[2J\\tteam\\\\u202e'
+    """
+
+    def spell(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROLS.sub(spell, text)
+
+
+def json_terminal_safe(text: str) -> str:
+    """JSON text with the controls JSON leaves raw (DEL, C1, bidi overrides) as ``\\u`` escapes:
+    the same JSON value, harmless on a terminal."""
+    return _CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def say(line: str) -> None:
+    """One line on stderr (progress, warnings, errors), with control characters written out."""
+    print(terminal_safe(line), file=sys.stderr, flush=True)
+
+
 def emit(result: Any, args: argparse.Namespace, table: Callable[[Any], str] | None = None) -> None:
-    """Write ``result`` as JSON or as readable text, to ``--out`` (atomically) or stdout."""
+    """Write ``result`` as JSON or as readable text, to ``--out`` (atomically) or stdout.
+
+    Text for the terminal has its control characters written out (:func:`terminal_safe`); a
+    file written with ``--out`` holds the values as they are.
+    """
     fmt = getattr(args, "format", "json")
-    text = dumps(result) if fmt == "json" or table is None else table(result)
+    as_json = fmt == "json" or table is None
+    text = dumps(result) if as_json or table is None else table(result)
     out = getattr(args, "out", None)
     if out:
         write_atomic(out, text)
-        print(f"wrote {out}", file=sys.stderr)
+        say(f"wrote {out}")
     else:
+        text = json_terminal_safe(text) if as_json else terminal_safe(text)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 

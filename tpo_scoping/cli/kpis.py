@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tpo_scoping.kpis import KpiDraft
 
-from tpo_scoping.cli._common import add_out, emit, parse_date
+from tpo_scoping.cli._common import add_out, emit, parse_date, say
 
 
 def ambition_value(text: str) -> float:
@@ -67,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.out:
             raise InputError("--out: xlsx output is binary; give a file with --out FILE")
         write_atomic(args.out, kpis_to_xlsx(draft))
-        print(f"wrote {args.out}", file=sys.stderr)
+        say(f"wrote {args.out}")
         return 0
     emit(draft, args, _table)
     return 0

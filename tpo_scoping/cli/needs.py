@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tpo_scoping.needs import NeedsResult
 
-from tpo_scoping.cli._common import add_format, add_out, emit, parse_date
+from tpo_scoping.cli._common import add_format, add_out, emit, parse_date, say
 from tpo_scoping.cli._data import add_data_options, data_options
 from tpo_scoping.errors import InputError
 
@@ -70,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     reference = max(as_of, _today()) if as_of else None
     data = load_performance_data(data_path, reference_date=reference, **options.loader_kwargs())
     for line in data.quality.summary_lines():
-        print(f"data: {line}", file=sys.stderr)
+        say(f"data: {line}")
     result = analyse_needs(data, profile=profile, as_of=as_of)
     if args.pseudonymise is None:
         emit(result, args, render_table)

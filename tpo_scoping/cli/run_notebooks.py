@@ -9,11 +9,10 @@ raised ``InputError``), 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from tpo_scoping.cli._common import parse_date, positive_int
+from tpo_scoping.cli._common import parse_date, positive_int, say
 from tpo_scoping.errors import EXIT_BAD_INPUT, EXIT_INTERNAL
 
 
@@ -53,13 +52,10 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tpo_scoping.notebooks import NotebookFailure, notebook_paths, run_notebooks
+    from tpo_scoping.notebooks.run import NotebookFailure, notebook_paths, run_notebooks
 
     as_of = parse_date(args.as_of) if args.as_of else None
     paths = notebook_paths(args.notebooks) if args.notebooks else None
-
-    def say(line: str) -> None:
-        print(line, file=sys.stderr, flush=True)
 
     try:
         runs = run_notebooks(
@@ -75,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
         )
     except NotebookFailure as exc:
         for line in exc.lines():
-            print(f"error: {line}", file=sys.stderr)
+            say(f"error: {line}")
         return EXIT_BAD_INPUT if exc.bad_input else EXIT_INTERNAL
     total = sum(r.seconds for r in runs)
-    print(f"wrote {len(runs)} notebook(s) to {args.out} in {total:.0f} s", file=sys.stderr)
+    say(f"wrote {len(runs)} notebook(s) to {args.out} in {total:.0f} s")
     return 0

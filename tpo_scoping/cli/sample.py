@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from tpo_scoping.cli._common import positive_int
+from tpo_scoping.cli._common import positive_int, say
 
 
 def add_parser(sub: Any) -> None:
@@ -23,5 +22,5 @@ def run(args: argparse.Namespace) -> int:
     from tpo_scoping.synthetic import DEFAULT_SEED, write_samples
 
     for folder in write_samples(args.out, seed=DEFAULT_SEED if args.seed is None else args.seed):
-        print(f"wrote {folder}", file=sys.stderr)
+        say(f"wrote {folder}")
     return 0

@@ -11,7 +11,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tpo_scoping.cli._common import add_out, parse_date, positive_int, warn
+from tpo_scoping.cli._common import (
+    add_out,
+    json_terminal_safe,
+    parse_date,
+    positive_int,
+    say,
+    terminal_safe,
+    warn,
+)
 from tpo_scoping.cli._data import add_data_options, data_options
 from tpo_scoping.errors import InputError
 
@@ -79,8 +87,10 @@ def run(args: argparse.Namespace) -> int:
         payload = render_xlsx(scope)
     if args.out:
         write_atomic(args.out, payload)
-        print(f"wrote {args.out}", file=sys.stderr)
+        say(f"wrote {args.out}")
     else:
         assert isinstance(payload, str)
-        sys.stdout.write(payload)
+        # Control characters in names are written out: the brief is on a terminal here.
+        safe = json_terminal_safe if args.format == "json" else terminal_safe
+        sys.stdout.write(safe(payload))
     return 0

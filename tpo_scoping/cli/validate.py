@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from tpo_scoping.cli._common import add_format, emit
+from tpo_scoping.cli._common import add_format, emit, say
 
 
 def add_parser(sub: Any) -> None:
@@ -23,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile)
     warnings = plausibility_warnings(profile)
     for line in warnings:
-        print(f"warning: {line}", file=sys.stderr)
+        say(f"warning: {line}")
     result = {
         "valid": True,
         "prospect": profile.prospect,

@@ -191,6 +191,10 @@ def _load(
             raise InputError(
                 [Problem(f"data.mapping.{key}", f"unknown table (known: {', '.join(TABLES)})")]
             )
+    if isinstance(source, str | Path):
+        from tpo_scoping.paths import DATA_HINT, refuse_special_file
+
+        refuse_special_file(source, DATA_HINT)  # a FIFO would block the open below
     raws, notes, label = read_tables(source, limits, tables)
     report = QualityReport(notes=list(notes))
     reference = reference_date or dt.date.today()

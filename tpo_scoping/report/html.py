@@ -157,4 +157,8 @@ def render_html(scope: Scope, *, expand: bool = False) -> str:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    return env.get_template("brief.html.j2").render(**brief_context(scope, expand=expand))
+    from tpo_scoping.report.safe import CONTENT_SECURITY_POLICY
+
+    return env.get_template("brief.html.j2").render(
+        **brief_context(scope, expand=expand), content_security_policy=CONTENT_SECURITY_POLICY
+    )

@@ -92,7 +92,7 @@ def render_pdf(result: TrackingResult) -> bytes:
 def render_xlsx(result: TrackingResult) -> bytes:
     """The review's tables as a workbook: status per quarter, incentives, plan, attribution."""
     from tpo_scoping.presentation import engagement as p
-    from tpo_scoping.report.xlsx import book_bytes, new_book, write_sheet
+    from tpo_scoping.report.xlsx import new_book, workbook_bytes, write_sheet
 
     book = new_book()
     history = [p.kpi_row(k) for q in result.quarters for k in q.kpis]
@@ -143,7 +143,7 @@ def render_xlsx(result: TrackingResult) -> bytes:
         + [[s] for s in p.attribution_sentences(result.attribution)],
         [14, 22, 8, 28, 18],
     )
-    return book_bytes(book)
+    return workbook_bytes(book)
 
 
 def write_review(
@@ -187,7 +187,7 @@ def portfolio_csv(folio: Portfolio) -> str:
 def portfolio_xlsx(folio: Portfolio) -> bytes:
     """The portfolio as an xlsx workbook, one engagement a row, worst first."""
     from tpo_scoping.presentation.engagement import portfolio_rows
-    from tpo_scoping.report.xlsx import book_bytes, new_book, write_sheet
+    from tpo_scoping.report.xlsx import new_book, workbook_bytes, write_sheet
 
     rows = portfolio_rows(folio)
     book = new_book()
@@ -198,4 +198,4 @@ def portfolio_xlsx(folio: Portfolio) -> bytes:
         [list(r.values()) for r in rows],
         [30, 12, 12, 8, 8, 8, 12, 14, 10, 12, 12, 8, 40],
     )
-    return book_bytes(book)
+    return workbook_bytes(book)

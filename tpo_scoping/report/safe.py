@@ -1,9 +1,14 @@
-"""Neutralise spreadsheet formulas in exported text (OWASP CSV-injection guidance).
+"""Exports that cannot run what the prospect wrote: spreadsheet formulas and HTML pages.
 
 A cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return can be run
-as a formula by Excel, LibreOffice or Google Sheets. Every exporter (xlsx and CSV) passes text
-through :func:`spreadsheet_safe`, which prefixes such text with a single quote so that it is shown
-as text. Numbers stay numbers: only strings are changed.
+as a formula by Excel, LibreOffice or Google Sheets (OWASP CSV-injection guidance). Every
+exporter (xlsx and CSV) passes text through :func:`spreadsheet_safe`, which prefixes such text
+with a single quote so that it is shown as text. Numbers stay numbers: only strings are changed.
+
+Every HTML file the workbench writes (the engagement brief, the client's copies of the
+consultant notebooks) escapes prospect and data text and carries
+:data:`CONTENT_SECURITY_POLICY`, so that even markup that slipped through could neither run nor
+load anything.
 """
 
 from __future__ import annotations
@@ -12,6 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
+
+CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+"""The policy of every HTML file the workbench writes: no script, no request to any address;
+images only inline (``data:``, the charts' SVG) and inline styles."""
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """Leading characters that make a spreadsheet treat a cell as a formula (OWASP)."""

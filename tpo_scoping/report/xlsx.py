@@ -3,6 +3,10 @@
 Every text cell passes through :func:`~tpo_scoping.report.safe.spreadsheet_safe`, and is
 written with an explicit string type, so that no cell can become a formula; numbers stay
 numbers.
+
+Workbooks are assembled in memory (:func:`workbook_bytes`): openpyxl's own ``save`` writes each
+worksheet's XML, which holds the analysis text, to a temporary file first, and an app's export
+must not leave a prospect's figures on the server's disk, even briefly.
 """
 
 from __future__ import annotations
@@ -176,10 +180,66 @@ def new_book() -> Any:
     return book
 
 
-def book_bytes(book: Any) -> bytes:
+def workbook_bytes(book: Any) -> bytes:
+    """The ``.xlsx`` bytes of an openpyxl workbook, written without touching the disk.
+
+    The same parts as :meth:`openpyxl.Workbook.save`, but each worksheet's XML goes to a buffer
+    in memory instead of a temporary file (openpyxl's ``WorksheetWriter`` takes any output; its
+    own save always gives it a file in the temporary folder).
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> workbook_bytes(Workbook())[:2]
+    b'PK'
+    """
+    import datetime as dt
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.worksheet._writer import WorksheetWriter
+    from openpyxl.writer.excel import ExcelWriter
+
+    if book.write_only:  # pragma: no cover - the workbench builds ordinary workbooks
+        raise ValueError("write-only workbooks keep their sheets in temporary files")
+
+    class InMemoryExcelWriter(ExcelWriter):  # type: ignore[misc]
+        def write_worksheet(self, ws: Any) -> None:
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            writer = WorksheetWriter(ws, out=io.BytesIO())
+            writer.write()
+            ws._rels = writer._rels
+            self._archive.writestr(ws.path[1:], writer.read())
+            self.manifest.append(ws)
+
     buffer = io.BytesIO()
-    book.save(buffer)
+    archive = ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True)
+    book.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
+    InMemoryExcelWriter(book, archive).save()
     return buffer.getvalue()
+
+
+def tables_to_xlsx(tables: Any) -> bytes:
+    """One sheet per table (``{sheet name: DataFrame}``), headers bold, formulas neutralised.
+
+    Missing values are empty cells; everything is assembled in memory (:func:`workbook_bytes`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tables_to_xlsx({"gaps": pd.DataFrame({"site": ["=1+1"], "gap": [3.5]})})[:2]
+    b'PK'
+    """
+    book = new_book()
+    for name, frame in tables.items():
+        cells = frame.astype(object).where(frame.notna(), None)
+        rows = [list(row) for row in cells.itertuples(index=False, name=None)]
+        write_sheet(book, str(name)[:31], [str(c) for c in frame.columns], rows)
+    if not book.worksheets:
+        book.create_sheet("empty")
+    return workbook_bytes(book)
 
 
 def kpis_to_xlsx(kpis: KpiDraft) -> bytes:
@@ -195,7 +255,7 @@ def kpis_to_xlsx(kpis: KpiDraft) -> bytes:
     """
     book = new_book()
     _kpi_sheet(book, kpis)
-    return book_bytes(book)
+    return workbook_bytes(book)
 
 
 def render_xlsx(scope: Scope) -> bytes:
@@ -236,4 +296,4 @@ def render_xlsx(scope: Scope) -> bytes:
         + [[c.number, c.title, c.text, c.source] for c in clauses.clauses],
         [6, 30, 110, 50],
     )
-    return book_bytes(book)
+    return workbook_bytes(book)

@@ -300,19 +300,19 @@ class NeedsApp(AppShell):
 
     @guarded("preparing the xlsx file", lambda self: self.download_message)
     def _on_export(self, _button: Any = None) -> None:
-        import io
-
         import pandas as pd
 
-        from tpo_scoping.report import safe_frame
+        from tpo_scoping.report.xlsx import tables_to_xlsx
 
         if self.result is None:
             raise InputError("Analyse some data first")
         d = self.result.to_dict()
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            for sheet in ("priorities", "gaps", "retention", "compliance"):
-                frame = pd.DataFrame(d.get(sheet) or [])
-                safe_frame(frame).to_excel(writer, sheet_name=sheet, index=False)
+        # Built in memory: nothing of the analysis is written to the server's disk.
+        payload = tables_to_xlsx(
+            {
+                sheet: pd.DataFrame(d.get(sheet) or [])
+                for sheet in ("priorities", "gaps", "retention", "compliance")
+            }
+        )
         self.download_message.clear()
-        self.download.value = download_link(buffer.getvalue(), "needs-analysis.xlsx")
+        self.download.value = download_link(payload, "needs-analysis.xlsx")

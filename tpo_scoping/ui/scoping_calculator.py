@@ -280,8 +280,9 @@ class ScopingCalculator(AppShell):
             name: NumberField(
                 defaults[name].description or name.replace("_", " "),
                 defaults[name].value,
-                minimum=0,
-                maximum=max(defaults[name].high * 10, 1.0),
+                # The field refuses what the profile would: the assumption's hard bounds.
+                minimum=defaults[name].min_value,
+                maximum=defaults[name].max_value,
                 unit=defaults[name].unit,
                 help=f"default {defaults[name].value:g} {defaults[name].unit}; "
                 f"source: {defaults[name].source}",

@@ -1,16 +1,10 @@
-"""Run the consultant notebooks for one prospect: execute with papermill, export client HTML.
+"""Run the consultant notebooks for one prospect with papermill.
 
 The notebooks in ``notebooks/`` each start with one cell tagged ``parameters`` (papermill's
 convention) holding ``profile_path``, ``data_path``, ``as_of``, ``seed`` and, where they apply,
 ``simulations`` and ``output_dir``. :func:`run_notebooks` executes every notebook for one prospect
-into a folder and writes, next to each executed ``.ipynb``, an HTML copy for the client:
-
-* inputs (code) hidden; the narrative, tables and charts stay;
-* cells tagged ``consultant-only`` (how-to notes), ``checks`` (the assertions CI relies on),
-  ``parameters`` and ``injected-parameters`` removed, and so is anything written to stderr;
-* no external requests: charts are inline SVG (see :mod:`tpo_scoping.display`), and the
-  template drops the require.js, MathJax, Mermaid and widget scripts nbconvert would load
-  from a CDN.
+into a folder and writes, next to each executed ``.ipynb``, an HTML copy for the client
+(:func:`tpo_scoping.notebooks.client_html.export_html`).
 
 When a cell raises, :class:`NotebookFailure` names the notebook, the cell (its number in the
 notebook as stored, the section heading above it and its first line) and the error.
@@ -33,55 +27,18 @@ from pathlib import Path
 from typing import Any
 
 from tpo_scoping.errors import InputError, Problem
+from tpo_scoping.notebooks.client_html import export_html
+from tpo_scoping.paths import check_output_file, make_output_folder
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 """Where the consultant notebooks live (the repository's ``notebooks/`` folder)."""
 
 PARAMETER_NAMES = ("profile_path", "data_path", "as_of", "seed", "simulations", "output_dir")
 """Parameters :func:`run_notebooks` may inject; each notebook receives those it declares."""
 
-CLIENT_HIDDEN_TAGS = ("consultant-only", "checks", "parameters", "injected-parameters")
-"""Cells with any of these tags are left out of the client's HTML copy."""
-
 CELL_TIMEOUT_SECONDS = 900
 
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-# The client copy must open with no network: drop every script nbconvert's lab template would
-# fetch from a CDN, and add a little print-friendly styling of our own.
-_CLIENT_TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block extra_css -%}
-<style type="text/css">
-  body.jp-Notebook { max-width: 1000px; margin: 0 auto; padding: 32px 40px 64px; }
-  .jp-RenderedHTMLCommon, .jp-RenderedMarkdown {
-    font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; font-size: 15px; line-height: 1.55;
-  }
-  .jp-RenderedHTMLCommon h1 { font-size: 28px; border-bottom: 3px solid #1f6f8b;
-    padding-bottom: 6px; }
-  .jp-RenderedHTMLCommon h2 { font-size: 21px; color: #1f6f8b; margin-top: 28px; }
-  .jp-RenderedHTMLCommon h3 { font-size: 17px; }
-  .jp-RenderedHTMLCommon table { font-size: 13px; margin: 8px 0 16px; }
-  .jp-OutputArea-output svg { max-width: 100%; height: auto; }
-  .jp-Cell { padding: 2px 0; }
-  .tpo-footer { max-width: 1000px; margin: 40px auto 0; padding: 8px 40px; color: #666;
-    font: 12px "DejaVu Sans", Helvetica, Arial, sans-serif; border-top: 1px solid #ddd; }
-</style>
-{%- endblock extra_css -%}
-{% block data_svg scoped -%}
-<div class="jp-RenderedSVG jp-OutputArea-output {{ extra_class }}" data-mime-type="image/svg+xml">
-<img src="data:image/svg+xml;base64,{{ output.data['image/svg+xml'] | text_base64 | escape_html }}"
- alt="{{ output.data.get('text/plain', 'chart') | escape_html }}">
-</div>
-{%- endblock data_svg %}
-{%- block body_footer -%}
-<div class="tpo-footer">{{ resources.get('tpo_footer', '') | escape_html_keep_quotes }}</div>
-</body>
-{%- endblock body_footer -%}
-"""
 
 
 @dataclass
@@ -198,16 +155,24 @@ def notebook_parameters(
     >>> p["seed"], Path(p["profile_path"]).is_absolute()  # doctest: +SKIP
     (3, True)
     """
+    from tpo_scoping.paths import DATA_HINT, refuse_special_file
     from tpo_scoping.profile import load_profile
 
     profile_path = Path(profile).expanduser().resolve()
-    load_profile(profile_path)
+    profile_obj = load_profile(profile_path)
     params: dict[str, Any] = {"profile_path": str(profile_path), "seed": int(seed)}
     if data is not None:
         data_path = Path(data).expanduser().resolve()
         if not data_path.exists():
             raise InputError([Problem("--data", f"{data} does not exist")])
         params["data_path"] = str(data_path)
+    elif profile_obj.data is not None and profile_obj.data.path is not None:
+        data_path = Path(profile_obj.data.path)
+    else:
+        data_path = None
+    if data_path is not None:
+        # Checked here, before any notebook starts: a FIFO would hang a notebook's kernel.
+        refuse_special_file(data_path, DATA_HINT)
     if as_of is not None:
         if isinstance(as_of, str):
             try:
@@ -373,73 +338,6 @@ def _drop_widget_views(path: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# HTML export
-
-
-def export_html(
-    executed: str | Path,
-    html_path: str | Path,
-    *,
-    client: bool = True,
-    footer: str = "",
-) -> Path:
-    """Write an HTML copy of an executed notebook that opens offline.
-
-    With ``client=True`` (the copy a client receives) code inputs, prompts, stderr output and
-    cells tagged with any of :data:`CLIENT_HIDDEN_TAGS` are left out.
-
-    Examples
-    --------
-    >>> export_html("out/01_discovery_call.ipynb", "out/01_discovery_call.html")  # doctest: +SKIP
-    PosixPath('out/01_discovery_call.html')
-    """
-    import jinja2
-    import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-    from traitlets.config import Config
-
-    from tpo_scoping.serialize import write_atomic
-
-    nb = nbformat.read(str(executed), as_version=4)
-    nb.metadata.pop("widgets", None)
-    nb.metadata.pop("papermill", None)
-    if client:
-        for cell in nb.cells:
-            cell["outputs"] = [o for o in cell.get("outputs", []) if o.get("name") != "stderr"]
-    config = Config()
-    config.HTMLExporter.template_file = "tpo_client_report.html.j2"
-    if client:
-        config.HTMLExporter.exclude_input = True
-        config.HTMLExporter.exclude_input_prompt = True
-        config.HTMLExporter.exclude_output_prompt = True
-        config.TagRemovePreprocessor.remove_cell_tags = set(CLIENT_HIDDEN_TAGS)
-        config.TagRemovePreprocessor.enabled = True
-    exporter = HTMLExporter(
-        config=config,
-        template_name="lab",
-        extra_loaders=[jinja2.DictLoader({"tpo_client_report.html.j2": _CLIENT_TEMPLATE})],
-    )
-    exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=client)
-    title = _title(nb) or Path(executed).stem
-    body, _ = exporter.from_notebook_node(
-        nb, resources={"metadata": {"name": title}, "tpo_footer": footer}
-    )
-    written = write_atomic(html_path, body)
-    written.chmod(0o644)
-    return written
-
-
-def _title(nb: Any) -> str:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return str(line[2:].strip())
-    return ""
-
-
-# --------------------------------------------------------------------------------------------
 # All notebooks for one prospect
 
 
@@ -512,7 +410,11 @@ def run_notebooks(
     for p in paths:
         if not p.is_file():
             raise InputError("notebook not found", source=str(p))
-    out.mkdir(parents=True, exist_ok=True)
+    make_output_folder(out)
+    for p in paths:  # papermill writes the executed copies itself: never through a link
+        check_output_file(out / p.name)
+        if html:
+            check_output_file(out / f"{p.stem}.html")
     say = progress or (lambda _line: None)
     from tpo_scoping.profile import load_profile
 
@@ -535,103 +437,3 @@ def run_notebooks(
         )
         runs.append(NotebookRun(path.stem, executed, html_path, seconds))
     return runs
-
-
-# --------------------------------------------------------------------------------------------
-# The parameters cell's values, as the package's objects
-
-
-def load_inputs(
-    profile_path: str | Path,
-    data_path: str | Path | None = None,
-    as_of: dt.date | str | None = None,
-    *,
-    require_data: bool = False,
-) -> tuple[Any, Any, dt.date | None]:
-    """The prospect's profile, performance data and analysis date from a notebook's parameters.
-
-    ``data_path=None`` means the folder or workbook named in the profile's ``data.path``;
-    ``as_of=None`` leaves the date to each analysis (the latest date in the data).
-
-    Returns
-    -------
-    (Profile, PerformanceData or None, date or None)
-
-    Raises
-    ------
-    InputError
-        For a bad profile, data or date, or (``require_data=True``) when there is no data.
-
-    Examples
-    --------
-    >>> profile, data, as_of = load_inputs("sample_data/not_ready/profile.yaml")  # doctest: +SKIP
-    """
-    from tpo_scoping.profile import load_profile
-    from tpo_scoping.scope import load_data
-
-    profile = load_profile(profile_path)
-    date = None
-    if as_of is not None and as_of != "":
-        if isinstance(as_of, dt.date):
-            date = as_of
-        else:
-            try:
-                date = dt.date.fromisoformat(str(as_of))
-            except ValueError:
-                raise InputError(
-                    [Problem("as_of", f"'{as_of}' is not a YYYY-MM-DD date")]
-                ) from None
-    data = load_data(str(data_path) if data_path is not None else None, profile)
-    if data is None and require_data:
-        raise InputError(
-            [
-                Problem(
-                    "data_path",
-                    "this notebook needs the prospect's performance data: set data_path, or"
-                    " data.path in the profile",
-                )
-            ],
-            source=str(profile_path),
-        )
-    return profile, data, date
-
-
-def write_brief(
-    scope: Any, output_dir: str | Path, formats: Sequence[str] = ("html", "xlsx")
-) -> list[Path]:
-    """Write the engagement brief of a :class:`~tpo_scoping.scope.Scope` into ``output_dir``.
-
-    ``html`` is the self-contained brief (:func:`tpo_scoping.report.html.render_html`), ``xlsx``
-    its tables (:func:`tpo_scoping.report.xlsx.render_xlsx`), ``pdf`` the printed brief (needs
-    Chromium). Files are named ``engagement_brief.<format>``.
-
-    Examples
-    --------
-    >>> write_brief(build_scope("profile.yaml"), "out")  # doctest: +SKIP
-    [PosixPath('out/engagement_brief.html'), PosixPath('out/engagement_brief.xlsx')]
-    """
-    from tpo_scoping.serialize import write_atomic
-
-    folder = Path(output_dir)
-    written = []
-    for fmt in formats:
-        if fmt == "html":
-            from tpo_scoping.report.html import render_html
-
-            payload: str | bytes = render_html(scope)
-        elif fmt == "xlsx":
-            from tpo_scoping.report.xlsx import render_xlsx
-
-            payload = render_xlsx(scope)
-        elif fmt == "pdf":
-            from tpo_scoping.report.pdf import render_pdf
-
-            payload = render_pdf(scope)
-        else:
-            raise InputError(
-                [Problem("formats", f"unknown brief format '{fmt}' (html, xlsx, pdf)")]
-            )
-        path = write_atomic(folder / f"engagement_brief.{fmt}", payload)
-        path.chmod(0o644)
-        written.append(path)
-    return written
