@@ -36,8 +36,8 @@ def _load(name: str, **kwargs):
 
 
 def _retention(result, site: str = "all", day: int = 90) -> tuple[float, int, int]:
-    row = result.retention_at(site, day)
-    return row["estimate"], int(row["at_risk"]), int(row["exits"])
+    point = result.retention_at(site, day)
+    return point.estimate, point.at_risk, point.exits
 
 
 def _clean_dates(ids: pd.Series) -> pd.DataFrame:
@@ -101,8 +101,6 @@ def test_site_column_chosen_on_the_command_line_gives_each_sites_retention(clean
 def test_without_exit_dates_retention_is_not_estimated_and_the_report_says_why() -> None:
     from tpo_scoping.kpis import draft_kpis
     from tpo_scoping.profile import parse_profile
-    from tpo_scoping.verdict import low_retention_sites
-
     data = _load("hr_dataset_v14_no_exit_dates.csv")
     assert not data.supplied("employees", "exit_date")
     missing = data.quality.missing_fields["employees.exit_date"]
@@ -124,11 +122,10 @@ def test_without_exit_dates_retention_is_not_estimated_and_the_report_says_why()
     # Downstream code sees no retention rows: the KPI baseline is the packaged default and
     # the verdict names no site for early attrition.
     profile = parse_profile("prospect: X\nsites: [{country: PH, fte: 50}]\n")
-    needs = result.to_dict()
-    assert needs["retention"] == []
-    kpi = next(k for k in draft_kpis(profile, needs).kpis if k.key == "retention_90d")
+    assert result.to_dict()["retention"] == []
+    kpi = next(k for k in draft_kpis(profile, result).kpis if k.key == "retention_90d")
     assert kpi.baseline_is_default and "default" in kpi.baseline_source
-    assert low_retention_sites(needs) == []
+    assert result.low_retention_sites() == []
 
 
 def test_the_brief_says_retention_was_not_estimated(tmp_path) -> None:

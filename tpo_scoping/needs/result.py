@@ -86,6 +86,8 @@ class RetentionPoint:
     ci_high: float
     n: int
     exits: int
+    at_risk: int = 0
+    """New hires still followed at ``day`` (neither left nor censored before it)."""
 
     @property
     def site_name(self) -> str:
@@ -239,6 +241,7 @@ class NeedsResult:
                 ci_high=float(r.ci_high),
                 n=int(r.n),
                 exits=int(r.exits),
+                at_risk=int(r.at_risk),
             )
             for r in rows.itertuples(index=False)
         ]
