@@ -46,7 +46,7 @@ def test_every_unit_has_bounds_with_a_rationale_around_its_range() -> None:
     [
         ("loaded_hourly_rate_onshore_manager", -1000, "0 to 2,000 USD/hour"),
         ("loaded_hourly_rate_onshore_manager", 1e308, "outside what this value can be"),
-        ("mgmt_residual_share_tpo", 1.5, "0 to 1 share"),
+        ("tpo_mgmt_time_reduction_vs_catalog", 1.5, "0 to 1 share"),
         ("adhoc_cohort_size", 0, "at least one learner"),
         ("internal_ld_fte_per_trainer", 0.5, "serves at least one FTE"),
         ("discount_rate_annual", -0.2, "0 to 1 per year"),
@@ -108,8 +108,9 @@ def test_any_value_inside_the_bounds_gives_finite_non_negative_costs(data: st.Da
         )
     result = break_even(parse_profile(BASE), overrides=overrides, simulations=0, sensitivity=False)
     for option in result.options.values():
-        assert math.isfinite(option["total_cost"]) and option["total_cost"] >= 0, overrides
-        assert math.isfinite(option["hidden_cost"]) and option["hidden_cost"] >= 0, overrides
+        assert math.isfinite(option.total_cost) and option.total_cost >= 0, overrides
+        assert math.isfinite(option.cash_cost) and option.cash_cost >= 0, overrides
+        assert math.isfinite(option.imputed_cost) and option.imputed_cost >= 0, overrides
 
 
 @settings(max_examples=150, deadline=None)

@@ -329,7 +329,7 @@ def test_scoping_assumption_fields(scoping: Any, name: str, text: str) -> None:
         if field.valid:
             assert default.min_value <= field.value <= default.max_value
             costs = scoping.scope.break_even.options.values()
-            assert all(math.isfinite(o["total_cost"]) and o["total_cost"] >= 0 for o in costs)
+            assert all(math.isfinite(o.total_cost) and o.total_cost >= 0 for o in costs)
         else:
             assert field.error and field.message.text
         assert_no_internal_failure(scoping)
