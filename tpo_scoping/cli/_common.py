@@ -79,13 +79,23 @@ def emit(result: Any, args: argparse.Namespace, table: Callable[[Any], str] | No
     fmt = getattr(args, "format", "json")
     as_json = fmt == "json" or table is None
     text = dumps(result) if as_json or table is None else table(result)
-    out = getattr(args, "out", None)
+    write_output(text, getattr(args, "out", None), is_json=as_json)
+
+
+def write_output(payload: str | bytes, out: Path | None, *, is_json: bool = False) -> None:
+    """A command's output to ``--out`` (atomically, values as they are) or to stdout.
+
+    On a terminal, control characters in names are written out (:func:`terminal_safe`, or
+    :func:`json_terminal_safe` for JSON). Binary output (PDF, xlsx) needs ``--out``.
+    """
     if out:
-        write_atomic(out, text)
+        write_atomic(out, payload)
         say(f"wrote {out}")
-    else:
-        text = json_terminal_safe(text) if as_json else terminal_safe(text)
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    if isinstance(payload, bytes):
+        raise InputError("--out: this output is binary; give a file with --out FILE")
+    text = json_terminal_safe(payload) if is_json else terminal_safe(payload)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def warn(lines: Iterable[str]) -> None:

@@ -7,11 +7,10 @@ for the CRM (``xlsx`` needs ``--out``). Text cells are neutralised against sprea
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from tpo_scoping.cli._common import add_out
+from tpo_scoping.cli._common import add_out, write_output
 from tpo_scoping.errors import InputError
 
 
@@ -35,7 +34,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tpo_scoping.engagement import portfolio
     from tpo_scoping.presentation.engagement import portfolio_summary_rows, text_table
-    from tpo_scoping.serialize import dumps, write_atomic
+    from tpo_scoping.serialize import dumps
 
     if args.format == "xlsx" and not args.out:
         raise InputError("--out: xlsx output is binary; give a file with --out FILE")
@@ -49,10 +48,5 @@ def run(args: argparse.Namespace) -> int:
         from tpo_scoping.report import qbr
 
         payload = qbr.portfolio_csv(folio) if args.format == "csv" else qbr.portfolio_xlsx(folio)
-    if args.out:
-        write_atomic(args.out, payload)
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        assert isinstance(payload, str)
-        sys.stdout.write(payload)
+    write_output(payload, args.out, is_json=args.format == "json")
     return 0

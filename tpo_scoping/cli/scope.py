@@ -7,19 +7,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from tpo_scoping.cli._common import (
-    add_out,
-    json_terminal_safe,
-    parse_date,
-    positive_int,
-    say,
-    terminal_safe,
-    warn,
-)
+from tpo_scoping.cli._common import add_out, parse_date, positive_int, warn, write_output
 from tpo_scoping.cli._data import add_data_options, data_options
 from tpo_scoping.errors import InputError
 
@@ -51,7 +42,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tpo_scoping.profile import load_profile
     from tpo_scoping.scope import build_scope, load_data
-    from tpo_scoping.serialize import dumps, write_atomic
+    from tpo_scoping.serialize import dumps
 
     if args.format in ("pdf", "xlsx") and not args.out:
         raise InputError(f"--out: {args.format} output is binary; give a file with --out FILE")
@@ -85,12 +76,5 @@ def run(args: argparse.Namespace) -> int:
         from tpo_scoping.report import render_xlsx
 
         payload = render_xlsx(scope)
-    if args.out:
-        write_atomic(args.out, payload)
-        say(f"wrote {args.out}")
-    else:
-        assert isinstance(payload, str)
-        # Control characters in names are written out: the brief is on a terminal here.
-        safe = json_terminal_safe if args.format == "json" else terminal_safe
-        sys.stdout.write(safe(payload))
+    write_output(payload, args.out, is_json=args.format == "json")
     return 0

@@ -8,11 +8,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from tpo_scoping.cli._common import add_out, parse_date
+from tpo_scoping.cli._common import add_out, parse_date, say, write_output
 from tpo_scoping.errors import InputError
 
 
@@ -43,7 +42,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tpo_scoping.engagement import review, track
     from tpo_scoping.presentation.engagement import tracking_text
-    from tpo_scoping.serialize import dumps, write_atomic
+    from tpo_scoping.serialize import dumps
 
     if args.format in ("pdf", "xlsx") and not args.out:
         raise InputError(f"--out: {args.format} output is binary; give a file with --out FILE")
@@ -68,11 +67,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             payload = qbr.render_xlsx(result)
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
-    if args.out:
-        write_atomic(args.out, payload)
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        assert isinstance(payload, str)
-        sys.stdout.write(payload)
+        say(f"note: {note}")
+    write_output(payload, args.out, is_json=args.format == "json")
     return 0

@@ -33,7 +33,6 @@ import pandas as pd
 
 from tpo_scoping.data_contract import METRIC_DIRECTIONS
 from tpo_scoping.errors import InputError
-from tpo_scoping.needs._keys import codes, employee_positions
 from tpo_scoping.needs.result import (
     ALL,
     BaselineValue,
@@ -43,6 +42,7 @@ from tpo_scoping.needs.result import (
     RetentionPoint,
     primary_metric,
 )
+from tpo_scoping.needs.row_keys import codes, employee_positions
 from tpo_scoping.needs.settings import NeedsSettings
 
 if TYPE_CHECKING:
@@ -429,8 +429,8 @@ def _metric_levels(
     """
     from scipy import stats
 
-    from tpo_scoping.needs._keys import codes, employee_positions
     from tpo_scoping.needs.gaps import active_at
+    from tpo_scoping.needs.row_keys import codes, employee_positions
 
     pos = employee_positions(metrics, employees) if positions is None else positions
     metric_code, metric_names = codes(metrics["metric"]) if metric_codes is None else metric_codes

@@ -202,8 +202,8 @@ def _latest_completions(
     on (employee_id, module) through integer keys: their employee's row and module index
     (``person``, ``module`` into ``names``), and the same found for each completion.
     """
-    from tpo_scoping.needs._keys import lookup
     from tpo_scoping.needs.gaps import _order_by
+    from tpo_scoping.needs.row_keys import lookup
 
     n = len(status)
     when = compliance["completed_on"].to_numpy(dtype="datetime64[ns]")

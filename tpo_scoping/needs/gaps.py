@@ -84,7 +84,7 @@ def competency_gaps(
     """
     from scipy import stats
 
-    from tpo_scoping.needs._keys import codes, employee_positions, group_sums, recode
+    from tpo_scoping.needs.row_keys import codes, employee_positions, group_sums, recode
 
     is_active = active_at(employees, as_of).to_numpy()
     pos = employee_positions(assessments, employees)
@@ -235,7 +235,7 @@ def site_differences(scores: pd.DataFrame, settings: NeedsSettings) -> pd.DataFr
     ``cohens_d = (mean_site - mean_others) / s_pooled`` with
     ``s_pooled² = ((n1-1)s1² + (n2-1)s2²) / (n1+n2-2)``.
     """
-    from tpo_scoping.needs._keys import codes
+    from tpo_scoping.needs.row_keys import codes
 
     return _site_tests(
         *codes(scores["competency"]),
@@ -256,7 +256,7 @@ def _site_tests(
     """:func:`site_differences` from integer codes of each score's competency and site."""
     from scipy import stats
 
-    from tpo_scoping.needs._keys import group_sums
+    from tpo_scoping.needs.row_keys import group_sums
 
     if len(sites) < 2:
         return _empty_tests()

@@ -227,7 +227,7 @@ def training_impact(
     """
     if training is None or metrics is None or training.empty or metrics.empty:
         return []
-    from tpo_scoping.needs._keys import codes, employee_positions
+    from tpo_scoping.needs.row_keys import codes, employee_positions
 
     pos = employee_positions(metrics, employees) if positions is None else positions
     period = metrics["period"].to_numpy(dtype="datetime64[ns]")

@@ -56,7 +56,7 @@ class People:
         settings: NeedsSettings,
         ramp: pd.DataFrame | None,
     ) -> People:
-        from tpo_scoping.needs._keys import codes
+        from tpo_scoping.needs.row_keys import codes
 
         role, roles = codes(employees["role"].fillna("unknown"))
         hire = employees["hire_date"].to_numpy(dtype="datetime64[ns]")

@@ -110,9 +110,9 @@ def ramp_times(
     >>> 9 < float(row["weeks_to_proficiency"].iloc[0]) < 15  # planted: 12 weeks
     True
     """
-    from tpo_scoping.needs._keys import codes, employee_positions, group_sums
+    from tpo_scoping.needs.row_keys import codes, employee_positions, group_sums
 
-    # ``positions`` and ``metric_codes`` (from :func:`~tpo_scoping.needs._keys.codes`) may be
+    # ``positions`` and ``metric_codes`` (from :func:`~tpo_scoping.needs.row_keys.codes`) may be
     # passed in when other analyses of the same metrics share them.
     metric_code, metric_names = codes(metrics["metric"]) if metric_codes is None else metric_codes
     known = np.isin(metric_names, list(METRIC_DIRECTIONS))

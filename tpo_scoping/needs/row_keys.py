@@ -1,4 +1,4 @@
-"""Integer keys for fast grouping: employees are joined by position, not by merging strings."""
+"""Integer keys for fast grouping: each row's employee and category by position, not by string."""
 
 from __future__ import annotations
 
