@@ -283,16 +283,6 @@ class Profile(_Strict):
                 out.append(key)
         return out
 
-    @field_validator("assumptions")
-    @classmethod
-    def _finite_overrides(cls, value: dict[str, float]) -> dict[str, float]:
-        import math
-
-        for key, number in value.items():
-            if not math.isfinite(number):
-                raise ValueError(f"assumption '{key}' must be a finite number, got {number}")
-        return value
-
     @model_validator(mode="after")
     def _unique_sites(self) -> Profile:
         labels = [s.label for s in self.sites]
