@@ -133,12 +133,26 @@ class HeadcountPlan:
         hires = self.hires_per_quarter
         leave = self.replacement_hires_per_quarter
         if hires <= 0:
-            return "not hiring" + (f" while about {leave:.2g} a quarter leave" if leave else "")
+            return "not hiring" + (f" while about {_count(leave)} a quarter leave" if leave else "")
         if leave == 0:
             return f"hiring {hires:g} a quarter to grow the team"
         net = hires - leave
         if abs(net) < max(0.5, 0.1 * hires):
             return f"hiring {hires:g} a quarter to replace leavers"
         if net < 0:
-            return f"hiring {hires:g} a quarter while about {leave:.2g} leave, so the team shrinks"
-        return f"hiring {hires:g} a quarter (about {net:.0f} more than the {leave:.2g} who leave)"
+            return (
+                f"hiring {hires:g} a quarter while about {_count(leave)} leave, so the team shrinks"
+            )
+        return (
+            f"hiring {hires:g} a quarter (about {_count(net)} more than the {_count(leave)} who"
+            " leave)"
+        )
+
+
+def _count(value: float) -> str:
+    """A number of people a quarter: whole from 10 up, one decimal below.
+
+    >>> _count(15.6), _count(0.42), _count(3.0)
+    ('16', '0.4', '3')
+    """
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}".removesuffix(".0")
