@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -285,120 +287,94 @@ def training_and_development() -> bytes:
     return _csv(header, rows)
 
 
+Column = tuple[str, Callable[[Any], object]]
+"""A header and how its cell is written from one clean employee row."""
+
+
+def _employee_export(columns: list[Column], sep: str = ",") -> bytes:
+    """The clean employees table written under an HR system's headers, one column each."""
+    employees = clean_tables()["employees"].itertuples(index=False)
+    rows = [[cell(e) for _, cell in columns] for e in employees]
+    return _csv([header for header, _ in columns], rows, sep)
+
+
+def _dated(column: str, fmt: str) -> Callable[[Any], object]:
+    return lambda e: _date(getattr(e, column), fmt)
+
+
+def _constant(value: object) -> Callable[[Any], object]:
+    return lambda _: value
+
+
 def workday_report() -> bytes:
     """A Workday custom report ("Worker Data") as CSV: Employee_ID, Start_Date, Location, ISO."""
-    header = [
-        "Employee_ID",
-        "Full_Name",
-        "Start_Date",
-        "Termination_Date",
-        "Location",
-        "Job_Title",
-        "Employee_Type",
-        "Manager_Name",
-        "Manager_ID",
-        "Team_ID",
-        "Team_Name",
-    ]
-    rows = [
+    return _employee_export(
         [
-            e.employee_id,
-            e.name,
-            _date(e.hire_date, "%Y-%m-%d"),
-            _date(e.exit_date, "%Y-%m-%d"),
-            e.site,
-            e.role,
-            "Regular",
-            "Jordan Reyes",
-            "E00900",
-            "T1",
-            "Claims",
+            ("Employee_ID", lambda e: e.employee_id),
+            ("Full_Name", lambda e: e.name),
+            ("Start_Date", _dated("hire_date", "%Y-%m-%d")),
+            ("Termination_Date", _dated("exit_date", "%Y-%m-%d")),
+            ("Location", lambda e: e.site),
+            ("Job_Title", lambda e: e.role),
+            ("Employee_Type", _constant("Regular")),
+            ("Manager_Name", _constant("Jordan Reyes")),
+            ("Manager_ID", _constant("E00900")),
+            ("Team_ID", _constant("T1")),
+            ("Team_Name", _constant("Claims")),
         ]
-        for e in clean_tables()["employees"].itertuples(index=False)
-    ]
-    return _csv(header, rows)
+    )
 
 
 def bamboohr_report() -> bytes:
     """A BambooHR custom report with API field names as headers."""
-    header = [
-        "employeeNumber",
-        "displayName",
-        "hireDate",
-        "terminationDate",
-        "location",
-        "jobTitle",
-        "department",
-        "division",
-        "employmentHistoryStatus",
-    ]
-    rows = [
+    return _employee_export(
         [
-            e.employee_id,
-            e.name,
-            _date(e.hire_date, "%Y-%m-%d"),
-            _date(e.exit_date, "%Y-%m-%d"),
-            e.site,
-            e.role,
-            "Claims",
-            "Operations",
-            "Terminated" if pd.notna(e.exit_date) else "Full-Time",
+            ("employeeNumber", lambda e: e.employee_id),
+            ("displayName", lambda e: e.name),
+            ("hireDate", _dated("hire_date", "%Y-%m-%d")),
+            ("terminationDate", _dated("exit_date", "%Y-%m-%d")),
+            ("location", lambda e: e.site),
+            ("jobTitle", lambda e: e.role),
+            ("department", _constant("Claims")),
+            ("division", _constant("Operations")),
+            (
+                "employmentHistoryStatus",
+                lambda e: "Terminated" if pd.notna(e.exit_date) else "Full-Time",
+            ),
         ]
-        for e in clean_tables()["employees"].itertuples(index=False)
-    ]
-    return _csv(header, rows)
+    )
 
 
 def ukg_report() -> bytes:
     """A UKG Pro employee report: original and last hire dates (a tie), Sep 20, 2019 dates."""
-    header = [
-        "Employee number",
-        "Original hire date",
-        "Last hire date",
-        "Termination date",
-        "Primary work location code",
-        "Job description",
-        "Org level 1 code",
-    ]
-    rows = [
+    return _employee_export(
         [
-            numeric_id(e.employee_id),
-            _date(e.hire_date, "%b %d, %Y"),
-            _date(e.hire_date, "%b %d, %Y"),
-            _date(e.exit_date, "%b %d, %Y"),
-            e.site,
-            e.role,
-            "OPS",
-        ]
-        for e in clean_tables()["employees"].itertuples(index=False)
-    ]
-    return _csv(header, rows, sep=";")
+            ("Employee number", lambda e: numeric_id(e.employee_id)),
+            ("Original hire date", _dated("hire_date", "%b %d, %Y")),
+            ("Last hire date", _dated("hire_date", "%b %d, %Y")),
+            ("Termination date", _dated("exit_date", "%b %d, %Y")),
+            ("Primary work location code", lambda e: e.site),
+            ("Job description", lambda e: e.role),
+            ("Org level 1 code", _constant("OPS")),
+        ],
+        sep=";",
+    )
 
 
 def oracle_extract() -> bytes:
     """An Oracle HCM extract: Person Number, Person Start Date, 2019-Sep-20 dates, tab-separated."""
-    header = [
-        "Person Number",
-        "Person Full Name",
-        "Person Start Date",
-        "ActualTerminationDate",
-        "Assignment Location Name",
-        "Assignment Job Name",
-        "Assignment Business Unit Name",
-    ]
-    rows = [
+    return _employee_export(
         [
-            e.employee_id,
-            e.name,
-            _date(e.hire_date, "%Y-%b-%d"),
-            _date(e.exit_date, "%Y-%b-%d"),
-            e.site,
-            e.role,
-            "Health Claims BU",
-        ]
-        for e in clean_tables()["employees"].itertuples(index=False)
-    ]
-    return _csv(header, rows, sep="\t")
+            ("Person Number", lambda e: e.employee_id),
+            ("Person Full Name", lambda e: e.name),
+            ("Person Start Date", _dated("hire_date", "%Y-%b-%d")),
+            ("ActualTerminationDate", _dated("exit_date", "%Y-%b-%d")),
+            ("Assignment Location Name", lambda e: e.site),
+            ("Assignment Job Name", lambda e: e.role),
+            ("Assignment Business Unit Name", _constant("Health Claims BU")),
+        ],
+        sep="\t",
+    )
 
 
 def ambiguous_roster() -> tuple[bytes, list[int]]:
