@@ -80,6 +80,16 @@ def domain_label(key: str) -> str:
     return str(domain.get("label", key))
 
 
+def domain_short(key: str) -> str:
+    """A regulated domain as a headline names it (``healthcare`` -> ``HIPAA``).
+
+    >>> domain_short("payments"), domain_short("not_in_the_catalogue")
+    ('PCI DSS', 'not in the catalogue')
+    """
+    domain = load_reference("compliance_catalogue")["domains"].get(key) or {}
+    return str(domain.get("short", words(key)))
+
+
 def module_title(key: object) -> str:
     """A compliance module by its catalogue title; one the catalogue lacks, as words.
 

@@ -2,6 +2,23 @@
 
 Builders take a :class:`~tpo_scoping.economics.BreakEvenResult` and return altair charts;
 nothing here computes an analysis. Every chart stays well under altair's 5,000-row limit.
+
+Examples
+--------
+>>> from tpo_scoping.profile import parse_profile
+>>> from tpo_scoping.economics import break_even
+>>> r = break_even(parse_profile("prospect: X\\nsites: [{country: PH, fte: 30}]"),
+...                simulations=500)
+>>> cost_vs_fte_chart(r).to_dict()["layer"][0]["mark"]["type"]
+'line'
+>>> cumulative_cost_chart(r).to_dict()["mark"]["type"]
+'line'
+>>> tornado_chart(r).to_dict()["layer"][0]["mark"]["type"]
+'bar'
+>>> monte_carlo_chart(r).to_dict()["layer"][0]["mark"]["type"]
+'bar'
+>>> cash_imputed_chart(r).to_dict()["mark"]["type"]
+'bar'
 """
 
 from __future__ import annotations
@@ -50,14 +67,6 @@ def cost_vs_fte_chart(
     TPO against catalog licensing; a dotted rule marks ``highlight_fte`` (default: the
     prospect's team today).
 
-    Examples
-    --------
-    >>> from tpo_scoping.profile import parse_profile
-    >>> from tpo_scoping.economics import break_even
-    >>> r = break_even(parse_profile("prospect: X\\nsites: [{country: PH, fte: 30}]"),
-    ...                simulations=0, sensitivity=False)
-    >>> cost_vs_fte_chart(r).to_dict()["layer"][0]["mark"]["type"]
-    'line'
     """
     import altair as alt
     import pandas as pd
@@ -123,17 +132,7 @@ def cost_vs_fte_chart(
 
 
 def cumulative_cost_chart(result: BreakEvenResult, width: int = 600) -> Any:
-    """Cumulative cost of each option (and today's practice, dashed) month by month.
-
-    Examples
-    --------
-    >>> from tpo_scoping.profile import parse_profile
-    >>> from tpo_scoping.economics import break_even
-    >>> r = break_even(parse_profile("prospect: X\\nsites: [{country: PH, fte: 30}]"),
-    ...                simulations=0, sensitivity=False)
-    >>> cumulative_cost_chart(r).to_dict()["mark"]["type"]
-    'line'
-    """
+    """Cumulative cost of each option (and today's practice, dashed) month by month."""
     import altair as alt
 
     from tpo_scoping.economics import CURRENT_PRACTICE, OPTIONS
@@ -183,14 +182,6 @@ def tornado_chart(result: BreakEvenResult, rows: int = TORNADO_ROWS, width: int 
     prospect has no break-even (TPO cheaper from 1 FTE, or never), the bars show the TPO saving
     against catalog licensing at the prospect's plan instead.
 
-    Examples
-    --------
-    >>> from tpo_scoping.profile import parse_profile
-    >>> from tpo_scoping.economics import break_even
-    >>> r = break_even(parse_profile("prospect: X\\nsites: [{country: PH, fte: 30}]"),
-    ...                simulations=0)
-    >>> tornado_chart(r).to_dict()["layer"][0]["mark"]["type"]
-    'bar'
     """
     import altair as alt
     import pandas as pd
@@ -271,14 +262,6 @@ def monte_carlo_chart(result: BreakEvenResult, width: int = 600) -> Any:
     from the start), the histogram shows the TPO saving against catalog licensing instead, with
     zero marked.
 
-    Examples
-    --------
-    >>> from tpo_scoping.profile import parse_profile
-    >>> from tpo_scoping.economics import break_even
-    >>> r = break_even(parse_profile("prospect: X\\nsites: [{country: PH, fte: 30}]"),
-    ...                simulations=500, sensitivity=False)
-    >>> monte_carlo_chart(r).to_dict()["layer"][0]["mark"]["type"]
-    'bar'
     """
     import altair as alt
     import pandas as pd
@@ -335,17 +318,7 @@ def monte_carlo_chart(result: BreakEvenResult, width: int = 600) -> Any:
 
 
 def cash_imputed_chart(result: BreakEvenResult, width: int = 520) -> Any:
-    """Each option's cost over the horizon as a stacked bar: cash below, imputed above.
-
-    Examples
-    --------
-    >>> from tpo_scoping.profile import parse_profile
-    >>> from tpo_scoping.economics import break_even
-    >>> r = break_even(parse_profile("prospect: X\\nsites: [{country: PH, fte: 30}]"),
-    ...                simulations=0, sensitivity=False)
-    >>> cash_imputed_chart(r).to_dict()["mark"]["type"]
-    'bar'
-    """
+    """Each option's cost over the horizon as a stacked bar: cash below, imputed above."""
     import altair as alt
     import pandas as pd
 

@@ -227,10 +227,7 @@ class NeedsResult:
         return sorted(points, key=lambda p: (p.site != ALL, p.site))
 
     def _retention_points(self, cohort: str) -> list[RetentionPoint]:
-        frame = self.retention
-        if frame is None or frame.empty:
-            return []
-        rows = frame[frame["cohort"] == cohort]
+        rows = _rows(self.retention)
         return [
             RetentionPoint(
                 site=str(r.site),
@@ -243,7 +240,8 @@ class NeedsResult:
                 exits=int(r.exits),
                 at_risk=int(r.at_risk),
             )
-            for r in rows.itertuples(index=False)
+            for r in rows
+            if r.cohort == cohort
         ]
 
     def low_retention_sites(self, day: int = 90) -> list[str]:
@@ -257,9 +255,6 @@ class NeedsResult:
     # -- compliance
     def compliance_rows(self) -> list[ComplianceRow]:
         """Every site × module row, the sites' and the team's totals (module ``"all"``) too."""
-        frame = self.compliance
-        if frame is None or frame.empty:
-            return []
         return [
             ComplianceRow(
                 site=str(r.site),
@@ -271,7 +266,7 @@ class NeedsResult:
                 never_completed=int(r.never_completed),
                 not_yet_due=int(r.not_yet_due),
             )
-            for r in frame.itertuples(index=False)
+            for r in _rows(self.compliance)
         ]
 
     def site_compliance(self) -> list[ComplianceRow]:
@@ -373,6 +368,11 @@ class NeedsResult:
         if self.impact is not None:
             out["impact"] = [estimate.to_dict() for estimate in self.impact]
         return out
+
+
+def _rows(frame: pd.DataFrame | None) -> list[Any]:
+    """A table's rows as named tuples (none for a missing or empty table)."""
+    return [] if frame is None or frame.empty else list(frame.itertuples(index=False))
 
 
 def _number(value: Any) -> float:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tpo_scoping.headcount import HeadcountPlan
-from tpo_scoping.labels import domain_label
+from tpo_scoping.labels import domain_label, domain_short
 from tpo_scoping.reference import load_reference
 
 if TYPE_CHECKING:
@@ -20,14 +20,6 @@ if TYPE_CHECKING:
     from tpo_scoping.kpis import KpiDraft
     from tpo_scoping.needs import NeedsResult
     from tpo_scoping.profile import Profile
-
-SHORT_DOMAIN = {
-    "healthcare": "HIPAA",
-    "payments": "PCI DSS",
-    "data_processing": "GDPR",
-    "financial_services": "FINRA and BSA/AML",
-}
-"""Regulated domains as a headline names them."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +98,7 @@ class Facts:
 
     @property
     def domain_short(self) -> list[str]:
-        return [SHORT_DOMAIN.get(d, d.replace("_", " ")) for d in self.regulated_domains]
+        return [domain_short(d) for d in self.regulated_domains]
 
     @property
     def no_ld(self) -> bool:
