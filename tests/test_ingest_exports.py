@@ -101,6 +101,7 @@ def test_site_column_chosen_on_the_command_line_gives_each_sites_retention(clean
 def test_without_exit_dates_retention_is_not_estimated_and_the_report_says_why() -> None:
     from tpo_scoping.kpis import draft_kpis
     from tpo_scoping.profile import parse_profile
+
     data = _load("hr_dataset_v14_no_exit_dates.csv")
     assert not data.supplied("employees", "exit_date")
     missing = data.quality.missing_fields["employees.exit_date"]
