@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tpo_scoping.labels import kpi_change, kpi_level, site_label
+from tpo_scoping.presentation.table import Table
 
 if TYPE_CHECKING:
     from tpo_scoping.engagement.attribution import Attribution
@@ -389,19 +390,22 @@ def portfolio_summary_rows(folio: Portfolio) -> list[Row]:
     ]
 
 
+def as_table(
+    rows: list[Row] | list[dict[str, object]],
+    columns: tuple[str, ...] | None = None,
+    caption: str = "",
+) -> Table:
+    """Rows of named cells as a :class:`~tpo_scoping.presentation.Table` (missing cells ``–``)."""
+    keys = tuple(columns or (rows[0].keys() if rows else ()))
+    cells = tuple(tuple("–" if r.get(k) is None else str(r.get(k)) for k in keys) for r in rows)
+    return Table(keys, cells, caption=caption, left=tuple(range(len(keys))))
+
+
 def text_table(
     rows: list[Row] | list[dict[str, object]], columns: tuple[str, ...] | None = None
 ) -> str:
     """Rows as a plain-text table with aligned columns (for the terminal)."""
-    if not rows:
-        return "(none)"
-    keys = list(columns or rows[0].keys())
-    cells = [[str(r.get(k, "") if r.get(k) is not None else "–") for k in keys] for r in rows]
-    widths = [max(len(k), *(len(c[i]) for c in cells)) for i, k in enumerate(keys)]
-    line = "  ".join(k.ljust(w) for k, w in zip(keys, widths, strict=True))
-    out = [line, "  ".join("-" * w for w in widths)]
-    out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
-    return "\n".join(out)
+    return as_table(rows, columns).to_text() if rows else "(none)"
 
 
 def tracking_text(result: TrackingResult) -> str:
