@@ -34,6 +34,11 @@ the rest (``isoduration`` brings ``arrow``) about 1.7 MB and 50 ms. jsonschema s
 whose package is missing.
 """
 
-if "jsonschema" not in sys.modules:
+import os as _os  # noqa: E402
+
+_BENCH_OFF = set(_os.environ.get("TPO_SCOPING_BENCH_OFF", "").split(","))
+"""Start-up mechanisms switched off for the on/off measurement in ``bench/bench_startup.py``."""
+
+if "jsonschema" not in sys.modules and "format_checkers" not in _BENCH_OFF:
     for _name in UNUSED_FORMAT_CHECKERS:
         sys.modules.setdefault(_name, None)  # type: ignore[arg-type]

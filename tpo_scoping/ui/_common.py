@@ -598,6 +598,11 @@ def sample_data_path(key: str = SAMPLE_KEY) -> Any:
 # The app shell
 
 
+def _bench_off(mechanism: str) -> bool:
+    """Whether ``bench/bench_startup.py`` switched ``mechanism`` off for its measurement."""
+    return mechanism in os.environ.get("TPO_SCOPING_BENCH_OFF", "").split(",")
+
+
 def is_preheated() -> bool:
     """True in a kernel Voilà started ahead of any request (the kernel pool)."""
     return os.environ.get("VOILA_PREHEAT", "False") != "False"
@@ -839,6 +844,9 @@ class AppShell(widgets.VBox):
 
     def _prepare_then_settle(self) -> None:
         """Start the preparation now, and :meth:`settle` on the kernel's thread when it ends."""
+        if _bench_off("prepare_thread"):
+            self.settle()
+            return
         self._start_preparation(in_background=True)
         assert self._preparation is not None
         loop = asyncio.get_running_loop()
@@ -894,7 +902,8 @@ class AppShell(widgets.VBox):
             # The page draws the remembered answer with the app; the libraries load after.
             self.shown.when_shown(self._prepare_then_settle)
             return
-        self._start_preparation(in_background=deferred)
+        if not (deferred and _bench_off("prepare_thread")):
+            self._start_preparation(in_background=deferred)
         if deferred:
             self.shown.when_shown(self._first_refresh)
         else:  # a pool's kernel remembers its answer for cold kernels; plain Python does not
@@ -934,6 +943,9 @@ class _QuickSwitching:
 
 def _call_in_background(fn: Callable[[], Any], future: Future[Any]) -> None:
     """:func:`_call` with quick thread switching (see :class:`_QuickSwitching`)."""
+    if _bench_off("quick_switch"):
+        _call(fn, future)
+        return
     with _QuickSwitching():
         _call(fn, future)
 

@@ -75,7 +75,10 @@ def load_on_use(names: Sequence[str] = LOADED_ON_USE) -> LazyFinder:
 def main() -> None:
     for name in LEFT_OUT:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]
-    load_on_use()
+    import os
+
+    if "lazy_numpy" not in os.environ.get("TPO_SCOPING_BENCH_OFF", "").split(","):
+        load_on_use()
     from ipykernel.kernelapp import launch_new_instance
 
     launch_new_instance()
