@@ -809,16 +809,16 @@ def _draft_one(
             periods_needed = None
         elif periods_needed is not None and periods_needed <= 2 * periods_per_year:
             options.append(
-                f"pool {periods_needed} {period_word}s of data (about {needed:.0f} per group)"
+                f"pool {periods_needed} {period_word}s of data (about {needed:,.0f} per group)"
             )
         else:
             periods_needed = None
             note += (
-                f"Even two years of pooled data fall short of the {needed:.0f} per group needed. "
+                f"Even two years of pooled data fall short of the {needed:,.0f} per group needed. "
             )
         note += "To measure it, "
         options.append(
-            f"use a larger cohort (at least {needed:.0f} per group, e.g. across sites or"
+            f"use a larger cohort (at least {needed:,.0f} per group, e.g. across sites or"
             " with a comparable team)"
         )
         options.append(_ALTERNATIVE_METRIC.get(key, "choose a more sensitive metric"))

@@ -10,11 +10,18 @@ Examples
 ('Healthcare (US HIPAA)', 'HIPAA Privacy Rule training', 'whole team')
 >>> words("systems_navigation")
 'systems navigation'
+>>> money(1234567.4), money(-2500), money(None)
+('$1,234,567', '-$2,500', '–')
 """
 
 from __future__ import annotations
 
+import math
+
 from tpo_scoping.reference import load_reference
+
+MISSING = "–"
+"""How every figure that is not there (None, NaN, infinite) is written."""
 
 WHOLE_TEAM = "whole team"
 """The name of the rows the analyses key ``site == "all"`` (every site together)."""
@@ -32,6 +39,19 @@ STATUS_LABELS = {
     "not_yet_due": "not yet due (new hire)",
 }
 """Certificate statuses in words (see :mod:`tpo_scoping.needs.compliance`)."""
+
+
+def money(value: float | None) -> str:
+    """US dollars to the dollar with thousands separators; :data:`MISSING` when there is none.
+
+    >>> money(float("nan")), money(-0.4)
+    ('–', '$0')
+    """
+    if value is None or not math.isfinite(value):
+        return MISSING
+    dollars = round(value)
+    sign = "-" if dollars < 0 else ""
+    return f"{sign}${abs(dollars):,}"
 
 
 def words(key: object) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tpo_scoping.labels import domain_label, kpi_level, site_label
 
 if TYPE_CHECKING:
+    from tpo_scoping.scenarios import ScenarioComparison
     from tpo_scoping.scope import Scope
 
 log = logging.getLogger(__name__)
@@ -260,7 +261,9 @@ def brief_context(scope: Scope, expand: bool = False) -> dict[str, Any]:
     }
 
 
-def render_html(scope: Scope, *, expand: bool = False) -> str:
+def render_html(
+    scope: Scope, *, expand: bool = False, comparison: ScenarioComparison | None = None
+) -> str:
     """Render the engagement brief as one self-contained HTML document.
 
     Parameters
@@ -269,6 +272,9 @@ def render_html(scope: Scope, *, expand: bool = False) -> str:
         The result of :func:`tpo_scoping.scope.build_scope`.
     expand : bool
         Open every "details" section (used for print and PDF).
+    comparison : ScenarioComparison, optional
+        Two scenarios of the prospect side by side (:func:`tpo_scoping.scenarios.compare_scopes`),
+        shown after the economics.
 
     Examples
     --------
@@ -285,4 +291,5 @@ def render_html(scope: Scope, *, expand: bool = False) -> str:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    return env.get_template("brief.html.j2").render(**brief_context(scope, expand=expand))
+    context = brief_context(scope, expand=expand)
+    return env.get_template("brief.html.j2").render(**context, comparison=comparison)

@@ -179,3 +179,21 @@ def render_xlsx(scope: Scope) -> bytes:
         [6, 30, 110, 50],
     )
     return _save(book)
+
+
+def tables_to_xlsx(tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]) -> bytes:
+    """Tables as shown on screen, one sheet each: ``(sheet title, headers, rows)``.
+
+    Examples
+    --------
+    >>> tables_to_xlsx([("Retention", ["Site", "90-day retention"], [["Manila", "80 %"]])])[:2]
+    b'PK'
+    """
+    book = _book()
+    for title, headers, rows in tables:
+        widths = [
+            max(10, min(70, max((len(str(r[i])) for r in rows), default=10) + 2))
+            for i in range(len(headers))
+        ]
+        _write_sheet(book, title[:31], headers, rows, widths)
+    return _save(book)

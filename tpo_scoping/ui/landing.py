@@ -6,7 +6,9 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from tpo_scoping.ui._common import AppShell, HtmlBlock, sample_profile
+from tpo_scoping.ui.html import HtmlBlock
+from tpo_scoping.ui.sample_prospect import sample_profile
+from tpo_scoping.ui.shell import AppShell
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def prospect_html(profile: Any) -> str:
 class Landing(AppShell):
     """The list of apps and a summary of the sample prospect."""
 
-    what = "loading the sample prospect"
+    activity = "loading the sample prospect"
 
     def __init__(self) -> None:
         self.intro = HtmlBlock(
@@ -91,8 +93,5 @@ class Landing(AppShell):
         self.prospect = HtmlBlock()
         super().__init__([self.intro, self.prospect, self.apps])
 
-    def prepare(self) -> Any:
-        return sample_profile()
-
-    def refresh(self) -> None:
-        self.prospect.value = prospect_html(self.prepared())
+    def show_answer(self) -> None:
+        self.prospect.value = prospect_html(sample_profile())
