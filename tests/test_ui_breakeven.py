@@ -148,4 +148,4 @@ def test_no_upload_and_no_file_access(app: BreakEvenCalculator) -> None:
 
     kinds = {type(w) for w in walk(app)}
     assert not kinds & {widgets.FileUpload, UploadButton, DownloadButton}
-    assert not any('download=' in w.value for w in walk(app) if isinstance(w, widgets.HTML))
+    assert not any("download=" in w.value for w in walk(app) if isinstance(w, widgets.HTML))

@@ -119,9 +119,10 @@ def test_a_closed_shared_model_is_replaced() -> None:
 
 
 def test_a_table_note_sits_in_its_own_full_width_row() -> None:
-    table = html_table(["a", "b"], [["1", "2"], ["3", "4"]], notes=["why", ""])
+    table = html_table(["a", "<b>b</b>"], [["1", "2"], ["3", "4"]], notes=["why", ""])
     assert table.count("<tr>") == 3 and '<td colspan="2">why</td>' in table
-    assert table.index("why") < table.index("<td>3</td>")
+    assert table.index("why") < table.index('<td data-label="a">3</td>')
+    assert '<td data-label="b">4</td>' in table  # each cell names its column, as plain text
 
 
 def test_the_apps_leave_the_interpreter_alone_when_imported() -> None:

@@ -7,6 +7,7 @@ model among all of them; tables are plain HTML from escaped cells.
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import ipywidgets as widgets
@@ -68,11 +69,15 @@ def html_table(
     """A plain HTML table; cells are already-escaped HTML snippets.
 
     ``notes`` (one per row, escaped HTML, '' for none) go in a full-width row under their row.
+    Each cell carries its column's name (``data-label``): on a phone the rows become cards that
+    name each figure, instead of a table wider than the screen.
     """
     head = "".join(f"<th>{h}</th>" for h in headers)
+    labels = [html.escape(re.sub(r"<[^>]*>", "", h), quote=True) for h in headers]
     body = ""
     for i, row in enumerate(rows):
-        body += "<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
+        cells = zip(labels, row, strict=False)
+        body += "<tr>" + "".join(f'<td data-label="{k}">{c}</td>' for k, c in cells) + "</tr>"
         if notes and notes[i]:
             body += f'<tr class="tpo-note-row"><td colspan="{len(headers)}">{notes[i]}</td></tr>'
     return (
@@ -116,6 +121,14 @@ APP_CSS = """<style>
   .tpo-app .widget-slider, .tpo-app .widget-toggle-buttons { height: auto; min-height: 44px; }
   .tpo-app .widget-hslider .noUi-handle { width: 28px; height: 28px; top: -11px; }
   .tpo-app .widget-text input, .tpo-app .widget-dropdown select { font-size: 16px; }
+  /* Tables become cards: one block per row, each figure named. */
+  .tpo-table thead { display: none; }
+  .tpo-table, .tpo-table tbody, .tpo-table tr, .tpo-table td { display: block; width: auto; }
+  .tpo-table tr { border-bottom: 2px solid #c9d3db; padding: 6px 0; }
+  .tpo-table td { border: none !important; padding: 2px 4px; }
+  .tpo-table td[data-label]::before { content: attr(data-label) ": "; font-weight: 600;
+    color: #445; }
+  .tpo-table td[data-label=""]::before { content: none; }
 }
 </style>"""
 """The apps' own styles, placed once at the top of each app."""

@@ -98,6 +98,9 @@ class KpiDrafter(AppShell):
             ]
         )
         self.add_class("tpo-kpi-drafter")
+        # A pooled kernel started before the latest save: list the saved prospects again when
+        # the visitor's page shows the app.
+        self.shown.when_shown(self.saved.refresh_list)
         self.profile = profile
         c["ambition"].observe(self._on_setting, names="value")
         c["cadence"].observe(self._on_setting, names="value")

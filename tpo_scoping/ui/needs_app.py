@@ -91,6 +91,9 @@ class NeedsApp(AppShell):
             ]
         )
         self.add_class("tpo-needs")
+        # A pooled kernel started before the latest save: list the saved prospects again when
+        # the visitor's page shows the app.
+        self.shown.when_shown(self.saved.refresh_list)
         upload.observe(self._on_upload, names="value")
         sample.on_click(lambda _b: self.use_sample())
 

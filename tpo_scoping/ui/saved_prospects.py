@@ -64,7 +64,8 @@ class SavedProspects(widgets.VBox):
         self.refresh_list()
 
     def refresh_list(self, select: str | None = None) -> None:
-        assert self.workspace is not None
+        if self.workspace is None:
+            return
         names = self.workspace.prospects()
         self.choice.options = names or [NONE_SAVED]
         if select in names:

@@ -94,6 +94,9 @@ class ScopingCalculator(ProspectForm):
         self._build_outputs()
         super().__init__(self._layout())
         self.add_class("tpo-scoping")
+        # A pooled kernel started before the latest save: list the saved prospects again when
+        # the visitor's page shows the app.
+        self.shown.when_shown(self.saved.refresh_list)
         self._first = profile
         self._loaded: tuple[str, Any] | None = None
         self._observe_inputs(self._on_input)

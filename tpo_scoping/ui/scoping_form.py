@@ -94,6 +94,7 @@ class ProspectForm(AppShell):
                 if name in self._defaults
             },
         }
+        self.controls["prospect"].add_class("tpo-prospect-name")
         self._base: Profile | None = None
 
     def _assumption_field(self, name: str) -> NumberField:
