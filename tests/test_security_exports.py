@@ -111,12 +111,12 @@ def test_kpi_xlsx_from_the_app_neutralises_formulas() -> None:
     from openpyxl import load_workbook
 
     from tpo_scoping.kpis import draft_kpis
-    from tpo_scoping.ui.kpi_drafter import kpis_xlsx_bytes
+    from tpo_scoping.ui.kpi_table import kpi_workbook
 
     profile = Profile.model_validate(
         {"prospect": FORMULAS[0], "sites": [{"country": "PH", "fte": 20, "name": FORMULAS[3]}]}
     )
-    book = load_workbook(io.BytesIO(kpis_xlsx_bytes(draft_kpis(profile))))
+    book = load_workbook(io.BytesIO(kpi_workbook(draft_kpis(profile))))
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:

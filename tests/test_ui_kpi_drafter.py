@@ -76,8 +76,9 @@ def test_table_says_in_words_what_measurable_means_with_each_note_in_its_row(
     headers, rows, notes = kpi_rows(app.draft)
     column = headers.index("Measurable?")
     for kpi, row, note in zip(app.draft.kpis, rows, notes, strict=True):
-        assert note and note in app.table.value.replace("&#x27;", "'")
-        assert row[column] == html.escape(measurable_words(kpi, "monthly"))
+        assert note and html.escape(note) in app.table.value
+        assert row[column] == measurable_words(kpi, "monthly")
+        assert html.escape(row[column]) in app.table.value
         # Counts of 1,000 and more carry thousands separators (was "70119 per group").
         assert not re.search(r"\b\d{4,} per group", kpi.detectability_note)
         if kpi.periods_to_detect:
@@ -167,3 +168,8 @@ def test_export_gives_an_xlsx_with_every_kpi(app: KpiDrafter) -> None:
     cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row}
     for kpi in app.draft.kpis:
         assert kpi.name in cells
+    # The same words and rounding as the table on screen.
+    headers, rows, notes = kpi_rows(app.draft)
+    sheet = [[c.value for c in row] for row in book["KPIs"].iter_rows()]
+    assert sheet[0] == [*headers, "What it means"]
+    assert sheet[1:] == [[*row, note] for row, note in zip(rows, notes, strict=True)]

@@ -100,3 +100,27 @@ def test_mistyped_link_keys_are_named_and_fractions_read_as_shares(
     assert "read as 25 % a year" in note
     assert_clean(page)
     page.screenshot_to("breakeven_mistyped_link")
+
+
+def test_cold_visits_show_the_kept_answer_and_still_compute(
+    page: Page, public_server: VoilaServer
+) -> None:
+    """Public mode has no kernel pool, so every visit starts a kernel. The default answer,
+    once computed by any kernel, is shown at once by the next; that kernel then computes it
+    anyway (the chart appears) and answers typing as usual."""
+    seen = []
+    for _ in range(2):
+        open_app(page, public_server, APP)
+        page.wait_for_selector(".tpo-answer")
+        seen.append(answer(page))
+    assert seen[0] == seen[1] and "from 50 to about" in seen[1]
+    server_log = public_server.log_path.read_text("utf-8", errors="replace")
+    assert "BreakEvenCalculator: showed the kept first answer" in server_log
+    assert "out of date" not in server_log
+    page.wait_for_selector(".tpo-chart svg, .tpo-chart canvas", state="attached")
+    commit(page, "Offshore team today", "300")
+    page.wait_for_function(
+        "b => document.querySelector('.tpo-answer-box').innerText !== b", arg=seen[1]
+    )
+    assert "from 300 to about" in answer(page)
+    assert_clean(page)

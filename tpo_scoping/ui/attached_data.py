@@ -169,13 +169,11 @@ class DataChip(widgets.VBox):
                 '<span class="tpo-chip tpo-chip-none">No performance data attached: KPI '
                 "baselines are the packaged defaults</span>"
             )
-            self.detach.layout = shared_model(widgets.Layout, display="none")
             return
         self.chip.value = (
             f'<span class="tpo-chip">Data attached for <b>{html.escape(data.prospect)}</b>: '
             f"{html.escape(data.describe())}</span>"
         )
-        self.detach.layout = shared_model(widgets.Layout, width="auto", margin="2px")
 
     def drop(self, why: str) -> None:
         """Detach the data (if any) and say why."""
@@ -199,9 +197,11 @@ class DataChip(widgets.VBox):
             self.message.clear()
 
     def _user_detached(self) -> None:
-        if self.attached is not None:
-            self.drop(f"Detached the data of {self.attached.prospect}.")
-            self._on_change()
+        if self.attached is None:
+            self.message.show("No performance data is attached.", "info")
+            return
+        self.drop(f"Detached the data of {self.attached.prospect}.")
+        self._on_change()
 
     @guarded("reading the uploaded data", lambda self: self.message)
     def _on_upload(self, change: Mapping[str, Any]) -> None:

@@ -117,11 +117,13 @@ class BreakEvenCalculator(AppShell):
     """
 
     activity = "calculating the break-even"
+    answer_outputs = ("answer",)
     result = traitlets.Any(None, allow_none=True)
     revision = traitlets.Int(0)
 
     def __init__(self, chart: bool = True) -> None:
         self.with_charts = chart
+        self._from_link = False
         self.controls = self._controls()
         self.query_message = MessageBox()
         self.answer = HtmlBlock('<p style="color:#667">Calculating…</p>')
@@ -204,6 +206,7 @@ class BreakEvenCalculator(AppShell):
         """
         link = parse_query(query, QUERY_KEYS)
         notes = link.notes(QUERY_KEYS)
+        self._from_link = self._from_link or bool(link.values or notes)
         with self.hold_trait_notifications():
             for key in ("fte", "hires", "attrition"):
                 if key in link.values:
@@ -282,6 +285,9 @@ class BreakEvenCalculator(AppShell):
             self._recompute()
 
     # -- outputs -------------------------------------------------------------------------
+
+    def answer_key(self) -> str | None:
+        return None if self._from_link else self.input_key()
 
     def show_answer(self) -> None:
         self._recompute()

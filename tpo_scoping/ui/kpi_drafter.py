@@ -24,7 +24,7 @@ from tpo_scoping.errors import InputError
 from tpo_scoping.ui.attached_data import DataChip
 from tpo_scoping.ui.downloads import DownloadButton, Prepared, safe_filename
 from tpo_scoping.ui.html import HtmlBlock, heading
-from tpo_scoping.ui.kpi_table import kpi_table_html
+from tpo_scoping.ui.kpi_table import kpi_table_html, kpi_workbook
 from tpo_scoping.ui.messages import MessageBox, guarded
 from tpo_scoping.ui.profile_upload import profile_from_upload
 from tpo_scoping.ui.sample_prospect import sample_profile
@@ -34,15 +34,7 @@ from tpo_scoping.ui.uploads import UploadButton
 from tpo_scoping.voila import MAX_UPLOAD_BYTES
 
 if TYPE_CHECKING:
-    from tpo_scoping.kpis import KpiDraft
     from tpo_scoping.profile import Profile
-
-
-def kpis_xlsx_bytes(draft: KpiDraft) -> bytes:
-    """The KPI table as an xlsx workbook, built in memory."""
-    from tpo_scoping.report import kpis_to_xlsx
-
-    return bytes(kpis_to_xlsx(draft))
 
 
 EXPLANATION = (
@@ -59,6 +51,7 @@ class KpiDrafter(AppShell):
     """
 
     activity = "drafting the KPIs"
+    answer_outputs = ("table", "notes", "data.chip")
     profile = traitlets.Any()
     draft = traitlets.Any(None, allow_none=True)
 
@@ -139,8 +132,14 @@ class KpiDrafter(AppShell):
 
     def show_inputs(self) -> None:
         if self.profile is None:
-            self.profile = sample_profile()
+            self.profile = self._sample = sample_profile()
         self._show_prospect()
+
+    _sample: Profile | None = None
+
+    def answer_key(self) -> str | None:
+        """The settings while the sample prospect is shown (see AppShell)."""
+        return self.input_key() if self.profile is self._sample is not None else None
 
     def show_answer(self) -> None:
         self._attach_own_data(self.profile)
@@ -197,4 +196,4 @@ class KpiDrafter(AppShell):
         if self.draft is None:
             raise InputError("The KPIs are still being drafted; try again in a moment")
         self.download_message.clear()
-        return kpis_xlsx_bytes(self.draft), f"kpis-{safe_filename(self.profile.prospect)}.xlsx"
+        return kpi_workbook(self.draft), f"kpis-{safe_filename(self.profile.prospect)}.xlsx"

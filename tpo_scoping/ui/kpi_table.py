@@ -43,33 +43,50 @@ def measurable_meaning(draft: KpiDraft, team_fte: int) -> str:
 
 
 def kpi_rows(draft: KpiDraft) -> tuple[list[str], list[list[str]], list[str]]:
-    """Headers, rows of figures (escaped HTML) and each row's note (escaped text)."""
+    """Headers, rows of figures and each row's note, as plain text written for people."""
     period = PERIOD.get(draft.cadence, draft.cadence)
     days = sorted({m.day for k in draft.kpis for m in k.milestones if m.day != 365})
-    headers = ["KPI", "Baseline", "Target (day 365)", *[f"Day {d}" for d in days]]
+    headers = ["KPI", "Baseline", "Baseline from", "Target (day 365)"]
+    headers += [f"Day {d}" for d in days]
     headers += [f"Smallest change a {period} can show", "Measurable?"]
     rows, notes = [], []
     for k in draft.kpis:
         by_day = {m.day: m.value for m in k.milestones}
-        source = "default" if k.baseline_is_default else "prospect data"
         rows.append(
             [
-                f"<b>{html.escape(k.name)}</b>",
-                f"{kpi_level(k.baseline, k.unit)}"
-                f'<br><span style="color:#667;font-size:11px">{source}</span>',
-                f"<b>{kpi_level(k.target, k.unit)}</b>",
+                k.name,
+                kpi_level(k.baseline, k.unit),
+                "default" if k.baseline_is_default else "prospect data",
+                kpi_level(k.target, k.unit),
                 *[kpi_level(by_day.get(d), k.unit) for d in days],
-                html.escape(k.min_detectable_change_text),
-                html.escape(measurable_words(k, draft.cadence)),
+                k.min_detectable_change_text,
+                measurable_words(k, draft.cadence),
             ]
         )
-        notes.append(html.escape(k.detectability_note))
+        notes.append(k.detectability_note)
     return headers, rows, notes
 
 
 def kpi_table_html(draft: KpiDraft, team_fte: int) -> str:
     """The KPI table with each KPI's note in a row of its own, under the sentence on meaning."""
     headers, rows, notes = kpi_rows(draft)
-    table = html_table(headers, rows, notes=notes)
+    source = headers.index("Baseline from")
+    cells = []
+    for row in rows:
+        shown = [html.escape(c) for c in row]
+        shown[0], shown[3] = f"<b>{shown[0]}</b>", f"<b>{shown[3]}</b>"
+        shown[1] += f'<br><span style="color:#667;font-size:11px">{shown[source]}</span>'
+        cells.append(shown[:source] + shown[source + 1 :])
+    heads = [html.escape(h) for h in headers[:source] + headers[source + 1 :]]
+    table = html_table(heads, cells, notes=[html.escape(n) for n in notes])
     meaning = html.escape(measurable_meaning(draft, team_fte))
     return f'<p style="font-size:13px;color:#334;margin:4px 0">{meaning}</p>{table}'
+
+
+def kpi_workbook(draft: KpiDraft) -> bytes:
+    """The KPI table as on screen, with each note in a last column, as an xlsx workbook."""
+    from tpo_scoping.report import tables_to_xlsx
+
+    headers, rows, notes = kpi_rows(draft)
+    table = [[*row, note] for row, note in zip(rows, notes, strict=True)]
+    return tables_to_xlsx([("KPIs", [*headers, "What it means"], table)])

@@ -65,6 +65,15 @@ class ScopingCalculator(ProspectForm):
     """
 
     activity = "scoping the engagement"
+    answer_outputs = (
+        "verdict",
+        "summary",
+        "kpi_table",
+        "comparison",
+        "profile_message",
+        "data.chip",
+        "data.message",
+    )
     scope = traitlets.Any(None, allow_none=True)
     revision = traitlets.Int(0)
 
@@ -98,6 +107,7 @@ class ScopingCalculator(ProspectForm):
         # the visitor's page shows the app.
         self.shown.when_shown(self.saved.refresh_list)
         self._first = profile
+        self._sample_first = profile is None
         self._loaded: tuple[str, Any] | None = None
         self._observe_inputs(self._on_input)
 
@@ -199,6 +209,10 @@ class ScopingCalculator(ProspectForm):
         if self.with_needs and self._first is not None:
             self.data.attach_profile(self._first)
         self._recompute()
+
+    def answer_key(self) -> str | None:
+        """The fields' values while they still hold the sample prospect (see AppShell)."""
+        return self.input_key() if self._sample_first else None
 
     def open_profile(self, profile: Profile) -> None:
         """Show another prospect: its fields, and its own data when it names a folder."""
@@ -320,8 +334,7 @@ class ScopingCalculator(ProspectForm):
         """Keep the answer on screen as scenario A; later inputs are compared with it."""
         if self.scope is None:
             return
-        label = f"A: {self.scope.profile.growth.hires_per_quarter:g} hires/quarter"
-        self.scenario = (label, self.scope)
+        self.scenario = ("Scenario A (kept)", self.scope)
         self._show_comparison()
 
     def comparison_now(self) -> Any:
@@ -330,8 +343,7 @@ class ScopingCalculator(ProspectForm):
         if self.scenario is None or self.scope is None:
             return None
         name, kept = self.scenario
-        now = f"B: {self.scope.profile.growth.hires_per_quarter:g} hires/quarter"
-        return compare_scopes(kept, self.scope, (name, now))
+        return compare_scopes(kept, self.scope, (name, "Scenario B (on screen)"))
 
     def _show_comparison(self) -> None:
         comparison = self.comparison_now()

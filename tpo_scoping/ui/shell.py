@@ -2,15 +2,18 @@
 
 An app's first answer costs imports and computation. In a kernel Voilà started for the request,
 it waits until the page has drawn the app (:class:`PageShown`), so the page appears at once and
-fills in; in a kernel from the preheated pool it runs at once, before anyone is waiting.
+fills in; in a kernel from the preheated pool it runs at once, before anyone is waiting. In a
+served kernel the answer for the default inputs is kept on disk once computed
+(:mod:`tpo_scoping.voila.answer_cache`), and a later cold kernel shows it at launch.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import anywidget
@@ -76,6 +79,9 @@ class AppShell(widgets.VBox):
     ready = traitlets.Bool(False)
     activity = "preparing the results"
     """What the app does, in the words of its polite error ("… went wrong while …")."""
+    answer_outputs: tuple[str, ...] = ()
+    """Attribute paths ("verdict", "data.chip") of the widgets that show the answer; what
+    :mod:`tpo_scoping.voila.answer_cache` keeps of a default answer."""
 
     def __init__(self, children: list[widgets.Widget], **kwargs: Any) -> None:
         self.status = MessageBox()
@@ -96,8 +102,20 @@ class AppShell(widgets.VBox):
     def show_answer(self) -> None:
         """Compute and show the answer for what the fields hold now."""
 
+    def answer_key(self) -> str | None:
+        """The inputs the answer on screen depends on, when they are the app's defaults.
+
+        None (the default) means the answer must not be kept: it came from a visitor's link,
+        file or typing, which never reach the disk.
+        """
+        return None
+
     def launch(self, deferred: bool | None = None) -> None:
-        """Show the first inputs, then the first answer: now, or once the page shows the app."""
+        """Show the first inputs, then the first answer: now, or once the page shows the app.
+
+        A cold kernel with a kept answer for the first inputs shows it now, with the app, and
+        computes the answer for real once the page is drawn.
+        """
         if deferred is None:
             deferred = not is_preheated()
         if deferred:
@@ -109,7 +127,9 @@ class AppShell(widgets.VBox):
             self.show_inputs()
         except Exception:
             self._failed("showing its first inputs")
-        if deferred:
+        if deferred and self._show_kept_answer():
+            self.shown.when_shown(self._check_kept_answer)
+        elif deferred:
             self.shown.when_shown(self.first_answer)
         else:
             self.first_answer()
@@ -124,6 +144,83 @@ class AppShell(widgets.VBox):
             self._failed(self.activity)
         finally:
             self.mark_ready()
+        self._keep_answer()
+
+    # -- the answer kept for cold kernels ------------------------------------------------
+
+    def answer_state(self) -> dict[str, dict[str, str]]:
+        """What :attr:`answer_outputs` show: each message's text and kind, each block's HTML."""
+        state: dict[str, dict[str, str]] = {}
+        for path in self.answer_outputs:
+            widget = self._widget_at(path)
+            if isinstance(widget, MessageBox):
+                state[path] = {"kind": widget.kind, "text": widget.text}
+            else:
+                state[path] = {"value": widget.value}
+        return state
+
+    def input_key(self) -> str:
+        """The values of :attr:`controls` as canonical text (buttons and uploads left out)."""
+
+        def value(control: Any) -> Any:
+            if isinstance(control, Mapping):
+                return {name: value(c) for name, c in control.items()}
+            if isinstance(control, widgets.Button) or not hasattr(control, "value"):
+                return None
+            return control.value if not isinstance(control.value, tuple) else None
+
+        values = {name: value(c) for name, c in self.controls.items()}
+        return json.dumps(values, sort_keys=True, default=str)
+
+    def _widget_at(self, path: str) -> Any:
+        widget: Any = self
+        for part in path.split("."):
+            widget = getattr(widget, part)
+        return widget
+
+    def _keep_answer(self) -> None:
+        from tpo_scoping.voila import answer_cache
+
+        key = self.answer_key() if answer_cache.enabled() and not self.status.text else None
+        if key is not None:
+            answer_cache.store(type(self).__name__, key, self.answer_state())
+
+    def _show_kept_answer(self) -> bool:
+        """Put the kept answer for the first inputs in the widgets; False if there is none."""
+        from tpo_scoping.voila import answer_cache
+
+        try:
+            key = self.answer_key() if answer_cache.enabled() else None
+            kept = (
+                None
+                if key is None
+                else answer_cache.load(type(self).__name__, key, like=self.answer_state())
+            )
+        except Exception:  # an unreadable cache only costs the shortcut
+            log.exception("%s could not read its kept answer", type(self).__name__)
+            return False
+        if kept is None:
+            return False
+        for path, traits in kept.items():
+            widget = self._widget_at(path)
+            with widget.hold_trait_notifications():
+                for trait, value in traits.items():
+                    setattr(widget, trait, value)
+        self.mark_ready()
+        log.info("%s: showed the kept first answer", type(self).__name__)
+        return True
+
+    def _check_kept_answer(self) -> None:
+        """Compute the answer shown from the cache; keep the new one if it differs."""
+        shown = self.answer_state()
+        try:
+            self.show_answer()
+        except Exception:
+            self._failed(self.activity)
+            return
+        if self.answer_state() != shown:
+            log.warning("%s: the kept first answer was out of date", type(self).__name__)
+            self._keep_answer()
 
     def _failed(self, activity: str) -> None:
         log.exception("%s failed while %s", type(self).__name__, activity)
