@@ -42,7 +42,7 @@ def test_scoping_calculator(page: Page, voila_server: VoilaServer, tmp_path: Pat
     )
 
     # A bad FTE shows a message next to the field.
-    fte = page.locator(".tpo-site .tpo-field input").first
+    fte = page.locator(".tpo-site .tpo-number input").first
     remove = page.locator(".tpo-site button").first.bounding_box()
     fte.fill("-4")
     fte.press("Enter")
@@ -77,7 +77,10 @@ def test_needs_analysis(page: Page, voila_server: VoilaServer, tmp_path: Path) -
     upload(page, "Upload data", *sorted((SAMPLES / "growing_healthcare/data").glob("*.csv")))
     page.wait_for_selector(".tpo-msg-ok", timeout=120_000)
     assert "Manila" in page.inner_text(".tpo-needs-results")
-    assert page.inner_text("button.tpo-upload-button") == "Upload data"  # no "(5)" counter
+    # The button says it is reading while the kernel reads, then shows its label, no "(5)".
+    page.wait_for_function(
+        "() => document.querySelector('button.tpo-upload-button').innerText === 'Upload data'"
+    )
     wait_for_charts(page, 2)
     assert_clean(page)
     page.screenshot_to("needs_analysis")

@@ -60,6 +60,9 @@ def test_a_new_prospect_never_carries_the_samples_data(
     fte = site_input(page, 0, 2)
     fte.fill("80")
     fte.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('.tpo-kpi-table').innerText.includes('team of 80 FTE')"
+    )
     verdict_changes(page, before)
     assert_clean(page)
     page.screenshot_to("scoping_acme_detached")
@@ -118,9 +121,7 @@ def test_two_scenarios_side_by_side_with_the_differences_marked(
     page.click("button:has-text('Keep as scenario A')")
     page.wait_for_selector(".tpo-comparison")
     commit(page, hires, "40")
-    page.wait_for_function(
-        "() => document.querySelector('.tpo-comparison').innerText.includes('40')"
-    )
+    page.wait_for_selector(".tpo-comparison td.tpo-changed")
     changed = page.locator(".tpo-comparison td.tpo-changed")
     assert changed.count() >= 4 and "20" in page.inner_text(".tpo-comparison")
     wait_for_charts(page, 2)
@@ -169,8 +170,11 @@ def test_a_saved_prospect_opens_in_the_kpi_drafter_and_the_needs_app(
     open_app(page, voila_server, "/voila/render/kpi_drafter.ipynb")
     page.select_option(".tpo-saved select", "Saved Prospect Ltd")
     page.click(".tpo-saved button:has-text('Open')")
-    page.wait_for_function("() => document.body.innerText.includes('Prospect: Saved Prospect Ltd')")
+    page.wait_for_function(
+        "() => document.querySelector('.tpo-saved').innerText.includes('Opened Saved')"
+    )
     assert "Opened Saved Prospect Ltd, version 2" in page.inner_text(".tpo-saved")
+    assert "Prospect: Saved Prospect Ltd" in page.inner_text(".tpo-app")
     assert_clean(page)
 
     open_app(page, voila_server, "/voila/render/needs_analysis.ipynb")

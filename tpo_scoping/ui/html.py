@@ -115,8 +115,10 @@ APP_CSS = """<style>
 .tpo-download-button.tpo-preparing { cursor: progress; }
 @media (max-width: 600px) {
   .tpo-outputs { padding-left: 0; }
-  .tpo-app input, .tpo-app select, .tpo-app button, .tpo-app .widget-toggle-button,
-  .tpo-app .widget-checkbox { min-height: 44px; }
+  .tpo-app input:not([type=checkbox]), .tpo-app select, .tpo-app button,
+  .tpo-app .widget-toggle-button { min-height: 44px; }
+  .tpo-app .widget-checkbox { min-height: 44px; align-items: center; }
+  .tpo-app .widget-checkbox input[type=checkbox] { width: 22px; height: 22px; }
   .tpo-app .widget-text, .tpo-app .widget-dropdown, .tpo-app .widget-checkbox,
   .tpo-app .widget-slider, .tpo-app .widget-toggle-buttons { height: auto; min-height: 44px; }
   .tpo-app .widget-hslider .noUi-handle { width: 28px; height: 28px; top: -11px; }
@@ -126,8 +128,8 @@ APP_CSS = """<style>
   .tpo-table, .tpo-table tbody, .tpo-table tr, .tpo-table td { display: block; width: auto; }
   .tpo-table tr { border-bottom: 2px solid #c9d3db; padding: 6px 0; }
   .tpo-table td { border: none !important; padding: 2px 4px; }
-  .tpo-table td[data-label]::before { content: attr(data-label) ": "; font-weight: 600;
-    color: #445; }
+  .tpo-table td[data-label]::before { content: attr(data-label); margin-right: 0.5em;
+    font-weight: 600; color: #445; }
   .tpo-table td[data-label=""]::before { content: none; }
 }
 </style>"""

@@ -27,6 +27,17 @@ def percent(x: Any) -> str:
     return MISSING if x is None or x != x else f"{float(x) * 100:.0f} %"
 
 
+def score_with_interval(mean: float, low: float, high: float) -> str:
+    """An average score with its 95 % interval, or a note when too few people give one.
+
+    >>> score_with_interval(69.3, 66.1, 72.6), score_with_interval(70.0, float("nan"), 1.0)
+    ('69 (66–73)', '70 (too few for an interval)')
+    """
+    if low != low or high != high:
+        return f"{mean:.0f} (too few for an interval)"
+    return f"{mean:.0f} ({low:.0f}–{high:.0f})"
+
+
 def priorities_table(result: NeedsResult) -> Table:
     rows = [
         [int(p.get("rank", i)), str(p.get("summary", ""))]
@@ -41,7 +52,7 @@ def gaps_table(result: NeedsResult) -> Table:
             site_label(g["site"]),
             words(g["role"]),
             words(g["competency"]),
-            f"{g['mean']:.0f} ({g['ci_low']:.0f}–{g['ci_high']:.0f})",
+            score_with_interval(g["mean"], g["ci_low"], g["ci_high"]),
             f"{g['below_pass']:.0f} of {g['headcount']:.0f}",
             f"{g['gap']:.1f}",
         ]

@@ -126,9 +126,9 @@ class SitesEditor(widgets.VBox):
         if len(self.rows) <= 1:
             return
         self.rows_box.children = [r for r in self.rows if r is not row]
+        self._show_hint()
         if self._states.pop(id(row), None) is not None:
             self._tick()
-        self._show_hint()
 
     def set_sites(self, sites: list[Any]) -> None:
         self.rows_box.children = []
@@ -150,11 +150,11 @@ class SitesEditor(widgets.VBox):
         return [f"Site {i}: {e}" for i, r in enumerate(self.rows, 1) for e in r.errors]
 
     def _row_changed(self, row: SiteRow) -> None:
+        self._show_hint()
         state = row.state()
         if self._states.get(id(row)) != state:
             self._states[id(row)] = state
             self._tick()
-        self._show_hint()
 
     def _show_hint(self) -> None:
         blank = [i for i, r in enumerate(self.rows, 1) if r.blank and not r.errors]
