@@ -7,6 +7,8 @@ page).
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -171,7 +173,7 @@ def first_hires(space: Workspace, name: str) -> float:
 
 def test_no_workspace_no_bar() -> None:
     app = KpiDrafter(workspace=None)
-    assert app.saved.layout.display == "none"
+    assert app.saved.children == ()  # nothing shown, nothing for the page to fetch
 
 
 def test_a_failed_upload_greys_out_the_earlier_results_with_the_reason() -> None:
@@ -219,3 +221,40 @@ def test_the_needs_export_says_what_the_screen_says() -> None:
             assert all(
                 re.fullmatch(r"\d+ %( \(\d+ %–\d+ %\))?", v) for v in row[1:] if "%" in str(v)
             )
+
+
+def test_serve_names_the_workspace_and_public_mode_never_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+
+    from tpo_scoping.cli.serve import _choose_workspace
+    from tpo_scoping.errors import InputError
+    from tpo_scoping.workspace import WORKSPACE_ENV, default_workspace_dir, workspace_from_env
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    _choose_workspace(argparse.Namespace(public=False, workspace=None))
+    assert default_workspace_dir() == tmp_path / "data" / "tpo-scoping" / "workspace"
+    assert os.environ[WORKSPACE_ENV] == str(default_workspace_dir())
+    _choose_workspace(argparse.Namespace(public=False, workspace=tmp_path / "mine"))
+    assert workspace_from_env().root == tmp_path / "mine"  # type: ignore[union-attr]
+    _choose_workspace(argparse.Namespace(public=True, workspace=None))
+    assert WORKSPACE_ENV not in os.environ and workspace_from_env() is None
+    with pytest.raises(InputError, match="public calculator never opens saved prospects"):
+        _choose_workspace(argparse.Namespace(public=True, workspace=tmp_path / "mine"))
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="is not a folder"):
+        _choose_workspace(argparse.Namespace(public=False, workspace=tmp_path / "file"))
+
+
+def test_a_version_is_never_overwritten(tmp_path: Path) -> None:
+    from tpo_scoping.profile import parse_profile
+
+    space = Workspace(tmp_path)
+    profile = parse_profile("prospect: Acme\nsites: [{country: IN, fte: 80}]")
+    (tmp_path / "acme").mkdir()
+    (tmp_path / "acme" / "v0002.yaml").write_text("prospect: placed by hand\n")
+    first, second = space.save(profile), space.save(profile)
+    assert (first.version, second.version) == (3, 4)
+    assert (tmp_path / "acme" / "v0002.yaml").read_text() == "prospect: placed by hand\n"
+    assert not list(tmp_path.glob("acme/.save-*"))  # no temporary file left behind

@@ -83,8 +83,12 @@ class Workspace:
         names = []
         for folder in sorted(self.root.glob("*/")):
             newest = self._files(folder)
-            if newest:
+            if not newest:
+                continue
+            try:
                 names.append(self._read(newest[-1][1]).prospect)
+            except InputError:  # a file edited by hand into an invalid profile
+                names.append(folder.name)
         return sorted(names, key=str.lower)
 
     def versions(self, prospect: str) -> list[SavedVersion]:

@@ -21,7 +21,7 @@ import ipywidgets as widgets
 import traitlets
 
 from tpo_scoping.errors import InputError
-from tpo_scoping.ui.html import HtmlBlock, shared_model
+from tpo_scoping.ui.html import HtmlBlock, button, row, shared_model
 from tpo_scoping.ui.messages import MessageBox, guarded, input_error_text
 from tpo_scoping.ui.uploads import UploadButton
 
@@ -126,39 +126,47 @@ class DataChip(widgets.VBox):
 
     ``attached`` holds the :class:`AttachedData` in use, or None. When the user detaches or
     attaches data, ``on_change`` is called (the app recomputes); the app's own calls
-    (:meth:`attach_profile`, :meth:`drop`) call nothing.
+    (:meth:`attach_profile`, :meth:`drop`) call nothing. ``can_attach=False`` leaves the
+    upload button out (an app whose data comes only with the prospect's profile).
     """
 
     attached = traitlets.Any(None, allow_none=True)
 
     def __init__(
-        self, *, prospect: Callable[[], str], on_change: Callable[[], None], max_bytes: int
+        self,
+        *,
+        prospect: Callable[[], str],
+        on_change: Callable[[], None],
+        max_bytes: int,
+        can_attach: bool = True,
     ) -> None:
         self._prospect = prospect
         self._on_change = on_change
         self.max_bytes = max_bytes
         self.chip = HtmlBlock()
         self.chip.add_class("tpo-data-chip")
-        self.detach = widgets.Button(
-            description="Detach",
-            tooltip="stop using this data for this prospect",
-            layout=shared_model(widgets.Layout, width="auto", margin="2px"),
-            style=shared_model(widgets.ButtonStyle),
+        self.detach = button("Detach", "stop using this data for this prospect")
+        # Every widget in the kernel is fetched by the page, shown or not: create only what shows.
+        self.upload = (
+            UploadButton("Attach data", accept=",".join(ACCEPTED), multiple=True)
+            if can_attach
+            else None
         )
-        self.upload = UploadButton("Attach data", accept=",".join(ACCEPTED), multiple=True)
         self.message = MessageBox()
         super().__init__(
             [
-                widgets.HBox(
-                    [self.chip, self.detach, self.upload],
-                    layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+                row(
+                    [self.chip, self.detach, *([self.upload] if self.upload else [])],
+                    align_items="center",
                 ),
                 self.message,
-            ]
+            ],
+            layout=shared_model(widgets.Layout),
         )
         self.add_class("tpo-data")
         self.detach.on_click(lambda _b: self._user_detached())
-        self.upload.observe(self._on_upload, names="value")
+        if self.upload is not None:
+            self.upload.observe(self._on_upload, names="value")
         self._draw()
 
     @traitlets.observe("attached")
@@ -207,6 +215,7 @@ class DataChip(widgets.VBox):
     def _on_upload(self, change: Mapping[str, Any]) -> None:
         if not change["new"]:
             return
+        assert self.upload is not None  # only an upload button calls this
         self.upload.value = ()  # drop the widget's copy of the bytes at once
         files = upload_files(change["new"], self.max_bytes)
         self.message.show("Reading the data…", "info")

@@ -25,7 +25,7 @@ import traitlets
 from tpo_scoping.labels import money
 from tpo_scoping.ui.chart_slot import ChartSlot
 from tpo_scoping.ui.choices import DOMAIN_LABELS, TRAINING_LABELS
-from tpo_scoping.ui.fields import NumberField, parse_number
+from tpo_scoping.ui.fields import NumberField
 from tpo_scoping.ui.html import HtmlBlock, heading, show_stale
 from tpo_scoping.ui.links import parse_query, request_query_string
 from tpo_scoping.ui.messages import MessageBox, guarded
@@ -237,14 +237,7 @@ class BreakEvenCalculator(AppShell):
                 f"a year (attrition={text} gives it in percent)."
             )
         try:
-            value = parse_number(
-                text,
-                label=field.label,
-                minimum=field.minimum,
-                maximum=field.maximum,
-                integer=field.integer,
-                percent=field.percent,
-            )
+            value = field.parse(text)
         except ValueError as exc:
             return [f"The link's {key} value was ignored: {exc}"]
         field.set(value)

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 import anywidget
+import ipywidgets as widgets
 import traitlets
+
+from tpo_scoping.ui.html import shared_model
 
 MIME = {
     "html": "text/html",
@@ -84,6 +87,10 @@ class DownloadButton(anywidget.AnyWidget):  # type: ignore[misc]
     label = traitlets.Unicode("Download").tag(sync=True)
     busy_label = traitlets.Unicode("Preparing…").tag(sync=True)
     preparing = traitlets.Bool(False).tag(sync=True)
+
+    @traitlets.default("layout")
+    def _shared_layout(self) -> Any:
+        return shared_model(widgets.Layout)
 
     def __init__(self, label: str, prepare: Callable[[], Prepared], **kwargs: Any) -> None:
         super().__init__(label=label, busy_label=f"Preparing {_noun(label)}…", **kwargs)

@@ -162,16 +162,20 @@ class NumberField(widgets.VBox):
             self.value = float(value)
         self.text.observe(self._on_text, names="value")
 
+    def parse(self, text: str) -> float:
+        """``text`` read by this field's rules, or ``ValueError`` naming the field."""
+        return parse_number(
+            text,
+            label=self.label,
+            minimum=self.minimum,
+            maximum=self.maximum,
+            integer=self.integer,
+            percent=self.percent,
+        )
+
     def _on_text(self, change: Mapping[str, Any]) -> None:
         try:
-            number = parse_number(
-                change["new"],
-                label=self.label,
-                minimum=self.minimum,
-                maximum=self.maximum,
-                integer=self.integer,
-                percent=self.percent,
-            )
+            number = self.parse(change["new"])
         except ValueError as exc:
             with self.hold_trait_notifications():
                 self.error = str(exc)
@@ -259,7 +263,7 @@ class CountryField(widgets.VBox):
         self._converting = False
         self.text = text_input(value, width=width, placeholder="PH")
         self.message = MessageBox()
-        super().__init__([self.text, self.message])
+        super().__init__([self.text, self.message], layout=shared_model(widgets.Layout))
         self.add_class("tpo-field")
         self.add_class("tpo-country")
         self.text.observe(self._on_text, names="value")

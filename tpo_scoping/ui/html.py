@@ -48,6 +48,31 @@ class HtmlBlock(widgets.HTML):
         return shared_model(HTMLStyle)
 
 
+def row(children: list[Any], **layout: str) -> widgets.HBox:
+    """Widgets side by side, wrapping onto the next line when the screen is narrow.
+
+    Its layout is shared (never changed); ``layout`` adds to ``flex_flow="row wrap"``.
+    """
+    return widgets.HBox(
+        children, layout=shared_model(widgets.Layout, flex_flow="row wrap", **layout)
+    )
+
+
+def column(children: list[Any]) -> widgets.VBox:
+    """Widgets one under the other, with a shared layout (never changed)."""
+    return widgets.VBox(children, layout=shared_model(widgets.Layout))
+
+
+def button(label: str, tooltip: str = "") -> widgets.Button:
+    """A button as wide as its label, sharing its layout and style with the apps' others."""
+    return widgets.Button(
+        description=label,
+        tooltip=tooltip or None,
+        layout=shared_model(widgets.Layout, width="auto", margin="2px"),
+        style=shared_model(widgets.ButtonStyle),
+    )
+
+
 def heading(text: str, level: int = 3) -> HtmlBlock:
     return HtmlBlock(f"<h{level} style='margin:6px 0'>{html.escape(text)}</h{level}>")
 

@@ -23,7 +23,7 @@ import traitlets
 from tpo_scoping.errors import InputError
 from tpo_scoping.ui.attached_data import DataChip
 from tpo_scoping.ui.downloads import DownloadButton, Prepared, safe_filename
-from tpo_scoping.ui.html import HtmlBlock, heading
+from tpo_scoping.ui.html import HtmlBlock, heading, row
 from tpo_scoping.ui.kpi_table import kpi_table_html, kpi_workbook
 from tpo_scoping.ui.messages import MessageBox, guarded
 from tpo_scoping.ui.profile_upload import profile_from_upload
@@ -68,6 +68,7 @@ class KpiDrafter(AppShell):
             prospect=lambda: self.profile.prospect,
             on_change=self._recompute,
             max_bytes=MAX_UPLOAD_BYTES,
+            can_attach=False,
         )
         self.saved = SavedProspects(workspace or workspace_from_env(), on_open=self.open_profile)
         self.table = HtmlBlock('<p style="color:#667">Drafting the KPIs…</p>')
@@ -75,7 +76,6 @@ class KpiDrafter(AppShell):
         self.notes = HtmlBlock()
         self.download_message = MessageBox()
         c = self.controls
-        wrap = widgets.Layout(flex_flow="row wrap")
         super().__init__(
             [
                 heading("KPI drafter", 2),
@@ -83,11 +83,11 @@ class KpiDrafter(AppShell):
                 self.prospect_label,
                 self.data,
                 HtmlBlock(f'<p style="color:#445;font-size:13px;margin:2px 0">{EXPLANATION}</p>'),
-                widgets.HBox([c["ambition"], c["cadence"]], layout=wrap),
-                widgets.HBox([c["profile_upload"], self.upload_message], layout=wrap),
+                row([c["ambition"], c["cadence"]]),
+                row([c["profile_upload"], self.upload_message]),
                 self.table,
                 self.notes,
-                widgets.HBox([c["export"], self.download_message], layout=wrap),
+                row([c["export"], self.download_message]),
             ]
         )
         self.add_class("tpo-kpi-drafter")

@@ -25,8 +25,9 @@ APPS = (
         "Scoping calculator",
         "sales engineers, on a discovery call",
         "Sites, hiring, attrition, compliance and readiness in; a live fit verdict, the "
-        "break-even chart, cost over time and draft KPIs out. Load or save the profile; "
-        "download the engagement brief as HTML, PDF or xlsx.",
+        "break-even chart, cost over time and draft KPIs out. Save the prospect (each save a "
+        "version), compare two scenarios side by side, download the engagement brief as HTML, "
+        "PDF or xlsx.",
     ),
     AppEntry(
         "breakeven.ipynb",
@@ -38,8 +39,9 @@ APPS = (
         "needs_analysis.ipynb",
         "Needs analysis",
         "consultants",
-        "Upload performance data (xlsx or csv) and see data quality, competency gaps and "
-        "priorities, retention and compliance. Files stay in memory only.",
+        "Upload performance data (xlsx or csv), or open a saved prospect's, and see data "
+        "quality, competency gaps and priorities, retention and compliance. Uploaded files "
+        "stay in memory only.",
     ),
     AppEntry(
         "kpi_drafter.ipynb",
@@ -74,8 +76,8 @@ def prospect_html(profile: Any) -> str:
         f"<b>Sample prospect loaded:</b> {html.escape(profile.prospect)}: {sites}; "
         f"{profile.growth.hires_per_quarter:g} hires per quarter, "
         f"{profile.growth.annual_attrition:.0%} annual attrition; compliance: {domains}. "
-        "The apps open with it; replace it by loading a profile YAML in the scoping "
-        "calculator.</div>"
+        "The apps open with it; start a new prospect, load a profile YAML or open a saved "
+        "prospect instead.</div>"
     )
 
 

@@ -27,7 +27,7 @@ from tpo_scoping.errors import InputError
 from tpo_scoping.ui.attached_data import ACCEPTED, check_upload, upload_files
 from tpo_scoping.ui.chart_slot import ChartSlot
 from tpo_scoping.ui.downloads import DownloadButton, Prepared
-from tpo_scoping.ui.html import HtmlBlock, heading, show_stale
+from tpo_scoping.ui.html import HtmlBlock, button, heading, row, show_stale
 from tpo_scoping.ui.messages import MessageBox, guarded, input_error_text
 from tpo_scoping.ui.needs_tables import (
     compliance_table,
@@ -68,7 +68,7 @@ class NeedsApp(AppShell):
         self.max_bytes = max_bytes
         self.label = ""
         upload = UploadButton("Upload data", accept=",".join(ACCEPTED), multiple=True)
-        sample = widgets.Button(description="Use the sample data")
+        sample = button("Use the sample data")
         export = DownloadButton("Tables (xlsx)", self._xlsx_file)
         self.controls = {"upload": upload, "sample": sample, "export": export}
         self.saved = SavedProspects(workspace or workspace_from_env(), on_open=self.open_profile)
@@ -85,7 +85,7 @@ class NeedsApp(AppShell):
                     f"{max_bytes / 1_048_576:.0f} MB. Files stay in this session's memory and "
                     "are never saved on the server.</p>"
                 ),
-                widgets.HBox([upload, sample], layout=widgets.Layout(flex_flow="row wrap")),
+                row([upload, sample]),
                 self.upload_message,
                 self.results,
             ]
@@ -123,7 +123,7 @@ class NeedsApp(AppShell):
                 self.retention_chart,
                 heading("Compliance"),
                 self.compliance,
-                widgets.HBox([self.controls["export"], self.download_message]),
+                row([self.controls["export"], self.download_message]),
             ]
         )
         self.results.add_class("tpo-needs-results")

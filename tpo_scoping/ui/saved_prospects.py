@@ -11,8 +11,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_description import DescriptionStyle
 
-from tpo_scoping.ui.html import shared_model
+from tpo_scoping.ui.html import button, row, shared_model
 from tpo_scoping.ui.messages import MessageBox, guarded
 
 if TYPE_CHECKING:
@@ -35,29 +36,21 @@ class SavedProspects(widgets.VBox):
         self.on_open = on_open
         self.current = current
         self.choice = widgets.Dropdown(
-            options=[NONE_SAVED], description="Saved", layout={"width": "260px"}
+            options=[NONE_SAVED],
+            description="Saved",
+            layout=shared_model(widgets.Layout, width="min(260px, 100%)"),
+            style=shared_model(DescriptionStyle, description_width="50px"),
         )
-        self.choice.style.description_width = "50px"
-        self.open_button = widgets.Button(
-            description="Open",
-            layout=shared_model(widgets.Layout, width="auto", margin="2px"),
-            style=shared_model(widgets.ButtonStyle),
-        )
-        self.save_button = widgets.Button(
-            description="Save as new version",
-            layout=shared_model(widgets.Layout, width="auto", margin="2px"),
-            style=shared_model(widgets.ButtonStyle),
-        )
+        self.open_button = button("Open")
+        self.save_button = button("Save as new version")
         self.message = MessageBox()
         buttons = [self.choice, self.open_button]
         if current is not None:
             buttons.append(self.save_button)
-        super().__init__(
-            [widgets.HBox(buttons, layout=widgets.Layout(flex_flow="row wrap")), self.message]
-        )
+        shown = [row(buttons), self.message] if workspace is not None else []
+        super().__init__(shown, layout=shared_model(widgets.Layout))
         self.add_class("tpo-saved")
-        if workspace is None:
-            self.layout.display = "none"
+        if workspace is None:  # nothing to show, nothing for the page to fetch
             return
         self.open_button.on_click(lambda _b: self.open_selected())
         self.save_button.on_click(lambda _b: self.save_current())

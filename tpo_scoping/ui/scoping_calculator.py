@@ -31,7 +31,7 @@ from tpo_scoping.errors import InputError
 from tpo_scoping.ui.attached_data import AttachedData, DataChip
 from tpo_scoping.ui.chart_slot import ChartSlot
 from tpo_scoping.ui.downloads import DownloadButton, Prepared, safe_filename
-from tpo_scoping.ui.html import HtmlBlock, heading, show_stale
+from tpo_scoping.ui.html import HtmlBlock, button, column, heading, row, show_stale
 from tpo_scoping.ui.kpi_table import kpi_table_html
 from tpo_scoping.ui.messages import MessageBox, guarded, input_error_text
 from tpo_scoping.ui.profile_upload import profile_from_upload
@@ -116,9 +116,9 @@ class ScopingCalculator(ProspectForm):
     def _build_files(self) -> None:
         upload = UploadButton("Load profile (YAML)", accept=".yaml,.yml")
         upload.observe(self._on_upload, names="value")
-        new = widgets.Button(description="New prospect", tooltip="clear the form and the data")
+        new = button("New prospect", "clear the form and the data")
         new.on_click(lambda _b: self.new_prospect())
-        keep = widgets.Button(description="Keep as scenario A", tooltip="compare later inputs")
+        keep = button("Keep as scenario A", "compare later inputs with this answer")
         keep.on_click(lambda _b: self.keep_scenario())
         with_comparison = widgets.Checkbox(
             value=False, description="Include the comparison in the brief", indent=False
@@ -151,14 +151,13 @@ class ScopingCalculator(ProspectForm):
 
     def _layout(self) -> list[widgets.Widget]:
         c = self.controls
-        wrap = widgets.Layout(flex_flow="row wrap")
         names = ("profile_upload", "save_profile", "brief_html", "brief_pdf", "brief_xlsx")
-        files = widgets.HBox([c[name] for name in names], layout=wrap)
-        inputs = widgets.VBox(
+        files = row([c[name] for name in names])
+        inputs = column(
             [
                 heading("The prospect"),
                 self.saved,
-                widgets.HBox([c["prospect"], c["new_prospect"]], layout=wrap),
+                row([c["prospect"], c["new_prospect"]]),
                 self.data,
                 *self.form_rows(),
                 self.profile_message,
@@ -168,7 +167,7 @@ class ScopingCalculator(ProspectForm):
             ]
         )
         inputs.add_class("tpo-inputs")
-        outputs = widgets.VBox(
+        outputs = column(
             [
                 heading("Fit verdict"),
                 self.verdict,
@@ -178,7 +177,7 @@ class ScopingCalculator(ProspectForm):
                 heading("Cost over time by option"),
                 self.cost_chart,
                 heading("Scenarios"),
-                widgets.HBox([c["keep_scenario"], c["brief_with_comparison"]], layout=wrap),
+                row([c["keep_scenario"], c["brief_with_comparison"]]),
                 self.comparison,
             ]
         )
@@ -190,7 +189,7 @@ class ScopingCalculator(ProspectForm):
                 "answers; the verdict updates when a field is committed (Enter or leaving "
                 "the field).</p>"
             ),
-            widgets.HBox([inputs, outputs], layout=widgets.Layout(flex_flow="row wrap")),
+            row([inputs, outputs]),
             heading("Draft KPIs"),  # ten columns: the page's width, under both columns
             self.kpi_table,
         ]

@@ -16,7 +16,7 @@ from ipywidgets.widgets.widget_bool import CheckboxStyle  # the styles are not e
 from tpo_scoping.errors import InputError
 from tpo_scoping.ui.choices import TRAINING_LABELS
 from tpo_scoping.ui.fields import NumberField
-from tpo_scoping.ui.html import HtmlBlock, shared_model
+from tpo_scoping.ui.html import HtmlBlock, column, row, shared_model
 from tpo_scoping.ui.shell import AppShell
 from tpo_scoping.ui.sites import SitesEditor
 
@@ -111,17 +111,16 @@ class ProspectForm(AppShell):
 
     def form_rows(self) -> list[widgets.Widget]:
         c = self.controls
-        wrap = widgets.Layout(flex_flow="row wrap")
         return [
             c["sites"],
-            widgets.HBox([c["hires"], c["attrition"], c["internal_ld_staff"]], layout=wrap),
+            row([c["hires"], c["attrition"], c["internal_ld_staff"]]),
             c["training"],
             _bold("Compliance domains"),
-            widgets.VBox(list(c["domains"].values())),
+            column(list(c["domains"].values())),
             _bold("Readiness checklist"),
-            widgets.VBox(list(c["readiness"].values())),
+            column(list(c["readiness"].values())),
             _bold("Key cost assumptions"),
-            widgets.HBox(list(c["assumptions"].values()), layout=wrap),
+            row(list(c["assumptions"].values())),
         ]
 
     def _number_fields(self) -> list[NumberField]:

@@ -15,7 +15,7 @@ import traitlets
 
 from tpo_scoping.errors import InputError
 from tpo_scoping.ui.fields import CountryField, NumberField, text_input
-from tpo_scoping.ui.html import HtmlBlock, shared_model
+from tpo_scoping.ui.html import HtmlBlock, button, column, row, shared_model
 
 MAX_SITES = 12
 SITE_COLUMNS = ("Country", "Site name", "FTE today")
@@ -38,15 +38,10 @@ class SiteRow(widgets.HBox):
             width=SITE_WIDTHS[2],
             caption=False,
         )
-        self.remove = widgets.Button(
-            description="Remove",
-            tooltip="remove this site",
-            layout=shared_model(widgets.Layout, width="80px"),
-            style=shared_model(widgets.ButtonStyle),
-        )
+        self.remove = button("Remove", "remove this site")
         super().__init__(
             [self.country, self.name, self.fte, self.remove],
-            layout=widgets.Layout(align_items="flex-start", flex_flow="row wrap"),
+            layout=shared_model(widgets.Layout, align_items="flex-start", flex_flow="row wrap"),
         )
         self.add_class("tpo-site")
 
@@ -85,14 +80,14 @@ class SitesEditor(widgets.VBox):
     changed = traitlets.Int(0)
 
     def __init__(self) -> None:
-        self.rows_box = widgets.VBox()
-        self.add = widgets.Button(description="Add site", layout={"width": "auto"})
+        self.rows_box = column([])
+        self.add = button("Add site")
         self.add.on_click(lambda _b: self.add_site())
         self.header = HtmlBlock(
             '<span style="font-size:13px">Sites: the country as a code or a name '
             "(PH or Philippines), an optional name and the FTE</span>"
         )
-        self.columns = widgets.HBox(
+        self.columns = row(
             [
                 HtmlBlock(
                     f'<span style="font-size:13px;color:#445">{html.escape(title)}</span>',

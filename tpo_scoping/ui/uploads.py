@@ -12,7 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 import anywidget
+import ipywidgets as widgets
 import traitlets
+
+from tpo_scoping.ui.html import shared_model
 
 _ESM = """
 export default {
@@ -69,6 +72,10 @@ class UploadButton(anywidget.AnyWidget):  # type: ignore[misc]
     max_bytes = traitlets.Int(SEND_LIMIT).tag(sync=True)
     value = traitlets.Tuple()
     """The files as ``FileUpload`` holds them; kernel-side only, never sent to the page."""
+
+    @traitlets.default("layout")
+    def _shared_layout(self) -> Any:
+        return shared_model(widgets.Layout)
 
     def __init__(self, description: str, *, accept: str = "", multiple: bool = False) -> None:
         super().__init__(label=description, accept=accept, multiple=multiple)
