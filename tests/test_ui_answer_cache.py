@@ -158,6 +158,12 @@ def test_the_key_changes_with_the_code_the_date_and_the_inputs(
         assert answer_cache.answer_path("App", "inputs") != base
         monkeypatch.setattr(answer_cache, "_today", today)
         assert answer_cache.answer_path("App", "inputs") == base
+        # Byte code written while kernels import the package does not change the key (a
+        # kernel caching its own .pyc must not lose the answer the next kernel looks for).
+        (package / "__pycache__").mkdir()
+        (package / "__pycache__" / "module.cpython-311.pyc.140234").write_bytes(b"partial")
+        answer_cache.fingerprint.cache_clear()
+        assert answer_cache.answer_path("App", "inputs") == base
         (package / "module.py").write_text("A = 2\n")
         answer_cache.fingerprint.cache_clear()
         assert answer_cache.answer_path("App", "inputs") != base

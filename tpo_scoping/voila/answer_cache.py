@@ -75,7 +75,11 @@ def fingerprint() -> str:
         if not root.is_dir():
             continue
         for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix not in {".pyc", ".pyo"}:
+            # Byte code (and the temporary files Python writes it through) changes as kernels
+            # import the package; it must not change the key.
+            if "__pycache__" in path.parts or path.suffix in {".pyc", ".pyo"}:
+                continue
+            if path.is_file():
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0")
                 digest.update(path.read_bytes())
     for name in LIBRARIES:
