@@ -184,3 +184,21 @@ def test_storing_prunes_only_answers_left_alone_for_a_week(answers: Path) -> Non
     os.utime(old, (week_ago, week_ago))
     answer_cache.store("App", "b", {"x": {"value": "2"}})
     assert not old.exists() and recent.exists() and kept.exists()
+
+
+def test_the_answer_is_kept_before_the_chart_is_drawn(answers: Path) -> None:
+    """A visitor may close the page once the answer shows, and Voilà then ends the kernel
+    while it still draws the chart: the answer must already be on disk by then."""
+
+    class KernelEnded(BaseException):
+        pass
+
+    app = BreakEvenCalculator(chart=True)
+
+    def ended() -> None:
+        raise KernelEnded
+
+    app._draw_chart = ended
+    with pytest.raises(KernelEnded):
+        Visit(app)
+    assert len(list(answers.glob("BreakEvenCalculator-*.json"))) == 1

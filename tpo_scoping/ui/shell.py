@@ -144,7 +144,6 @@ class AppShell(widgets.VBox):
             self._failed(self.activity)
         finally:
             self.mark_ready()
-        self._keep_answer()
 
     # -- the answer kept for cold kernels ------------------------------------------------
 
@@ -206,7 +205,7 @@ class AppShell(widgets.VBox):
             with widget.hold_trait_notifications():
                 for trait, value in traits.items():
                     setattr(widget, trait, value)
-        self.mark_ready()
+        self._show_ready()
         log.info("%s: showed the kept first answer", type(self).__name__)
         return True
 
@@ -227,6 +226,15 @@ class AppShell(widgets.VBox):
         self.status.show(POLITE_ERROR.format(activity=activity))
 
     def mark_ready(self) -> None:
+        """The first answer is on screen: say so to the page, and keep it for cold kernels.
+
+        Apps call it as soon as the answer's text is shown, before slower parts such as charts:
+        a visitor may close the page (and Voilà end the kernel) from then on.
+        """
         if not self.ready:
-            self.ready = True
-            self.add_class("tpo-ready")
+            self._show_ready()
+            self._keep_answer()
+
+    def _show_ready(self) -> None:
+        self.ready = True
+        self.add_class("tpo-ready")
