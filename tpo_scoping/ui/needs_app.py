@@ -53,7 +53,8 @@ class NeedsApp(AppShell):
     """Upload → quality report, gaps and priorities, retention, compliance.
 
     Controls: ``upload`` (.xlsx/.csv, several files), ``sample`` (button: analyse the sample
-    prospect's data), ``export`` (one-click xlsx of the tables on screen).
+    prospect's data), and once there are results ``export`` (one-click xlsx of the tables on
+    screen).
     """
 
     activity = "analysing the data"
@@ -69,8 +70,7 @@ class NeedsApp(AppShell):
         self.label = ""
         upload = UploadButton("Upload data", accept=",".join(ACCEPTED), multiple=True)
         sample = button("Use the sample data")
-        export = DownloadButton("Tables (xlsx)", self._xlsx_file)
-        self.controls = {"upload": upload, "sample": sample, "export": export}
+        self.controls = {"upload": upload, "sample": sample}
         self.saved = SavedProspects(workspace or workspace_from_env(), on_open=self.open_profile)
         self.upload_message = MessageBox()
         self._build_results()
@@ -107,6 +107,9 @@ class NeedsApp(AppShell):
         for block in (self.gaps, self.retention, self.compliance):
             block.add_class("tpo-scroll")
         self.download_message = MessageBox()
+        # The export button arrives with the first results: a widget the page would fetch
+        # before there is anything to export only slows the page down.
+        self.export_row = row([])
         self.gap_chart = ChartSlot()
         self.retention_chart = ChartSlot()
         self.results = widgets.VBox(
@@ -123,7 +126,7 @@ class NeedsApp(AppShell):
                 self.retention_chart,
                 heading("Compliance"),
                 self.compliance,
-                row([self.controls["export"], self.download_message]),
+                self.export_row,
             ]
         )
         self.results.add_class("tpo-needs-results")
@@ -212,6 +215,9 @@ class NeedsApp(AppShell):
         self.retention.value = table_html(retention_table(result))
         self.compliance.value = table_html(compliance_table(result))
         self.result = result
+        if "export" not in self.controls:
+            self.controls["export"] = DownloadButton("Tables (xlsx)", self._xlsx_file)
+            self.export_row.children = [self.controls["export"], self.download_message]
         show_stale([self.results], False)
         self.results.layout.display = "flex"
         self.upload_message.show(outcome_text(result.quality), "ok")
