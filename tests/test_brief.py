@@ -39,8 +39,11 @@ def hostile_scope():
 
 
 def test_spreadsheet_safe_neutralises_formula_prefixes() -> None:
-    for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"):
+    for text in ("=1+1", "+1+1", "-1-cmd", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\t=1", "\r=1"):
         assert spreadsheet_safe(text) == "'" + text
+    # A formatted figure can only be read as a number: it stays as the screen shows it.
+    for text in ("-1", "+1.5", "-$1,200", "-3.2 %", "+$482k"):
+        assert spreadsheet_safe(text) == text
     assert spreadsheet_safe("Manila") == "Manila"
     assert spreadsheet_safe(-3) == -3 and spreadsheet_safe(0.5) == 0.5
     import pandas as pd

@@ -41,6 +41,8 @@ def _table_after(soup: BeautifulSoup, first_header: str) -> list[dict[str, str]]
         if headers and headers[0] == first_header:
             rows = []
             for tr in table.find_all("tr")[1:]:
+                if "note" in (tr.get("class") or []):  # a row's note, under it
+                    continue
                 cells = [td.get_text(strip=True) for td in tr.find_all("td")]
                 if cells:
                     rows.append(dict(zip(headers, cells, strict=True)))
@@ -116,6 +118,8 @@ def test_the_kpi_table_is_the_json_kpis(brief_and_json) -> None:  # type: ignore
         assert row["Measurable?"] == k["measurability"]
         day90 = next(m["value"] for m in k["milestones"] if m["day"] == 90)
         assert row["Day 90"] == kpi_level(day90, k["unit"])
+    notes = [tr.get_text(strip=True) for tr in soup.select("tr.note")]
+    assert notes == [k["detectability_note"] for k in data["kpis"]]
 
 
 def test_key_figures_are_the_json_figures(brief_and_json) -> None:  # type: ignore[no-untyped-def]

@@ -91,7 +91,7 @@ def test_the_cash_view_counts_no_imputed_cost(profile: object) -> None:
     assert views[0.0].cheapest_option == full.cheapest_option_cash
 
 
-AMOUNT = re.compile(r"−?\$[\d,]+")
+AMOUNT = re.compile(r"-?\$[\d,]+")
 
 
 @PROPS

@@ -20,7 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT
-from tpo_scoping.ui._common import MAX_QUERY_STRING, POLITE_ERROR, parse_number, parse_query
+from tpo_scoping.ui.fields import parse_number
+from tpo_scoping.ui.links import MAX_QUERY_STRING, parse_query
+from tpo_scoping.ui.messages import POLITE_ERROR
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -167,7 +169,7 @@ def test_calculator_query_string(calculator: Any, params: dict[str, str]) -> Non
         assert field.minimum <= field.value <= field.maximum
     for key, labels in (("domain", "DOMAIN_LABELS"), ("training", "TRAINING_LABELS")):
         assert c[key].value in getattr(module, labels)
-    assert len(problems) <= len([k for k in params if k in module.QUERY_KEYS])
+    assert len(problems) <= len(params)  # at most one note per key the link gave
     assert_no_internal_failure(calculator)
     assert_no_markup_injection(calculator)
 
@@ -177,10 +179,11 @@ def test_calculator_query_string(calculator: Any, params: dict[str, str]) -> Non
 def test_parse_query_never_fails(query: str) -> None:
     allowed = frozenset({"fte", "hires"})
     out = parse_query(query, allowed)
-    assert set(out) <= allowed
-    assert all(len(v) <= 100 for v in out.values())
+    assert set(out.values) <= allowed
+    assert all(len(v) <= 100 for v in out.values.values())
+    assert len(out.unknown) <= 10 and all(len(k) <= 40 for k in out.unknown)
     if len(query) > MAX_QUERY_STRING:
-        assert out == {}
+        assert out.values == {} and out.too_long
 
 
 # --------------------------------------------------------------------------------------------

@@ -342,9 +342,11 @@ def test_cli_table_and_app_say_the_same_sentence(sample_impact, capsys) -> None:
         main(["needs", str(SAMPLES / "growing_healthcare" / "data"), "--as-of", "2026-09-30"]) == 0
     )
     out = capsys.readouterr().out
-    from tpo_scoping.ui.needs_app import impact_html
+    from tpo_scoping.ui.needs_app import NeedsApp
 
-    shown = impact_html(sample_impact)
+    app = NeedsApp(charts=False)
+    app.use_sample()
+    shown = app.impact.value
     for estimate in sample_impact:
         assert impact_sentence(estimate) in out
         assert impact_sentence(estimate).replace("'", "&#x27;") in shown

@@ -138,8 +138,6 @@ def test_needs_app_xlsx_export_touches_no_disk(monkeypatch: pytest.MonkeyPatch) 
     module = pytest.importorskip("tpo_scoping.ui.needs_app")
     import openpyxl
 
-    from tests.test_ui_apps import link_bytes
-
     app = module.NeedsApp(charts=False)
     app.launch(deferred=False)
     app.analyse(sample_files())
@@ -147,17 +145,17 @@ def test_needs_app_xlsx_export_touches_no_disk(monkeypatch: pytest.MonkeyPatch) 
     folders = (Path(tempfile.gettempdir()), Path.home(), Path.cwd())
     before = listing(*folders)
     watch = DiskWatch(monkeypatch)
-    app.controls["export"].click()
+    _name, data = app.controls["export"].click()
     monkeypatch.undo()
     assert app.download_message.text == "", app.download_message.text
     assert watch.writes == [], f"the xlsx export wrote: {watch.writes}"
     assert listing(*folders) - before == set()
-    book = openpyxl.load_workbook(io.BytesIO(link_bytes(app.download.value)))
-    assert book.sheetnames == ["priorities", "gaps", "retention", "compliance"]
-    priorities = book["priorities"]
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames[:2] == ["Priorities", "Gaps"]
+    priorities = book["Priorities"]
     headers = [c.value for c in priorities[1]]
     first = dict(zip(headers, (c.value for c in priorities[2]), strict=True))
-    assert first["rank"] == 1 and first["summary"] == app.result.priorities[0]["summary"]
+    assert first["Rank"] == "1" and first["Priority"] == app.result.priorities[0]["summary"]
 
 
 def test_logs_name_no_employee(analysed: tuple[Any, Any, dict[str, bytes]], caplog) -> None:

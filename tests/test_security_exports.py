@@ -111,12 +111,12 @@ def test_kpi_xlsx_from_the_app_neutralises_formulas() -> None:
     from openpyxl import load_workbook
 
     from tpo_scoping.kpis import draft_kpis
-    from tpo_scoping.ui.kpi_drafter import kpis_xlsx_bytes
+    from tpo_scoping.ui.kpi_table import kpi_workbook
 
     profile = Profile.model_validate(
         {"prospect": FORMULAS[0], "sites": [{"country": "PH", "fte": 20, "name": FORMULAS[3]}]}
     )
-    book = load_workbook(io.BytesIO(kpis_xlsx_bytes(draft_kpis(profile))))
+    book = load_workbook(io.BytesIO(kpi_workbook(draft_kpis(profile))))
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
@@ -125,11 +125,14 @@ def test_kpi_xlsx_from_the_app_neutralises_formulas() -> None:
                     assert not cell.value.startswith(FORMULA_START), cell.value
 
 
-def test_download_link_escapes_the_file_name() -> None:
-    from tpo_scoping.ui._common import download_link, safe_filename
+def test_download_file_names_are_data_never_markup() -> None:
+    """The page sets a download's name as a property of a link it makes itself, never as HTML;
+    names built from a prospect's name are reduced to letters, digits and dashes."""
+    from tpo_scoping.ui.downloads import DownloadButton, safe_filename
 
-    link = download_link(b"x", '"><script>alert(1)</script>.csv', label=HOSTILE_NAME)
-    parser = Tags()
-    parser.feed(link)
-    assert parser.tags == ["a"] and parser.handlers == []
-    assert safe_filename(HOSTILE_NAME) == "script-alert-1-script-img-src-x-onerror-alert-1"
+    sent: list[dict] = []
+    button = DownloadButton("File", lambda: (b"x", f"{safe_filename(HOSTILE_NAME)}.csv"))
+    button.send = lambda content, buffers=None: sent.append(content)  # type: ignore[method-assign]
+    button.click()
+    assert sent[0]["name"] == "script-alert-1-script-img-src-x-onerror-alert-1.csv"
+    assert "innerHTML" not in button._esm and "link.download = msg.name" in button._esm

@@ -1,8 +1,8 @@
-"""The remembered first answer: a cold page shows the default answer at once, then computes it.
+"""The kept first answer: a cold page shows the default answer at once, then computes it.
 
-Each test gets its own cache folder. A "cold visit" launches an app as a kernel started for a
-request does (deferred, in an event loop), reports the page as drawn, and waits until the
-remembered answer, if one was shown, has been replaced by a computed one.
+Each test gets its own cache folder and plays a served kernel. A "cold visit" launches an app
+as a kernel started for a request does (deferred, in an event loop), then reports the page as
+drawn, which computes the answer for real.
 """
 
 from __future__ import annotations
@@ -10,263 +10,195 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tpo_scoping.ui import _answers
 from tpo_scoping.ui.breakeven_calculator import BreakEvenCalculator
 from tpo_scoping.ui.kpi_drafter import KpiDrafter
 from tpo_scoping.ui.scoping_calculator import ScopingCalculator
+from tpo_scoping.voila import answer_cache
 
 APPS: dict[str, Callable[[], Any]] = {
-    "scoping": lambda: ScopingCalculator(charts=False),
+    "scoping": lambda: ScopingCalculator(charts=False, workspace=None),
     "breakeven": lambda: BreakEvenCalculator(chart=False),
-    "kpi_drafter": lambda: KpiDrafter(),
+    "kpi_drafter": lambda: KpiDrafter(workspace=None),
 }
 
 
 @pytest.fixture(autouse=True)
 def answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.delenv(_answers.SWITCH, raising=False)
+    monkeypatch.setenv(answer_cache.SERVED_ENV, "1")
+    monkeypatch.delenv(answer_cache.SWITCH, raising=False)
     return tmp_path / "tpo-scoping" / "answers"
 
 
-def hold_preparation(app: Any, seconds: float | None = None) -> threading.Event:
-    """Make the app's preparation wait until the returned event is set (or ``seconds`` pass)."""
-    release = threading.Event()
-    if seconds is not None:
-        threading.Timer(seconds, release.set).start()
-    prepare = app.prepare
-
-    def held() -> Any:
-        assert release.wait(30), "the test never released the preparation"
-        return prepare()
-
-    app.prepare = held
-    return release
-
-
 class Visit:
-    """What a cold visit saw when the page reported itself drawn, and after it settled."""
+    """What a cold visit showed at launch, before the page was drawn, and after."""
 
-    def __init__(self, app: Any, release: threading.Event | None = None) -> None:
+    def __init__(self, app: Any, computed: list[str] | None = None) -> None:
         self.app = app
-        self.ready_at_launch = False
-        self.preparing_at_launch = False
-        self.ready_at_shown = False
-        self.prepared_at_shown = True
-        self.state_at_shown: dict[str, Any] = {}
-        asyncio.run(self._run(release))
+        self.computed = computed if computed is not None else []
+        asyncio.run(self._run())
 
-    async def _run(self, release: threading.Event | None) -> None:
+    async def _run(self) -> None:
         app = self.app
+        original = app.show_answer
+
+        def counted() -> None:
+            self.computed.append("computed")
+            original()
+
+        app.show_answer = counted
         app.launch(deferred=True)
         self.ready_at_launch = app.ready
-        self.preparing_at_launch = app._preparation is not None
+        self.state_at_launch = app.answer_state()
+        self.computed_at_launch = len(self.computed)
         app.shown._on_message(app.shown, {"event": "shown"}, [])
-        self.ready_at_shown = app.ready
-        self.prepared_at_shown = app._preparation.done()
-        self.state_at_shown = app.answer_state()
-        if release is not None:
-            release.set()
-        for _ in range(3000):
-            if app._preparation.done() and not app._provisional:
-                break
-            await asyncio.sleep(0.01)
-        assert not app._provisional, "the remembered answer was never replaced"
+        self.state_after = app.answer_state()
 
 
 def computed_state(name: str) -> dict[str, Any]:
-    """The default answer computed the plain way (no page, no cache)."""
+    """The default answer computed the plain way (no page)."""
     app = APPS[name]()
     app.launch()
     return app.answer_state()
 
 
 @pytest.mark.parametrize("name", sorted(APPS))
-def test_second_cold_visit_shows_the_first_answer_before_its_preparation_ends(
+def test_second_cold_visit_shows_the_first_answer_before_computing(
     name: str, answers: Path
 ) -> None:
     expected = computed_state(name)
-    assert not answers.exists(), "a launch without a page must not write the cache"
+    stored = list(answers.glob("*.json"))
+    assert len(stored) == 1  # kept by the plain launch, as a pooled kernel does
+    stored[0].unlink()
 
     first = Visit(APPS[name]())
-    assert first.state_at_shown == expected and first.ready_at_shown
-    assert not first.ready_at_launch and first.preparing_at_launch  # computed after the page
+    assert not first.ready_at_launch and first.computed_at_launch == 0
+    assert first.state_after == expected
     assert len(list(answers.glob(f"{type(first.app).__name__}-*.json"))) == 1
 
-    second_app = APPS[name]()
-    second = Visit(second_app, release=hold_preparation(second_app))
-    # The answer is in the widgets before the page draws them; the libraries load afterwards.
-    assert second.ready_at_launch and not second.preparing_at_launch
-    assert second.ready_at_shown and not second.prepared_at_shown
-    assert second.state_at_shown == expected
-    assert second_app.answer_state() == expected  # computed for real afterwards: the same
+    second = Visit(APPS[name]())
+    # The answer is in the widgets before the page draws them; computed only afterwards.
+    assert second.ready_at_launch and second.computed_at_launch == 0
+    assert second.state_at_launch == expected
+    assert second.computed == ["computed"] and second.state_after == expected
 
 
 def test_the_computed_answer_replaces_an_out_of_date_one(
     answers: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    Visit(ScopingCalculator(charts=False))
+    Visit(ScopingCalculator(charts=False, workspace=None))
     (path,) = answers.glob("ScopingCalculator-*.json")
     planted = json.loads(path.read_text("utf-8"))
     computed = dict(planted)
     planted["verdict"] = {"value": "<p>STALE verdict</p>"}
     path.write_text(json.dumps(planted), "utf-8")
-
-    app = ScopingCalculator(charts=False)
     with caplog.at_level(logging.WARNING, logger="tpo_scoping.ui"):
-        visit = Visit(app, release=hold_preparation(app))
-    assert visit.state_at_shown["verdict"] == {"value": "<p>STALE verdict</p>"}
-    assert app.answer_state() == computed
+        visit = Visit(ScopingCalculator(charts=False, workspace=None))
+    assert visit.state_at_launch["verdict"]["value"] == "<p>STALE verdict</p>"
+    assert visit.state_after == computed
     assert json.loads(path.read_text("utf-8")) == computed
     assert "out of date" in caplog.text
 
 
-def test_typing_before_the_preparation_ends_computes_from_what_was_typed(answers: Path) -> None:
-    Visit(ScopingCalculator(charts=False))
-    (path,) = answers.glob("ScopingCalculator-*.json")
-    remembered = path.read_bytes()
-    app = ScopingCalculator(charts=False)
-    release = hold_preparation(app)
-
-    async def scenario() -> None:
-        app.launch(deferred=True)
-        app.shown._on_message(app.shown, {"event": "shown"}, [])
-        assert app._provisional and app.scope is None
-        threading.Timer(0.2, release.set).start()
-        app.controls["hires"].type("40")  # waits for the preparation, then computes
-
-    asyncio.run(scenario())
-    assert not app._provisional
-    assert app.scope is not None and app.scope.profile.growth.hires_per_quarter == 40.0
-    # What the visitor typed is not written, nor mistaken for an out-of-date answer.
-    assert list(answers.iterdir()) == [path] and path.read_bytes() == remembered
-
-
-def test_a_visitors_inputs_are_never_written(answers: Path) -> None:
-    from tpo_scoping.ui._common import sample_profile
-
-    prefilled = BreakEvenCalculator(chart=False)
-    prefilled.prefill("fte=80&hires=5")
-    Visit(prefilled)
-    given = ScopingCalculator(sample_profile(), charts=False)
-    Visit(given)
-    assert not answers.exists() or not list(answers.iterdir())
-
-    app = BreakEvenCalculator(chart=False)
-    Visit(app)
+@pytest.mark.parametrize(
+    "planted", ["not json", json.dumps({"verdict": 1}), json.dumps(["a"]), json.dumps({})]
+)
+def test_a_malformed_file_is_ignored(answers: Path, planted: str) -> None:
+    Visit(BreakEvenCalculator(chart=False))
     (path,) = answers.glob("BreakEvenCalculator-*.json")
-    written = path.read_bytes()
-    app.controls["fte"].type("80")  # a visitor typing afterwards
-    assert path.read_bytes() == written and len(list(answers.iterdir())) == 1
-
-
-def test_a_malformed_file_is_ignored_and_replaced(answers: Path) -> None:
-    Visit(KpiDrafter())
-    (path,) = answers.glob("KpiDrafter-*.json")
     good = path.read_text("utf-8")
-    wrong_trait = {"table": {"layout": "x"}, "notes": {"value": ""}}
-    for bad in (
-        "{not json",
-        json.dumps({"table": {"value": 3}}),
-        json.dumps([1, 2]),
-        json.dumps(wrong_trait),
-    ):
-        path.write_text(bad, "utf-8")
-        app = KpiDrafter()
-        visit = Visit(app, release=hold_preparation(app, seconds=0.2))
-        # Nothing remembered to show: the page waited for the real answer.
-        assert visit.prepared_at_shown and json.loads(path.read_text("utf-8")) == json.loads(good)
+    path.write_text(planted, "utf-8")
+    visit = Visit(BreakEvenCalculator(chart=False))
+    assert not visit.ready_at_launch  # computed, not shown from the file
+    assert json.loads(path.read_text("utf-8")) == json.loads(good)
 
 
-def test_switched_off_nothing_is_read_or_written(
-    answers: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    Visit(KpiDrafter())
-    monkeypatch.setenv(_answers.SWITCH, "off")
-    app = KpiDrafter()
-    visit = Visit(app, release=hold_preparation(app, seconds=0.2))
-    assert visit.prepared_at_shown  # computed, not recalled
-    for path in answers.iterdir():
-        path.unlink()
-    Visit(KpiDrafter())
-    assert not list(answers.iterdir())
+def test_visitors_inputs_never_reach_the_disk(answers: Path) -> None:
+    app = BreakEvenCalculator(chart=False)
+    app.prefill("fte=77")
+    Visit(app)
+    drafter = KpiDrafter(workspace=None)
+    drafter.profile = APPS["kpi_drafter"]().profile  # not the sample it would load itself
+    assert drafter.answer_key() is None
+    assert not answers.exists() or not list(answers.glob("*.json"))
 
 
-def test_the_key_follows_the_date_the_code_and_the_inputs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_only_served_kernels_keep_answers(answers: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(answer_cache.SERVED_ENV)
+    Visit(BreakEvenCalculator(chart=False))
+    monkeypatch.setenv(answer_cache.SERVED_ENV, "1")
+    monkeypatch.setenv(answer_cache.SWITCH, "off")
+    Visit(BreakEvenCalculator(chart=False))
+    assert not answers.exists()
+
+
+def test_the_key_changes_with_the_code_the_date_and_the_inputs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     import datetime as dt
 
     package = tmp_path / "package"
     package.mkdir()
-    (package / "module.py").write_text("A = 1\n", "utf-8")
-    monkeypatch.setattr(_answers, "PACKAGE_ROOT", package)
-    monkeypatch.setattr(_answers, "SAMPLE_ROOT", tmp_path / "no-samples")
-    _answers.fingerprint.cache_clear()
+    (package / "module.py").write_text("A = 1\n")
+    monkeypatch.setattr(answer_cache, "PACKAGE_ROOT", package)
+    monkeypatch.setattr(answer_cache, "SAMPLE_ROOT", tmp_path / "no-samples")
+    answer_cache.fingerprint.cache_clear()
     try:
-        base = _answers.answer_path("App", "inputs")
-        assert _answers.answer_path("App", "other inputs") != base
-        assert _answers.answer_path("Other", "inputs") != base
-        today = _answers._today
-        monkeypatch.setattr(_answers, "_today", lambda: dt.date(2000, 1, 2))
-        assert _answers.answer_path("App", "inputs") != base
-        monkeypatch.setattr(_answers, "_today", today)
-        assert _answers.answer_path("App", "inputs") == base
-        (package / "module.py").write_text("A = 2\n", "utf-8")
-        _answers.fingerprint.cache_clear()
-        assert _answers.answer_path("App", "inputs") != base
+        base = answer_cache.answer_path("App", "inputs")
+        assert answer_cache.answer_path("App", "other inputs") != base
+        assert answer_cache.answer_path("Other", "inputs") != base
+        today = answer_cache._today
+        monkeypatch.setattr(answer_cache, "_today", lambda: dt.date(2000, 1, 2))
+        assert answer_cache.answer_path("App", "inputs") != base
+        monkeypatch.setattr(answer_cache, "_today", today)
+        assert answer_cache.answer_path("App", "inputs") == base
+        # Byte code written while kernels import the package does not change the key (a
+        # kernel caching its own .pyc must not lose the answer the next kernel looks for).
+        (package / "__pycache__").mkdir()
+        (package / "__pycache__" / "module.cpython-311.pyc.140234").write_bytes(b"partial")
+        answer_cache.fingerprint.cache_clear()
+        assert answer_cache.answer_path("App", "inputs") == base
+        (package / "module.py").write_text("A = 2\n")
+        answer_cache.fingerprint.cache_clear()
+        assert answer_cache.answer_path("App", "inputs") != base
     finally:
-        _answers.fingerprint.cache_clear()
+        answer_cache.fingerprint.cache_clear()
 
 
 def test_storing_prunes_only_answers_left_alone_for_a_week(answers: Path) -> None:
     import os
     import time
 
-    answers.mkdir(parents=True)
-    stale = answers / "KpiDrafter-0000.json"
-    other_version = answers / "KpiDrafter-1111.json"
-    for path in (stale, other_version):
-        path.write_text("{}", "utf-8")
-    week_ago = time.time() - (_answers.KEEP_DAYS + 1) * 86_400
-    os.utime(stale, (week_ago, week_ago))
-    Visit(KpiDrafter())
-    left = sorted(p.name for p in answers.iterdir())
-    assert stale.name not in left and other_version.name in left and len(left) == 2
+    kept = answer_cache.store("App", "a", {"x": {"value": "1"}})
+    assert kept is not None
+    old, recent = answers / "Old-1.json", answers / "Recent-1.json"
+    old.write_text("{}")
+    recent.write_text("{}")
+    week_ago = time.time() - (answer_cache.KEEP_DAYS + 1) * 86_400
+    os.utime(old, (week_ago, week_ago))
+    answer_cache.store("App", "b", {"x": {"value": "2"}})
+    assert not old.exists() and recent.exists() and kept.exists()
 
 
-@pytest.mark.parametrize("name", sorted(APPS))
-def test_a_pool_kernel_remembers_the_default_answer_for_cold_kernels(
-    name: str, answers: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A preheated kernel computes before anyone visits; what it computed serves cold kernels,
-    even when the visitor who then takes the pooled kernel came with a link."""
-    monkeypatch.setenv("VOILA_PREHEAT", "True")
-    app = APPS[name]()
-    if isinstance(app, BreakEvenCalculator):
-        app.start(query="fte=80")  # computed (and remembered) before the link is applied
-        assert "from 80 to about" in app.answer.value
-    else:
-        app.launch()
-    assert app.ready
-    monkeypatch.setenv("VOILA_PREHEAT", "False")
-    cold = APPS[name]()
-    visit = Visit(cold, release=hold_preparation(cold))
-    assert visit.ready_at_launch and visit.state_at_shown == computed_state(name)
+def test_the_answer_is_kept_before_the_chart_is_drawn(answers: Path) -> None:
+    """A visitor may close the page once the answer shows, and Voilà then ends the kernel
+    while it still draws the chart: the answer must already be on disk by then."""
 
+    class KernelEnded(BaseException):
+        pass
 
-def test_installed_versions_agree_with_importlib_metadata() -> None:
-    from importlib.metadata import version
+    app = BreakEvenCalculator(chart=True)
 
-    names = (*_answers.LIBRARIES, "PyYAML", "typing-extensions", "no-such-distribution")
-    found = _answers.installed_versions(names)
-    assert "no-such-distribution" not in found
-    for name in names[:-1]:
-        assert found[name] == version(name), name
+    def ended() -> None:
+        raise KernelEnded
+
+    app._draw_chart = ended
+    with pytest.raises(KernelEnded):
+        Visit(app)
+    assert len(list(answers.glob("BreakEvenCalculator-*.json"))) == 1

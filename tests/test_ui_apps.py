@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
@@ -16,7 +15,7 @@ from tests.test_ui_kpi_drafter import upload_value
 from tpo_scoping.economics import break_even
 from tpo_scoping.profile import load_profile, parse_profile
 from tpo_scoping.reference import load_reference
-from tpo_scoping.ui._common import STALE
+from tpo_scoping.ui.html import STALE
 from tpo_scoping.ui.needs_app import NeedsApp
 from tpo_scoping.ui.scoping_calculator import ScopingCalculator
 from tpo_scoping.verdict import fit_verdict
@@ -24,8 +23,11 @@ from tpo_scoping.verdict import fit_verdict
 SAMPLE = SAMPLES / "growing_healthcare"
 
 
-def link_bytes(html: str) -> bytes:
-    return base64.b64decode(html.split("base64,", 1)[1].split('"', 1)[0])
+def downloaded(button) -> bytes:  # type: ignore[no-untyped-def]
+    """Click a one-click download button; the bytes it handed to the page."""
+    got = button.click()
+    assert got is not None, "no file was prepared"
+    return got[1]
 
 
 @pytest.fixture(scope="module")
@@ -87,22 +89,41 @@ def test_scoping_assumption_override_reaches_the_economics(scoping: ScopingCalcu
         field.set(field.value / 2)
 
 
-def test_scoping_bad_input_is_explained(scoping: ScopingCalculator) -> None:
+def test_scoping_bad_country_is_explained_next_to_its_field(scoping: ScopingCalculator) -> None:
     before = scoping.scope
-    row = scoping.controls["sites"].rows[0]
-    row.country.value = "XX"
-    assert "not an ISO 3166-1 alpha-2 country code" in scoping.profile_message.text
-    assert "Fix the input" in scoping.verdict.value and scoping.scope is before
+    row = scoping.controls["sites"].rows[1]
+    row.country.type("XX")
+    assert "use a two-letter code such as CO for Colombia" in row.country.message.text
+    assert scoping.profile_message.text == ""  # nothing far from the field
+    assert "correction: Site 2, country (marked in red" in scoping.verdict.value
+    assert scoping.scope is before
     outputs = [scoping.summary, scoping.kpi_table, scoping.breakeven_chart, scoping.cost_chart]
     assert all(STALE in o._dom_classes for o in outputs)  # from the earlier inputs: greyed
-    row.country.value = "PH"
-    assert scoping.profile_message.text == "" and scoping.scope is not before
+    row.country.type("Colombia")  # a name is converted where it is unambiguous
+    assert row.country.text.value == "CO" and row.country.message.text == "Colombia is CO"
+    assert scoping.scope is not before and "CO" in scoping.scope.profile.countries
     assert not any(STALE in o._dom_classes for o in outputs)
 
 
+def test_add_site_adds_an_empty_row_that_counts_once_filled(scoping: ScopingCalculator) -> None:
+    sites = scoping.controls["sites"]
+    revision, fte = scoping.revision, scoping.scope.profile.total_fte
+    row = sites.add_site()
+    try:
+        assert row.country.text.value == "" and row.fte.text.value == ""
+        assert scoping.revision == revision  # nothing computed for a blank row
+        assert f"Site {len(sites.rows)} counts once it has a country and an FTE" in sites.hint.value
+        row.country.type("MX")
+        assert scoping.revision == revision  # still no FTE
+        row.fte.type("30")
+        assert scoping.revision == revision + 1 and scoping.scope.profile.total_fte == fte + 30
+    finally:
+        sites.remove_site(row)
+    assert scoping.scope.profile.total_fte == fte
+
+
 def test_scoping_save_and_load_round_trip(scoping: ScopingCalculator) -> None:
-    scoping.controls["save_profile"].click()
-    saved = link_bytes(scoping.downloads.value)
+    saved = downloaded(scoping.controls["save_profile"])
     assert parse_profile(saved) == scoping.scope.profile.model_copy(update={"data": None})
     other = yaml.safe_load(saved)
     other["prospect"] = "Round Trip Ltd"
@@ -114,14 +135,13 @@ def test_scoping_save_and_load_round_trip(scoping: ScopingCalculator) -> None:
     assert scoping.controls["sites"].rows[0].fte.value == 77
     scoping.controls["profile_upload"].value = upload_value("bad.yaml", b"prospect: [unclosed")
     assert "not valid YAML" in scoping.file_message.text
+    scoping.open_profile(load_profile(SAMPLE / "profile.yaml"))
 
 
 def test_scoping_brief_downloads(scoping: ScopingCalculator) -> None:
-    scoping.controls["brief_xlsx"].click()
-    book = openpyxl.load_workbook(io.BytesIO(link_bytes(scoping.downloads.value)))
+    book = openpyxl.load_workbook(io.BytesIO(downloaded(scoping.controls["brief_xlsx"])))
     assert len(book.sheetnames) >= 2
-    scoping.controls["brief_html"].click()
-    page = link_bytes(scoping.downloads.value).decode()
+    page = downloaded(scoping.controls["brief_html"]).decode()
     assert scoping.scope.profile.prospect in page and "<script src=" not in page
 
 
@@ -135,16 +155,16 @@ def test_scoping_keeps_saying_why_the_profile_data_was_not_used(tmp_path) -> Non
     app = ScopingCalculator(load_profile(tmp_path / "profile.yaml"), charts=False)
     app.launch()
     assert app.scope is not None and app.scope.needs is None
-    assert "could not be used" in app.profile_message.text
-    assert app.profile_message.kind == "warning"
+    assert "could not be used" in app.data.message.text
+    assert app.data.message.kind == "warning" and app.data.attached is None
     app.controls["hires"].type("25")
     assert app.scope.profile.growth.hires_per_quarter == 25
-    assert "could not be used" in app.profile_message.text
+    assert "could not be used" in app.data.message.text
 
 
-def test_scoping_uses_the_sample_data_prepared_before_the_page(scoping: ScopingCalculator) -> None:
-    """The sample's needs analysis (prepared at launch, without the training-impact models the
-    scope never reads) feeds the KPI baselines."""
+def test_scoping_uses_the_sample_data_it_says_is_attached(scoping: ScopingCalculator) -> None:
+    """The sample's needs analysis (without the training-impact models the scope never reads)
+    feeds the KPI baselines, and the chip names its files and date."""
     from tpo_scoping.needs import analyse_needs
     from tpo_scoping.scope import load_data
 
@@ -153,6 +173,9 @@ def test_scoping_uses_the_sample_data_prepared_before_the_page(scoping: ScopingC
     sample = load_profile(SAMPLE / "profile.yaml")
     expected = analyse_needs(load_data(None, sample), profile=sample, with_impact=False)
     assert app.scope.needs is not None and app.profile_message.text == ""
+    chip = app.data.chip.value
+    assert "Data attached for <b>" + sample.prospect in chip and "employees.csv" in chip
+    assert f"as of {expected.as_of:%d %b %Y}" in chip
     same = json.dumps(app.scope.needs.to_dict(), sort_keys=True, default=str)  # NaN-safe
     assert same == json.dumps(expected.to_dict(), sort_keys=True, default=str)
     assert app.scope.kpis.to_dict() != scoping.scope.kpis.to_dict()  # without data: defaults
@@ -180,13 +203,14 @@ def test_needs_app_analyses_uploaded_files_in_memory(tmp_path, monkeypatch) -> N
     titles = load_reference("compliance_catalogue")["modules"]
     for key in {"hipaa_privacy", "anti_harassment"}:
         assert titles[key]["title"] in app.compliance.value and key not in app.compliance.value
-    assert "<td>all</td>" not in app.compliance.value + app.retention.value
-    assert "whole team" in app.retention.value and "all modules" in app.compliance.value
+    assert ">all</td>" not in app.compliance.value + app.retention.value
+    assert "whole team" in app.retention.value and "whole team" in app.compliance.value
     # The sample's bootcamp, taken by every new hire, is not credited with their ramp-up.
     assert "No estimate: the trainees were new hires still ramping up" in app.impact.value
-    app.controls["export"].click()
-    book = openpyxl.load_workbook(io.BytesIO(link_bytes(app.download.value)))
-    assert {"priorities", "gaps", "retention", "compliance"} <= set(book.sheetnames)
+    book = openpyxl.load_workbook(io.BytesIO(downloaded(app.controls["export"])))
+    assert {"Priorities", "Gaps", "Retention", "Compliance", "Training impact"} <= set(
+        book.sheetnames
+    )
 
 
 @pytest.mark.parametrize(
@@ -206,17 +230,20 @@ def test_needs_app_refuses_bad_uploads(files: dict, fragment: str) -> None:
 
 
 def test_needs_quality_table_shows_each_problem() -> None:
-    from tpo_scoping.ui.needs_app import quality_html
+    from tpo_scoping.ingest.quality import QualityReport
+    from tpo_scoping.ui.needs_tables import quality_html
 
-    quality = {
-        "issues": [
+    quality = QualityReport(
+        rows_read={"employees": 8},
+        rows_used={"employees": 7},
+        issues=[
             {"table": "employees", "row": 7, "column": "hire_date", "problem": "exit before hire"}
         ],
-        "missing": {"employees": {"employee_id": 0.0, "exit_date": 0.6}},
-    }
+        missing={"employees": {"employee_id": 0.0, "exit_date": 0.6}},
+    )
     shown = quality_html(quality)
     assert "exit before hire" in shown
-    assert "employees.exit_date 60%" in shown and "employee_id" not in shown
+    assert "exit_date (60 %)" in shown and "employee_id" not in shown
 
 
 def test_text_blocks_share_layouts_and_styles_nobody_changes(scoping: ScopingCalculator) -> None:
@@ -224,7 +251,7 @@ def test_text_blocks_share_layouts_and_styles_nobody_changes(scoping: ScopingCal
     while no code changes a shared layout or style (which would change every widget using it)."""
     import ipywidgets as widgets
 
-    from tpo_scoping.ui._common import _SHARED_MODELS, HtmlBlock
+    from tpo_scoping.ui.html import _SHARED_MODELS, HtmlBlock
 
     NeedsApp(charts=False).launch()  # its messages and blocks too
     first, second = HtmlBlock("a"), HtmlBlock("b")

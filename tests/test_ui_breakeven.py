@@ -6,9 +6,10 @@ import ipywidgets as widgets
 import pytest
 
 from tpo_scoping.economics import break_even
+from tpo_scoping.labels import money
 from tpo_scoping.profile import parse_profile
-from tpo_scoping.ui._common import STALE, money
 from tpo_scoping.ui.breakeven_calculator import BreakEvenCalculator
+from tpo_scoping.ui.html import STALE
 
 
 def walk(widget: widgets.Widget) -> list[widgets.Widget]:
@@ -111,7 +112,40 @@ def test_hostile_links_are_refused_politely(app: BreakEvenCalculator, query: str
     assert app.result is not None
 
 
+def test_mistyped_and_unknown_link_keys_are_named(app: BreakEvenCalculator) -> None:
+    """?FTE=120&hire=15: the case-blind key is used, the misspelt one is named with the keys
+    that exist, and the answer is for 120 FTE."""
+    notes = app.prefill("FTE=120&hire=15")
+    assert app.controls["fte"].value == 120 and app.result.team_fte_now == 120
+    assert app.controls["hires"].value == 20  # the default, and the note says why
+    assert len(notes) == 1 and "'hire' is not one this calculator reads" in notes[0]
+    assert "(did you mean hires?)" in notes[0]
+    assert "the keys are attrition, domain, fte, hires, training" in notes[0]
+    assert app.query_message.kind == "warning" and notes[0] in app.query_message.text
+
+
+@pytest.mark.parametrize(
+    ("given", "percent"), [("0.25", 25.0), ("25", 25.0), ("25%", 25.0), ("1", 1.0)]
+)
+def test_a_fractional_attrition_in_a_link_is_read_as_a_share(
+    app: BreakEvenCalculator, given: str, percent: float
+) -> None:
+    notes = app.prefill(f"attrition={given}")
+    assert app.controls["attrition"].value == pytest.approx(percent / 100)
+    assert app.controls["attrition"].text.value == f"{percent:g}"
+    if given == "0.25":  # never silently 0.25 %
+        assert notes == [
+            "The link gave attrition as the fraction 0.25; it is read as 25 % a year "
+            "(attrition=25 gives it in percent)."
+        ]
+    else:
+        assert notes == []
+
+
 def test_no_upload_and_no_file_access(app: BreakEvenCalculator) -> None:
+    from tpo_scoping.ui.downloads import DownloadButton
+    from tpo_scoping.ui.uploads import UploadButton
+
     kinds = {type(w) for w in walk(app)}
-    assert widgets.FileUpload not in kinds
-    assert not any("download" in w.value for w in walk(app) if isinstance(w, widgets.HTML))
+    assert not kinds & {widgets.FileUpload, UploadButton, DownloadButton}
+    assert not any("download=" in w.value for w in walk(app) if isinstance(w, widgets.HTML))

@@ -3,7 +3,6 @@ rows as the review document, follows the picked quarter and engagement, and down
 
 from __future__ import annotations
 
-import base64
 import io
 import shutil
 from pathlib import Path
@@ -18,10 +17,6 @@ from tpo_scoping.presentation import engagement as p
 from tpo_scoping.ui.quarterly_review import LATEST, QuarterlyReview
 
 ENGAGEMENTS = SAMPLES / "engagements"
-
-
-def link_bytes(html: str, index: int = 0) -> bytes:
-    return base64.b64decode(html.split("base64,")[index + 1].split('"', 1)[0])
 
 
 @pytest.fixture(scope="module")
@@ -65,15 +60,17 @@ def test_picking_a_quarter_reviews_that_quarter(app: QuarterlyReview) -> None:
 
 
 def test_downloads_the_review_and_the_portfolio(app: QuarterlyReview) -> None:
-    app.controls["download"].click()
+    name, data = app.controls["review_html"].click()
     assert app.download_message.text == ""
-    html = link_bytes(app.downloads.value, 0).decode("utf-8")
+    assert name == "review-example-health-services-2026Q3.html"
+    html = data.decode("utf-8")
     assert "Quarterly business review · 2026Q3" in html and "default-src 'none'" in html
-    book = openpyxl.load_workbook(io.BytesIO(link_bytes(app.downloads.value, 1)))
-    assert "KPI status" in book.sheetnames
-    app.controls["portfolio_download"].click()
-    csv_text = link_bytes(app.portfolio_downloads.value, 0).decode("utf-8")
-    assert csv_text.splitlines()[1].startswith('"Example Health Services"')
+    _name, data = app.controls["review_xlsx"].click()
+    assert "KPI status" in openpyxl.load_workbook(io.BytesIO(data)).sheetnames
+    _name, data = app.controls["portfolio_csv"].click()
+    assert data.decode("utf-8").splitlines()[1].startswith('"Example Health Services"')
+    _name, data = app.controls["portfolio_xlsx"].click()
+    assert openpyxl.load_workbook(io.BytesIO(data)).worksheets
     assert "Example Health Services" in app.portfolio.value
 
 

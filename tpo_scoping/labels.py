@@ -12,6 +12,8 @@ Examples
 ('Healthcare (US HIPAA)', 'HIPAA Privacy Rule training', 'whole team')
 >>> words("systems_navigation")
 'systems navigation'
+>>> money(1234567.4), money(-2500), money(None)
+('$1,234,567', '-$2,500', '–')
 """
 
 from __future__ import annotations
@@ -144,17 +146,19 @@ def _finite(value: float | None) -> bool:
 
 
 def money(value: float | None, *, short: bool = False) -> str:
-    """An amount in US dollars: ``$12,346``, ``−$1,200``; ``short`` gives ``$1.53M``, ``$482k``.
+    """An amount in US dollars: ``$12,346``, ``-$1,200``; ``short`` gives ``$1.53M``, ``$482k``.
 
     >>> money(12345.6), money(-1200), money(None), money(1_530_000, short=True)
-    ('$12,346', '−$1,200', '–', '$1.53M')
-    >>> money(482_400, short=True), money(950, short=True)
-    ('$482k', '$950')
+    ('$12,346', '-$1,200', '–', '$1.53M')
+    >>> money(482_400, short=True), money(950, short=True), money(-0.4)
+    ('$482k', '$950', '$0')
     """
     if not _finite(value):
         return MISSING
     amount = float(value)  # type: ignore[arg-type]
-    sign = "−" if amount < 0 else ""
+    if not short:
+        amount = float(round(amount))
+    sign = "-" if amount < 0 else ""
     size = abs(amount)
     if short and size >= 999_500:
         return f"{sign}${size / 1e6:.3g}M"

@@ -328,6 +328,11 @@ def plausibility_warnings(profile: Profile) -> list[str]:
         )
     if profile.internal_ld_staff > fte:
         warnings.append("internal_ld_staff: more L&D staff than offshore FTEs; check the figure")
+    if profile.current_training == "internal_ld" and profile.internal_ld_staff == 0:
+        warnings.append(
+            "internal_ld_staff: training today is an internal L&D team, but its size is 0, so"
+            " today's practice is costed with no trainers' salaries; give the team's size"
+        )
     from tpo_scoping.assumptions import override_warnings
 
     warnings += override_warnings(profile.assumptions)

@@ -72,6 +72,7 @@ class VoilaServer:
         if apps is not None:
             command.append(f"--apps={apps}")
         self.log_path = log_path
+        self.workspace: Path | None = None
         self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             command, stdout=self._log, stderr=subprocess.STDOUT, cwd=str(ROOT)
@@ -112,8 +113,13 @@ class VoilaServer:
 
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
-    """The workbench, served exactly as ``make run`` serves it (kernel pool on)."""
-    server = VoilaServer(log_path=tmp_path_factory.mktemp("voila") / "server.log")
+    """The workbench, served as ``make run`` serves it (kernel pool on), with a fresh workspace
+    of saved prospects."""
+    workspace = tmp_path_factory.mktemp("workspace")
+    server = VoilaServer(
+        f"--workspace={workspace}", log_path=tmp_path_factory.mktemp("voila") / "server.log"
+    )
+    server.workspace = workspace
     try:
         server.wait_ready()
         # The pool preheats one kernel per app at start-up, all at once; on a loaded 2-core
@@ -166,6 +172,21 @@ def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+CONTENT_HEIGHT = """() => {
+  const cells = document.getElementById("rendered_cells");
+  return Math.min(12000, Math.ceil(Math.max(cells ? cells.scrollHeight + 40 : 0,
+                                            document.documentElement.scrollHeight)));
+}"""
+
+PAGE_OVERFLOW = """() => {
+  const cells = document.getElementById("rendered_cells");
+  const widths = [document.documentElement.scrollWidth - window.innerWidth];
+  if (cells) widths.push(cells.scrollWidth - cells.clientWidth);
+  return Math.max(...widths);
+}"""
+"""How many pixels the page is wider than the screen (0 or less: no sideways scrolling)."""
+
+
 class Page:
     """A Playwright page plus the requests it tried to make outside localhost."""
 
@@ -179,8 +200,18 @@ class Page:
         return getattr(self.page, name)
 
     def screenshot_to(self, name: str) -> Path:
+        """The whole app: Voilà scrolls it inside ``#rendered_cells``, so the viewport is made
+        as tall as the content for the picture, then put back."""
         path = self.shots / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        size = self.page.viewport_size
+        height = self.page.evaluate(CONTENT_HEIGHT)
+        if size and height > size["height"]:
+            self.page.set_viewport_size({"width": size["width"], "height": height})
+        try:
+            self.page.screenshot(path=str(path), full_page=True)
+        finally:
+            if size:
+                self.page.set_viewport_size(size)
         return path
 
 
@@ -244,8 +275,25 @@ def assert_clean(page: Page) -> None:
     )
 
 
-def upload(page: Page, button_text: str, path: Path) -> None:
-    """Pick ``path`` in the file chooser an ipywidgets FileUpload button opens."""
+def upload(page: Page, button_text: str, *paths: Path) -> None:
+    """Pick ``paths`` in the file chooser an app's upload button opens."""
     with page.expect_file_chooser() as chooser:
         page.click(f"button:has-text('{button_text}')")
-    chooser.value.set_files(str(path))
+    chooser.value.set_files([str(p) for p in paths])
+
+
+def download(page: Page, button_text: str, tmp_path: Path) -> Path:
+    """Click a one-click download button; the file the page saved."""
+    with page.expect_download() as info:
+        page.click(f"button.tpo-download-button:has-text('{button_text}')")
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    return target
+
+
+def wait_for_charts(page: Page, count: int = 1) -> None:
+    """Until ``count`` charts are drawn (the vega bundle loads after the first answer)."""
+    page.wait_for_function(
+        "n => document.querySelectorAll('.tpo-chart svg.marks, .tpo-chart canvas').length >= n",
+        arg=count,
+    )

@@ -6,26 +6,23 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.browser.conftest import Page, VoilaServer, assert_clean, open_app, upload
+from tests.browser.conftest import (
+    Page,
+    VoilaServer,
+    assert_clean,
+    download,
+    open_app,
+    upload,
+    wait_for_charts,
+)
 from tests.conftest import SAMPLES
-
-
-def download(page: Page, tmp_path: Path, link_text: str = "a.tpo-download") -> Path:
-    link = page.locator(link_text).last
-    link.wait_for()
-    with page.expect_download() as info:
-        link.click()
-    target = tmp_path / info.value.suggested_filename
-    info.value.save_as(target)
-    return target
 
 
 def test_scoping_calculator(page: Page, voila_server: VoilaServer, tmp_path: Path) -> None:
     open_app(page, voila_server, "/voila/render/scoping_calculator.ipynb")
     verdict = page.locator(".tpo-verdict-box")
     page.wait_for_selector(".tpo-verdict")
-    page.wait_for_selector(".tpo-chart svg, .tpo-chart canvas", state="attached")
-    page.wait_for_function("() => document.querySelectorAll('.tpo-chart .marks').length >= 2")
+    wait_for_charts(page, 2)
     # Both charts share one copy of the vega bundle, fetched from the server, not inlined.
     assert sum("/tpo-assets/" in url for url in page.local) == 1
     assert_clean(page)
@@ -45,7 +42,7 @@ def test_scoping_calculator(page: Page, voila_server: VoilaServer, tmp_path: Pat
     )
 
     # A bad FTE shows a message next to the field.
-    fte = page.locator(".tpo-site .tpo-field input").first
+    fte = page.locator(".tpo-site .tpo-number input").first
     remove = page.locator(".tpo-site button").first.bounding_box()
     fte.fill("-4")
     fte.press("Enter")
@@ -59,12 +56,11 @@ def test_scoping_calculator(page: Page, voila_server: VoilaServer, tmp_path: Pat
     fte.press("Enter")
     page.wait_for_function("() => !document.querySelector('.tpo-site .tpo-msg-error')")
 
-    page.click("button:has-text('Brief: xlsx')")
-    book = openpyxl.load_workbook(download(page, tmp_path))
+    book = openpyxl.load_workbook(download(page, "Brief (xlsx)", tmp_path))
     assert len(book.sheetnames) >= 2
-    page.click("button:has-text('Save profile (YAML)')")
-    saved = download(page, tmp_path)
+    saved = download(page, "Profile (YAML)", tmp_path)
     assert "prospect:" in saved.read_text()
+    assert page.locator("a[download]").count() == 0  # no link left behind to go stale
 
 
 def test_needs_analysis(page: Page, voila_server: VoilaServer, tmp_path: Path) -> None:
@@ -78,16 +74,26 @@ def test_needs_analysis(page: Page, voila_server: VoilaServer, tmp_path: Path) -
     assert "the limit is 10 MB" in page.inner_text(".tpo-msg-error")
     page.screenshot_to("needs_too_big")
 
-    with page.expect_file_chooser() as chooser:
-        page.click("button:has-text('Upload data')")
-    chooser.value.set_files(
-        sorted(str(p) for p in (SAMPLES / "growing_healthcare/data").glob("*.csv"))
-    )
+    upload(page, "Upload data", *sorted((SAMPLES / "growing_healthcare/data").glob("*.csv")))
     page.wait_for_selector(".tpo-msg-ok", timeout=120_000)
     assert "Manila" in page.inner_text(".tpo-needs-results")
-    page.wait_for_selector(".tpo-chart svg, .tpo-chart canvas", state="attached")
+    # The button says it is reading while the kernel reads, then shows its label, no "(5)".
+    page.wait_for_function(
+        "() => document.querySelector('button.tpo-upload-button').innerText === 'Upload data'"
+    )
+    wait_for_charts(page, 2)
     assert_clean(page)
     page.screenshot_to("needs_analysis")
-    page.click("button:has-text('Prepare xlsx')")
-    book = openpyxl.load_workbook(download(page, tmp_path))
-    assert "priorities" in book.sheetnames
+    book = openpyxl.load_workbook(download(page, "Tables (xlsx)", tmp_path))
+    assert "Priorities" in book.sheetnames
+    cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row}
+    assert "claims_specialist" not in cells and "ci_low" not in cells  # words, as on screen
+
+    # A failed upload after a good one greys the results out and says why.
+    bad = tmp_path / "employees.csv"
+    bad.write_bytes(b"garbage,,,\n1,2,3,4\n")
+    upload(page, "Upload data", bad)
+    page.wait_for_selector(".tpo-needs-results.tpo-stale")
+    message = page.inner_text(".tpo-msg-error")
+    assert "no column for employees.employee_id" in message and "greyed out" in message
+    page.screenshot_to("needs_failed_upload")

@@ -86,7 +86,23 @@ def test_hostile_link_is_handled(page: Page, voila_server: VoilaServer) -> None:
     page.screenshot_to("breakeven_hostile_link")
 
 
-def test_cold_visits_show_the_remembered_answer_and_still_compute(
+def test_mistyped_link_keys_are_named_and_fractions_read_as_shares(
+    page: Page, public_server: VoilaServer
+) -> None:
+    open_app(page, public_server, "/?FTE=120&hire=15&attrition=0.25")
+    page.wait_for_selector(".tpo-answer")
+    assert field(page, "Offshore team today").input_value() == "120"
+    assert field(page, "People leaving per year").input_value() == "25"
+    assert "from 120 to about" in answer(page)
+    note = page.inner_text(".tpo-msg-warning")
+    assert "'hire' is not one this calculator reads (did you mean hires?)" in note
+    assert "the keys are attrition, domain, fte, hires, training" in note
+    assert "read as 25 % a year" in note
+    assert_clean(page)
+    page.screenshot_to("breakeven_mistyped_link")
+
+
+def test_cold_visits_show_the_kept_answer_and_still_compute(
     page: Page, public_server: VoilaServer
 ) -> None:
     """Public mode has no kernel pool, so every visit starts a kernel. The default answer,
@@ -99,7 +115,7 @@ def test_cold_visits_show_the_remembered_answer_and_still_compute(
         seen.append(answer(page))
     assert seen[0] == seen[1] and "from 50 to about" in seen[1]
     server_log = public_server.log_path.read_text("utf-8", errors="replace")
-    assert "BreakEvenCalculator: showed the remembered first answer" in server_log
+    assert "BreakEvenCalculator: showed the kept first answer" in server_log
     assert "out of date" not in server_log
     page.wait_for_selector(".tpo-chart svg, .tpo-chart canvas", state="attached")
     commit(page, "Offshore team today", "300")
@@ -108,4 +124,3 @@ def test_cold_visits_show_the_remembered_answer_and_still_compute(
     )
     assert "from 300 to about" in answer(page)
     assert_clean(page)
-    page.screenshot_to("breakeven_remembered_answer")

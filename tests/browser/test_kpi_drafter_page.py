@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.browser.conftest import Page, VoilaServer, assert_clean, open_app, upload
+from tests.browser.conftest import Page, VoilaServer, assert_clean, download, open_app, upload
 
 APP = "/voila/render/kpi_drafter.ipynb"
 
@@ -27,14 +27,16 @@ def test_kpi_drafter(page: Page, voila_server: VoilaServer, tmp_path: Path) -> N
         arg=before,
     )
 
-    # Download the xlsx.
-    page.click("button:has-text('Prepare xlsx')")
-    link = page.locator("a.tpo-download")
-    link.wait_for()
-    with page.expect_download() as info:
-        link.click()
-    saved = tmp_path / info.value.suggested_filename
-    info.value.save_as(saved)
+    # On a shared screen the table explains itself: notes in the rows, no warning signs.
+    assert (
+        page.locator(".tpo-kpi-table tr.tpo-note-row").count()
+        == page.locator(".tpo-kpi-table tbody tr:not(.tpo-note-row)").count()
+    )
+    assert "⚠" not in before and "Measurable” means" in page.inner_text(".tpo-kpi-table")
+    assert page.locator(".tpo-kpi-table table [title]").count() == 0  # nothing hides in tooltips
+
+    # Download the xlsx in one click.
+    saved = download(page, "KPIs (xlsx)", tmp_path)
     assert saved.suffix == ".xlsx"
     book = openpyxl.load_workbook(saved)
     cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row}
@@ -45,6 +47,6 @@ def test_kpi_drafter(page: Page, voila_server: VoilaServer, tmp_path: Path) -> N
     bad.write_text("prospect: X\nsites: [{country: PH, fte: -3}]\n")
     upload(page, "Load profile", bad)
     page.wait_for_selector(".tpo-msg-error")
-    assert "sites.0.fte" in page.inner_text(".tpo-msg-error")
+    assert "bad.yaml: Site 1, FTE" in page.inner_text(".tpo-msg-error")
     assert_clean(page)
     page.screenshot_to("kpi_drafter_bad_upload")

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.browser.conftest import Page, VoilaServer, assert_clean, open_app
-from tests.browser.test_analysis_pages import download
+from tests.browser.conftest import Page, VoilaServer, assert_clean, download, open_app
 
 APP = "/voila/render/quarterly_review.ipynb"
 
@@ -37,11 +36,10 @@ def test_quarterly_review(page: Page, voila_server: VoilaServer, tmp_path: Path)
     page.wait_for_selector("text=Evidence for 2026Q1")
     assert_clean(page)
 
-    page.click("button:has-text('Prepare review')")
-    book = openpyxl.load_workbook(download(page, tmp_path))
+    book = openpyxl.load_workbook(download(page, "Review (xlsx)", tmp_path))
     assert "KPI status" in book.sheetnames
-    page.click("button:has-text('Prepare CSV and xlsx')")
-    page.wait_for_selector("a.tpo-download >> text=portfolio.csv")
+    portfolio = download(page, "Portfolio (CSV)", tmp_path).read_text(encoding="utf-8")
+    assert "Example Health Services" in portfolio
     assert "Example Health Services" in page.inner_text(".tpo-kpi-table >> nth=-1")
 
 

@@ -172,7 +172,7 @@ def test_new_visitors_are_spread_and_each_stays_on_its_replica(
     for _ in range(10):
         before = kernels(replicas)
         status, headers, body = get(port, "/")
-        assert status == 200 and "<title>breakeven</title>" in body
+        assert status == 200 and "<title>Break-even calculator</title>" in body
         cookie = headers["set-cookie"].split(";")[0]
         assert cookie.startswith("tpo_replica=")
         new = started(before, kernels(replicas))

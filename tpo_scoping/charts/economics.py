@@ -318,15 +318,30 @@ def monte_carlo_chart(result: BreakEvenResult, width: int = 600) -> Any:
 
 
 def cash_imputed_chart(result: BreakEvenResult, width: int = 520) -> Any:
-    """Each option's cost over the horizon as a stacked bar: cash below, imputed above."""
+    """Each option's cost over the horizon as a stacked bar, cash below, imputed above; today's
+    practice is among them, named "(today)" and outlined, so a reader finds their own bar."""
     import altair as alt
     import pandas as pd
 
-    options = sorted(result.options.values(), key=lambda o: o.total_cost)
+    today = result.current_practice_costs
+    options = list(result.options.values())
+    if today.key not in result.options:
+        options.append(today)
+    options.sort(key=lambda o: o.total_cost)
+
+    def label(o: Any) -> str:
+        return o.label + (" (today)" if o.key == today.key else "")
+
     frame = pd.DataFrame(
         [
-            {"option": o.label, "basis": basis, "cost": cost, "order": i, "total": o.total_cost}
-            for i, o in enumerate(options)
+            {
+                "option": label(o),
+                "basis": basis,
+                "cost": cost,
+                "total": o.total_cost,
+                "today": o.key == today.key,
+            }
+            for o in options
             for basis, cost in (("Cash", o.cash_cost), ("Imputed", o.imputed_cost))
         ]
     )
@@ -334,12 +349,17 @@ def cash_imputed_chart(result: BreakEvenResult, width: int = 520) -> Any:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("option:N", sort=[o.label for o in options], title=None),
+            y=alt.Y(
+                "option:N",
+                sort=[label(o) for o in options],
+                title=None,
+                axis=alt.Axis(labelLimit=220),
+            ),
             x=alt.X(
                 "cost:Q",
                 stack="zero",
                 title=f"Cost over {result.horizon_months} months (USD)",
-                axis=alt.Axis(format="$,.2s"),
+                axis=alt.Axis(format="$,.2s", tickCount=4),
             ),
             color=alt.Color(
                 "basis:N",
@@ -347,6 +367,8 @@ def cash_imputed_chart(result: BreakEvenResult, width: int = 520) -> Any:
                 scale=alt.Scale(domain=["Cash", "Imputed"], range=["#3d405b", "#e9c46a"]),
                 legend=alt.Legend(orient="bottom"),
             ),
+            stroke=alt.condition("datum.today", alt.value("#c0392b"), alt.value(None)),
+            strokeWidth=alt.condition("datum.today", alt.value(2.5), alt.value(0)),
             order=alt.Order("basis:N", sort="ascending"),
             tooltip=[
                 alt.Tooltip("option:N", title="Option"),

@@ -90,6 +90,13 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--apps", type=Path, default=REPO_ROOT / "apps", help="folder of app notebooks"
     )
+    parser.add_argument(
+        "--workspace",
+        type=Path,
+        default=None,
+        help="folder of saved prospects (default: tpo-scoping/workspace under the user's data "
+        "folder); never used in --public mode",
+    )
     parser.set_defaults(run=run)
 
 
@@ -132,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
         trust_proxy_headers=args.behind_proxy,
         allowed_hosts=args.allowed_host,
     )
+    _choose_workspace(args)
     mode = "the public break-even calculator" if args.public else "the workbench"
     host = "localhost" if address.is_loopback else args.ip
     say(f"serving {mode} on http://{host}:{args.port}/")
@@ -149,3 +157,24 @@ def yield_cpu_to_the_workbench() -> None:
     """
     with contextlib.suppress(OSError, AttributeError):
         os.nice(PUBLIC_NICENESS)
+
+
+def _choose_workspace(args: argparse.Namespace) -> None:
+    """Tell the app kernels (through the environment they inherit) where saved prospects live.
+
+    Public mode never has a workspace: the variable is removed even if the caller set it.
+    """
+    import os
+
+    from tpo_scoping.errors import InputError
+    from tpo_scoping.workspace import WORKSPACE_ENV, default_workspace_dir
+
+    if args.public:
+        if args.workspace is not None:
+            raise InputError("--workspace: the public calculator never opens saved prospects")
+        os.environ.pop(WORKSPACE_ENV, None)
+        return
+    folder = (args.workspace or default_workspace_dir()).expanduser().resolve()
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--workspace: {folder} is not a folder")
+    os.environ[WORKSPACE_ENV] = str(folder)

@@ -186,6 +186,7 @@ def break_even(
         team_fte_now=ctx.team_fte_now,
         team_fte_end=float(hc.fte[0, -1]),
         current_practice=ctx.baseline,
+        current_training=str(profile.current_training.value),
         imputed_share=float(imputed_share),
         go_live_week=ctx.go_live_weeks,
         break_even_fte=main.fte,

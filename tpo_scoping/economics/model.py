@@ -207,10 +207,14 @@ def ramp_share(weeks: np.ndarray, weeks_left: np.ndarray) -> np.ndarray:
     On a linear learning curve from no output to full output over ``weeks``, the output lost in
     the first ``t`` weeks is :math:`g(t/w) = 2x - x^2` of the whole ramp's loss (x ≤ 1).
 
-    >>> ramp_share(np.array([10.0]), np.array([5.0, 10.0, 20.0])).tolist()
-    [[0.75, 1.0, 1.0]]
+    A ramp of no weeks loses nothing, and all of that nothing falls within the horizon.
+
+    >>> ramp_share(np.array([10.0, 0.0]), np.array([5.0, 10.0, 20.0])).tolist()
+    [[0.75, 1.0, 1.0], [1.0, 1.0, 1.0]]
     """
-    x = np.clip(weeks_left[None, :] / np.asarray(weeks, dtype=float)[:, None], 0.0, 1.0)
+    w = np.asarray(weeks, dtype=float)[:, None]
+    left = np.broadcast_to(weeks_left[None, :], (w.shape[0], weeks_left.shape[0]))
+    x = np.clip(np.divide(left, w, out=np.ones_like(left, dtype=float), where=w > 0), 0.0, 1.0)
     return np.asarray(2 * x - x * x)
 
 

@@ -241,6 +241,7 @@ class BreakEvenResult:
     team_fte_now: float
     team_fte_end: float
     current_practice: str
+    current_training: str
     imputed_share: float
     go_live_week: float
     break_even_fte: float | None
@@ -326,6 +327,7 @@ class BreakEvenResult:
             "team_fte_now": self.team_fte_now,
             "team_fte_end": self.team_fte_end,
             "current_practice": self.current_practice,
+            "current_training": self.current_training,
             "imputed_share": self.imputed_share,
             "discounted": False,
             "go_live_week": self.go_live_week,

@@ -151,27 +151,15 @@ class Kpi:
 
     @property
     def measurability(self) -> str:
-        """In plain words, whether a change in this KPI can be told apart from noise."""
+        """Whether the target's change shows in the team's own numbers, in a few words."""
         period = self.cadence_period
-        change = kpi_change(abs(self.target - self.baseline), self.unit)
         if self.detectable is None:
-            return "Held at its baseline: monitored each period, not tested for change."
+            return "held at baseline"
         if self.detectable:
-            return (
-                f"Measurable each {period}: the {change} improvement is larger than the"
-                f" {self.min_detectable_change_text} a {period} can show with about"
-                f" {self.n_per_period:,.0f} observations."
-            )
+            return f"yes, {period} by {period}"
         if self.periods_to_detect:
-            return (
-                f"Too small to see {period} by {period} (about {self.n_per_period:,.0f}"
-                f" observations a {period}); measurable pooled over {self.periods_to_detect}"
-                f" {period}s."
-            )
-        return (
-            f"At this team size a change of {change} cannot be told apart from noise, even over"
-            " two years of data: reported only, not tied to payments."
-        )
+            return f"over {self.periods_to_detect} {period}s pooled"
+        return "reported only at this team size"
 
     @property
     def improvement(self) -> float:

@@ -400,3 +400,104 @@ def threshold_table(thresholds: Iterable[Threshold]) -> Table:
             )
         )
     return Table(("Input", "Today", "Tipping point", "What it means"), tuple(rows), left=(0, 3))
+
+
+def _saving_range(p: Mapping[str, float]) -> str:
+    """A 90 % range of a saving (negative: an extra cost) in words, largest amounts short.
+
+    >>> _saving_range({"p5": 360_000, "p95": 1_900_000})
+    '$360k to $1.9M saved'
+    >>> _saving_range({"p5": -520_000, "p95": -360_000})
+    '$360k to $520k extra'
+    >>> _saving_range({"p5": -40_000, "p95": 90_000})
+    'from $40k extra to $90k saved'
+    """
+    low, high = p["p5"], p["p95"]
+    if low >= 0:
+        return f"{money(low, short=True)} to {money(high, short=True)} saved"
+    if high <= 0:
+        return f"{money(-high, short=True)} to {money(-low, short=True)} extra"
+    return f"from {money(-low, short=True)} extra to {money(high, short=True)} saved"
+
+
+def today_figures(be: BreakEvenResult) -> list[KeyFigure]:
+    """What TPO saves or costs against the team's training today: the figures read first.
+
+    The headline figure is the total (imputed counted at the result's share) with its 90 %
+    range from the simulation; the cash part and the payback sit beside it, so a saving that
+    rests on imputed time never reads as cash.
+    """
+    tpo = be.options["tpo"]
+    years = f"{be.horizon_months / 12:g} years"
+    net, cash = tpo.saving_vs_current_practice, tpo.cash_saving_vs_current_practice
+    figures = [
+        KeyFigure(
+            money(abs(net), short=True),
+            f"{'saved' if net >= 0 else 'extra cost'} over {years} against today, in total",
+        )
+    ]
+    mc = be.monte_carlo
+    if mc is not None:
+        figures.append(
+            KeyFigure(
+                _saving_range(mc.saving_vs_today_percentiles),
+                f"90 % of {number(mc.n)} simulated futures",
+            )
+        )
+    figures.append(
+        KeyFigure(
+            money(abs(cash), short=True),
+            f"{'less' if cash >= 0 else 'more'} in cash over {years}",
+        )
+    )
+    if tpo.cash_payback_month is not None:
+        payback = KeyFigure(f"month {tpo.cash_payback_month}", "pays back in cash")
+    elif tpo.payback_month is not None:
+        payback = KeyFigure(
+            f"month {tpo.payback_month}", "pays back counting imputed time (never in cash)"
+        )
+    else:
+        payback = KeyFigure("none", f"no payback within {years}")
+    return [*figures, payback]
+
+
+def today_sentences(be: BreakEvenResult) -> list[str]:
+    """TPO against the team's training today in words, cash and imputed apart (amounts short:
+    the table beside them holds the exact figures)."""
+    from tpo_scoping.labels import training_label
+
+    tpo, today = be.options["tpo"], be.current_practice_costs
+    years = f"{be.horizon_months / 12:g} years"
+    against = f"how you train today ({training_label(be.current_training)})"
+    net, cash = tpo.saving_vs_current_practice, tpo.cash_saving_vs_current_practice
+    imputed = net - cash
+    if net >= 0:
+        lead = f"Over {years}, managed training (TPO) would save your team about"
+        lead += f" {money(net, short=True)} against {against}"
+    else:
+        lead = f"Over {years}, managed training (TPO) would cost your team about"
+        lead += f" {money(-net, short=True)} more than {against}"
+    mc = be.monte_carlo
+    if mc is not None:
+        lead += f"; in 90 % of simulated futures, {_saving_range(mc.saving_vs_today_percentiles)}"
+    cash_words = f"{money(abs(cash), short=True)} {'less' if cash >= 0 else 'more'} in cash"
+    if be.imputed_share > 0:
+        split = (
+            f"That is {cash_words}, and {money(abs(imputed), short=True)}"
+            f" {'less' if imputed >= 0 else 'more'} in imputed cost ({IMPUTED_MEANING}, counted"
+            f" at {pct(be.imputed_share)})."
+        )
+    else:
+        split = f"That is {cash_words}; imputed costs are not counted (set to 0 %)."
+    parts = [lead + ".", split]
+    if cash < 0 <= net:
+        parts.append(
+            "The saving rests on managers' time and faster ramp-up, not on lower invoices;"
+            " count imputed costs at 0 % to see the cash case alone."
+        )
+    parts.append(
+        f"Today's practice costs about {money(today.total_cost, short=True)} over the period"
+        f" ({money(today.cash_cost, short=True)} in cash); TPO about"
+        f" {money(tpo.total_cost, short=True)} ({money(tpo.cash_cost, short=True)} in cash)."
+    )
+    return parts

@@ -13,12 +13,15 @@ if TYPE_CHECKING:
 
 def baseline_from(kpi: Kpi) -> str:
     """Where a baseline comes from, in two words."""
-    return "benchmark (default)" if kpi.baseline_is_default else "prospect's data"
+    return "default" if kpi.baseline_is_default else "prospect data"
 
 
 def kpi_table(draft: KpiDraft) -> Table:
-    """One row per KPI: baseline and its source, day-90 and day-180 milestones, the day-365
-    target, the smallest change a period can show, and what that means in words."""
+    """The contract's KPI table: baseline and its source, the day-365 target, the milestones,
+    the smallest change a period can show, and whether the target's change is measurable, with
+    each KPI's note in full under its row."""
+    period = draft.kpis[0].cadence_period if draft.kpis else "period"
+    days = sorted({m.day for k in draft.kpis for m in k.milestones if m.day != 365})
     rows = []
     for k in draft.kpis:
         by_day = {m.day: m.value for m in k.milestones}
@@ -27,26 +30,37 @@ def kpi_table(draft: KpiDraft) -> Table:
                 k.name,
                 kpi_level(k.baseline, k.unit),
                 baseline_from(k),
-                kpi_level(by_day.get(90), k.unit),
-                kpi_level(by_day.get(180), k.unit),
                 kpi_level(k.target, k.unit),
+                *(kpi_level(by_day.get(d), k.unit) for d in days),
                 k.min_detectable_change_text,
                 k.measurability,
             )
         )
+    columns = (
+        "KPI",
+        "Baseline",
+        "Baseline from",
+        "Target (day 365)",
+        *(f"Day {d}" for d in days),
+        f"Smallest change a {period} can show",
+        "Measurable?",
+    )
     return Table(
-        (
-            "KPI",
-            "Baseline",
-            "Baseline from",
-            "Day 90",
-            "Day 180",
-            "Target (day 365)",
-            "Smallest change a period can show",
-            "Measurable?",
-        ),
+        columns,
         tuple(rows),
-        left=(0, 2, 6, 7),
+        left=(0, 2, len(columns) - 2, len(columns) - 1),
+        row_notes=tuple(k.detectability_note for k in draft.kpis),
+    )
+
+
+def measurable_meaning(draft: KpiDraft, team_fte: int) -> str:
+    """What "measurable" means for this team, in one sentence above the table."""
+    period = draft.kpis[0].cadence_period if draft.kpis else "period"
+    return (
+        f"“Measurable” means that the change from baseline to target is larger than the smallest"
+        f" change one {period}'s figures from a team of {team_fte:,} FTE can tell apart from noise"
+        f" ({draft.alpha:.0%} false alarms, {draft.power:.0%} power). Where it is not, the note"
+        " under the KPI says how it will be measured instead."
     )
 
 

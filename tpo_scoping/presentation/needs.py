@@ -51,13 +51,63 @@ def quality_table(quality: QualityReport) -> Table:
 
 
 def quality_notes(quality: QualityReport) -> list[str]:
-    """Why rows were set aside, per table and reason, then the reader's notes."""
-    lines = [
+    """What limits the data first, then why rows were set aside, then the reader's notes."""
+    lines = list(quality.warnings) + [
         f"{name}: {count:,} row{'s' if count != 1 else ''} set aside because {reason}"
         for name, counts in quality.dropped_by_reason().items()
         for reason, count in counts.items()
     ]
     return lines + list(quality.notes)
+
+
+def quality_issues_table(quality: QualityReport, limit: int = 15) -> Table:
+    """The first rows set aside, each with its file row, column and reason."""
+    rows = tuple(
+        (str(i["table"]), f"{int(i['row']):,}", str(i["column"]), str(i["problem"]))
+        for i in quality.issues[:limit]
+    )
+    more = len(quality.issues) - limit
+    return Table(
+        ("Table", "Row", "Column", "Issue"),
+        rows,
+        left=(0, 2, 3),
+        notes=(f"… and {more:,} more.",) if more > 0 else (),
+    )
+
+
+def gaps_table(needs: NeedsResult) -> Table:
+    """Every role × site × competency cell, highest priority first, with its interval."""
+    frame = needs.gaps
+    if frame is None or frame.empty:
+        return Table(("Site", "Role", "Competency"), ())
+    rows = []
+    for g in frame.sort_values("priority", ascending=False, kind="stable").itertuples():
+        if math.isfinite(g.ci_low) and math.isfinite(g.ci_high):
+            score = f"{g.mean:.0f} ({g.ci_low:.0f}–{g.ci_high:.0f})"
+        else:
+            score = f"{g.mean:.0f} (too few for an interval)"
+        rows.append(
+            (
+                site_label(g.site),
+                words(g.role),
+                words(g.competency),
+                score,
+                f"{g.below_pass:.0f} of {g.headcount:.0f}",
+                f"{g.gap:.1f}",
+            )
+        )
+    return Table(
+        (
+            "Site",
+            "Role",
+            "Competency",
+            "Average score (95 % CI)",
+            "People below pass",
+            "Points below target",
+        ),
+        tuple(rows),
+        left=(0, 1, 2),
+    )
 
 
 def priorities_table(needs: NeedsResult, top: int = 8) -> Table:

@@ -36,7 +36,9 @@ class Table:
     """Rows of formatted cells under column headers.
 
     ``highlight`` lists rows to emphasise (the cheapest option, a site at risk); ``left`` the
-    columns of text, aligned left (the others are figures, aligned right in text output).
+    columns of text, aligned left (the others are figures, aligned right in text output);
+    ``row_notes`` (one per row, '' for none) is a sentence shown in full under its row, never in
+    a tooltip nobody sees on a shared screen or a phone.
     """
 
     columns: tuple[str, ...]
@@ -45,11 +47,14 @@ class Table:
     highlight: tuple[int, ...] = ()
     left: tuple[int, ...] = (0,)
     notes: tuple[str, ...] = field(default=())
+    row_notes: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         for row in self.rows:
             if len(row) != len(self.columns):
                 raise ValueError(f"a row of {len(row)} cells under {len(self.columns)} columns")
+        if self.row_notes and len(self.row_notes) != len(self.rows):
+            raise ValueError(f"{len(self.row_notes)} row notes for {len(self.rows)} rows")
 
     @property
     def empty(self) -> bool:
@@ -72,21 +77,37 @@ class Table:
             return " ".join(parts).rstrip()
 
         out = [self.caption] if self.caption else []
-        out += [line(self.columns), *(line(r) for r in self.rows)]
+        out.append(line(self.columns))
+        for i, row in enumerate(self.rows):
+            out.append(line(row))
+            if self.row_notes and self.row_notes[i]:
+                out.append(f"    {self.row_notes[i]}")
         return "\n".join(out + list(self.notes))
 
     def to_html(self, css_class: str = "tpo-table") -> str:
-        """An HTML table, every cell escaped; highlighted rows carry ``class="highlight"``."""
+        """An HTML table, every cell escaped; highlighted rows carry ``class="highlight"``.
+
+        Each cell names its column (``data-label``), so that on a phone the rows can become
+        cards that name each figure; row notes go in a full-width row under their row.
+        """
         esc = html.escape
         head = "".join(f"<th>{esc(c)}</th>" for c in self.columns)
+        labels = [esc(c, quote=True) for c in self.columns]
         body = []
         for n, row in enumerate(self.rows):
             cells = "".join(
-                f"<td class='num'>{esc(c)}</td>" if i not in self.left else f"<td>{esc(c)}</td>"
+                f"<td data-label='{labels[i]}'"
+                + (" class='num'>" if i not in self.left else ">")
+                + f"{esc(c)}</td>"
                 for i, c in enumerate(row)
             )
             mark = " class='highlight'" if n in self.highlight else ""
             body.append(f"<tr{mark}>{cells}</tr>")
+            if self.row_notes and self.row_notes[n]:
+                body.append(
+                    f"<tr class='tpo-note-row'><td colspan='{len(self.columns)}'>"
+                    f"{esc(self.row_notes[n])}</td></tr>"
+                )
         caption = f"<caption>{esc(self.caption)}</caption>" if self.caption else ""
         return (
             f"<table class='{esc(css_class)}'>{caption}<thead><tr>{head}</tr></thead>"
@@ -94,7 +115,10 @@ class Table:
         )
 
     def to_frame(self) -> pd.DataFrame:
-        """The cells as a DataFrame of strings (for a spreadsheet or a notebook)."""
+        """The cells as a DataFrame of strings, row notes in a last column "Note"."""
         import pandas as pd
 
-        return pd.DataFrame(list(self.rows), columns=list(self.columns))
+        frame = pd.DataFrame(list(self.rows), columns=list(self.columns))
+        if self.row_notes:
+            frame["Note"] = list(self.row_notes)
+        return frame

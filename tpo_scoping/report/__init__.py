@@ -11,7 +11,7 @@ JSON is ``serialize.dumps(scope.to_dict())``.
 from tpo_scoping.report.html import render_html
 from tpo_scoping.report.pdf import render_pdf
 from tpo_scoping.report.safe import safe_csv, safe_frame, spreadsheet_safe
-from tpo_scoping.report.xlsx import kpis_to_xlsx, render_xlsx
+from tpo_scoping.report.xlsx import kpis_to_xlsx, render_xlsx, tables_to_xlsx
 
 __all__ = [
     "kpis_to_xlsx",
@@ -21,4 +21,5 @@ __all__ = [
     "safe_csv",
     "safe_frame",
     "spreadsheet_safe",
+    "tables_to_xlsx",
 ]

@@ -21,6 +21,7 @@ from tpo_scoping.presentation import needs as needs_rows
 from tpo_scoping.presentation import scope as scope_rows
 
 if TYPE_CHECKING:
+    from tpo_scoping.presentation.scenarios import ScenarioComparison
     from tpo_scoping.scope import Scope
 
 
@@ -112,7 +113,6 @@ def brief_context(scope: Scope, expand: bool = False) -> dict[str, Any]:
                 "best_quartile": kpi_level(k.best_quartile, k.unit),
                 "best_quartile_source": k.best_quartile_source,
                 "owner": k.owner,
-                "note": k.detectability_note,
             }
             for k in kpis.kpis
         ],
@@ -132,7 +132,9 @@ def brief_context(scope: Scope, expand: bool = False) -> dict[str, Any]:
     }
 
 
-def render_html(scope: Scope, *, expand: bool = False) -> str:
+def render_html(
+    scope: Scope, *, expand: bool = False, comparison: ScenarioComparison | None = None
+) -> str:
     """Render the engagement brief as one self-contained HTML document.
 
     Parameters
@@ -141,6 +143,9 @@ def render_html(scope: Scope, *, expand: bool = False) -> str:
         The result of :func:`tpo_scoping.scope.build_scope`.
     expand : bool
         Open every "details" section (used for print and PDF).
+    comparison : ScenarioComparison, optional
+        Two scenarios of the prospect side by side
+        (:func:`tpo_scoping.presentation.scenarios.compare_scopes`), shown after the economics.
 
     Examples
     --------
@@ -160,5 +165,7 @@ def render_html(scope: Scope, *, expand: bool = False) -> str:
     from tpo_scoping.report.safe import CONTENT_SECURITY_POLICY
 
     return env.get_template("brief.html.j2").render(
-        **brief_context(scope, expand=expand), content_security_policy=CONTENT_SECURITY_POLICY
+        **brief_context(scope, expand=expand),
+        comparison=comparison,
+        content_security_policy=CONTENT_SECURITY_POLICY,
     )

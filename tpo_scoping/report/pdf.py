@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from tpo_scoping.errors import InputError
 
 if TYPE_CHECKING:
+    from tpo_scoping.presentation.scenarios import ScenarioComparison
     from tpo_scoping.scope import Scope
 
 CHROMIUM_ARGS = [
@@ -77,7 +78,7 @@ def _print_pdf(html: str) -> bytes:
             browser.close()
 
 
-def render_pdf(scope: Scope) -> bytes:
+def render_pdf(scope: Scope, *, comparison: ScenarioComparison | None = None) -> bytes:
     """The engagement brief as PDF bytes (every "details" section opened for print).
 
     Examples
@@ -88,4 +89,4 @@ def render_pdf(scope: Scope) -> bytes:
     """
     from tpo_scoping.report.html import render_html
 
-    return html_to_pdf(render_html(scope, expand=True))
+    return html_to_pdf(render_html(scope, expand=True, comparison=comparison))

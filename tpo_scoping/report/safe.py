@@ -3,7 +3,9 @@
 A cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return can be run
 as a formula by Excel, LibreOffice or Google Sheets (OWASP CSV-injection guidance). Every
 exporter (xlsx and CSV) passes text through :func:`spreadsheet_safe`, which prefixes such text
-with a single quote so that it is shown as text. Numbers stay numbers: only strings are changed.
+with a single quote so that it is shown as text. Numbers stay numbers: only strings are changed,
+and a formatted figure such as ``-1.5``, ``-$1,200`` or ``-3.2 %`` is left as it is (it can
+only be read as a number, never run).
 
 Every HTML file the workbench writes (the engagement brief, the client's copies of the
 consultant notebooks) escapes prospect and data text and carries
@@ -13,6 +15,7 @@ load anything.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -25,6 +28,8 @@ images only inline (``data:``, the charts' SVG) and inline styles."""
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """Leading characters that make a spreadsheet treat a cell as a formula (OWASP)."""
 
+_SIGNED_FIGURE = re.compile(r"[-+][$€£]?\d[\d,]*(\.\d+)?( ?%| ?[kKM])?")
+
 
 def spreadsheet_safe(value: Any) -> Any:
     """Return ``value`` unchanged unless it is text that a spreadsheet would run as a formula.
@@ -33,10 +38,16 @@ def spreadsheet_safe(value: Any) -> Any:
     --------
     >>> spreadsheet_safe('=HYPERLINK("http://x","y")')
     '\\'=HYPERLINK("http://x","y")'
-    >>> spreadsheet_safe(-3.5), spreadsheet_safe("Manila")
-    (-3.5, 'Manila')
+    >>> spreadsheet_safe(-3.5), spreadsheet_safe("Manila"), spreadsheet_safe("-$1,200")
+    (-3.5, 'Manila', '-$1,200')
+    >>> spreadsheet_safe("-1+cmd|' /C calc'!A0")
+    "'-1+cmd|' /C calc'!A0"
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and not _SIGNED_FIGURE.fullmatch(value)
+    ):
         return "'" + value
     return value
 

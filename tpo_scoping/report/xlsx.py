@@ -19,6 +19,7 @@ from tpo_scoping.report.safe import spreadsheet_safe
 
 if TYPE_CHECKING:
     from tpo_scoping.kpis import KpiDraft
+    from tpo_scoping.presentation import Table
     from tpo_scoping.scope import Scope
 
 _WRAP_WIDTH = {"short": 14, "medium": 28, "long": 60}
@@ -221,27 +222,6 @@ def workbook_bytes(book: Any) -> bytes:
     return buffer.getvalue()
 
 
-def tables_to_xlsx(tables: Any) -> bytes:
-    """One sheet per table (``{sheet name: DataFrame}``), headers bold, formulas neutralised.
-
-    Missing values are empty cells; everything is assembled in memory (:func:`workbook_bytes`).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> tables_to_xlsx({"gaps": pd.DataFrame({"site": ["=1+1"], "gap": [3.5]})})[:2]
-    b'PK'
-    """
-    book = new_book()
-    for name, frame in tables.items():
-        cells = frame.astype(object).where(frame.notna(), None)
-        rows = [list(row) for row in cells.itertuples(index=False, name=None)]
-        write_sheet(book, str(name)[:31], [str(c) for c in frame.columns], rows)
-    if not book.worksheets:
-        book.create_sheet("empty")
-    return workbook_bytes(book)
-
-
 def kpis_to_xlsx(kpis: KpiDraft) -> bytes:
     """The KPI table (and its notes) as xlsx bytes.
 
@@ -296,4 +276,33 @@ def render_xlsx(scope: Scope) -> bytes:
         + [[c.number, c.title, c.text, c.source] for c in clauses.clauses],
         [6, 30, 110, 50],
     )
+    return workbook_bytes(book)
+
+
+def tables_to_xlsx(sheets: Sequence[tuple[str, Table]]) -> bytes:
+    """Tables as the screen shows them, one sheet each: ``(sheet title, table)``.
+
+    Cells are the table's text (the same labels, units and rounding as on screen); a table's
+    notes under its rows go in a last column, "Note".
+
+    Examples
+    --------
+    >>> from tpo_scoping.presentation import Table
+    >>> tables_to_xlsx([("Retention", Table(("Site", "Day 90"), (("Manila", "80 %"),)))])[:2]
+    b'PK'
+    """
+    book = new_book()
+    for title, table in sheets:
+        headers = [*table.columns, *(["Note"] if table.row_notes else [])]
+        rows = [
+            [*row, *([table.row_notes[i]] if table.row_notes else [])]
+            for i, row in enumerate(table.rows)
+        ]
+        widths = [
+            max(10, min(70, max((len(str(r[i])) for r in rows), default=10) + 2))
+            for i in range(len(headers))
+        ]
+        write_sheet(book, title[:31], headers, rows, widths)
+    if not book.worksheets:
+        book.create_sheet("empty")
     return workbook_bytes(book)

@@ -9,33 +9,13 @@ exposed in a ``controls`` dict, so tests can set values and click buttons withou
 * :mod:`tpo_scoping.ui.kpi_drafter`: KPI targets, milestones and detectability;
 * :mod:`tpo_scoping.ui.quarterly_review`: a signed engagement's quarterly review and the
   portfolio.
+* :mod:`tpo_scoping.ui.landing`: the workbench's landing page.
+
+The pieces they share each have a module: :mod:`~tpo_scoping.ui.shell` (the app frame and its
+first answer), :mod:`~tpo_scoping.ui.fields`, :mod:`~tpo_scoping.ui.messages`,
+:mod:`~tpo_scoping.ui.html`, :mod:`~tpo_scoping.ui.downloads`, :mod:`~tpo_scoping.ui.uploads`,
+:mod:`~tpo_scoping.ui.links`, :mod:`~tpo_scoping.ui.attached_data`,
+:mod:`~tpo_scoping.ui.saved_prospects`, :mod:`~tpo_scoping.ui.kpi_table`.
 
 Importing this package is cheap; each module imports the analyses it needs lazily.
 """
-
-import sys
-
-UNUSED_FORMAT_CHECKERS = (
-    "rfc3987_syntax",
-    "fqdn",
-    "isoduration",
-    "jsonpointer",
-    "rfc3339_validator",
-    "uri_template",
-    "webcolors",
-)
-"""Packages jsonschema would import to check string formats that no app's schema uses.
-
-jsonschema imports one package per format it can check, whichever are installed (jupyter's
-``jsonschema[format-nongpl]`` extra installs them all). The one schema the apps validate
-against is altair's Vega-Lite schema, which uses only the ``uri`` and ``uri-reference``
-formats (``rfc3986_validator``, kept) and ``color-hex`` (no checker). Leaving the others out
-costs no check and saves every kernel that draws a chart their import: ``rfc3987_syntax``
-alone compiles some 35 Earley parsers, about 1.4 s of CPU (python-jsonschema/jsonschema#1428);
-the rest (``isoduration`` brings ``arrow``) about 1.7 MB and 50 ms. jsonschema skips the formats
-whose package is missing.
-"""
-
-if "jsonschema" not in sys.modules:
-    for _name in UNUSED_FORMAT_CHECKERS:
-        sys.modules.setdefault(_name, None)  # type: ignore[arg-type]

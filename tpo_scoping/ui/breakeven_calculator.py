@@ -22,35 +22,14 @@ from typing import Any
 import ipywidgets as widgets
 import traitlets
 
-from tpo_scoping.ui._common import (
-    AppShell,
-    ChartSlot,
-    HtmlBlock,
-    MessageBox,
-    NumberField,
-    guarded,
-    heading,
-    money,
-    parse_number,
-    parse_query,
-    show_stale,
-)
-
-TRAINING_LABELS = {
-    "manager_walkthroughs": "Managers train new hires",
-    "lms_only": "A learning platform (LMS), no trainers",
-    "internal_ld": "Our own L&D team",
-    "adhoc_vendor": "Training vendors as needed",
-    "catalog_licensing": "Licensed course catalog",
-}
-
-DOMAIN_LABELS = {
-    "general": "No specific regulation",
-    "healthcare": "Healthcare (HIPAA)",
-    "financial_services": "Financial services",
-    "payments": "Card payments (PCI DSS)",
-    "data_processing": "Personal data (GDPR)",
-}
+from tpo_scoping.labels import money
+from tpo_scoping.ui.chart_slot import ChartSlot
+from tpo_scoping.ui.choices import DOMAIN_LABELS, TRAINING_LABELS
+from tpo_scoping.ui.fields import NumberField
+from tpo_scoping.ui.html import HtmlBlock, heading, show_stale
+from tpo_scoping.ui.links import parse_query, request_query_string
+from tpo_scoping.ui.messages import MessageBox, guarded
+from tpo_scoping.ui.shell import AppShell, is_preheated
 
 QUERY_KEYS = frozenset({"fte", "hires", "attrition", "domain", "training"})
 COUNTRY = "PH"
@@ -58,14 +37,8 @@ COUNTRY = "PH"
 HORIZON_MONTHS = 36
 
 
-def _choices(labels: dict[str, str], available: set[str] | None = None) -> list[tuple[str, str]]:
-    return [(label, key) for key, label in labels.items() if available is None or key in available]
-
-
-def known_domains() -> set[str]:
-    from tpo_scoping.reference import load_reference
-
-    return set(load_reference("compliance_catalogue")["domains"])
+def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
+    return [(label, key) for key, label in labels.items()]
 
 
 def answer_html(result: Any, fte: float) -> str:
@@ -143,63 +116,15 @@ class BreakEvenCalculator(AppShell):
     fast path (no Monte Carlo, no sensitivity: about 30 ms).
     """
 
-    what = "calculating the break-even"
+    activity = "calculating the break-even"
     answer_outputs = ("answer",)
-    prefetch = (
-        "tpo_scoping.economics",
-        "tpo_scoping.profile",
-        "tpo_scoping.charts.economics",
-        "scipy.optimize",
-    )
     result = traitlets.Any(None, allow_none=True)
     revision = traitlets.Int(0)
 
     def __init__(self, chart: bool = True) -> None:
         self.with_charts = chart
-        self._prefilled = False
-        fte = NumberField(
-            "Offshore team today", 50, minimum=1, maximum=100_000, integer=True, unit="FTE"
-        )
-        hires = NumberField("New hires per quarter", 20, minimum=0, maximum=100_000)
-        attrition = NumberField(
-            "People leaving per year", 0.30, minimum=0.0, maximum=1.5, percent=True
-        )
-        domain = widgets.Dropdown(
-            options=_choices(DOMAIN_LABELS), value="general", layout=widgets.Layout(width="230px")
-        )
-        training = widgets.Dropdown(
-            options=_choices(TRAINING_LABELS),
-            value="manager_walkthroughs",
-            layout=widgets.Layout(width="260px"),
-        )
-        self.controls = {
-            "fte": fte,
-            "hires": hires,
-            "attrition": attrition,
-            "domain": domain,
-            "training": training,
-        }
-
-        apart = "0 12px 0 0"  # the right margin between the answers of a row
-        for field in (fte, hires, attrition):
-            field.layout.margin = apart
-
-        def labelled(text: str, control: widgets.Widget) -> widgets.VBox:
-            caption = HtmlBlock(f'<span style="font-size:13px">{html.escape(text)}</span>')
-            return widgets.VBox([caption, control], layout=widgets.Layout(margin=apart))
-
-        form = widgets.VBox(
-            [
-                widgets.HBox([fte, hires, attrition], layout=widgets.Layout(flex_flow="row wrap")),
-                widgets.HBox(
-                    [
-                        labelled("Regulation", domain),
-                        labelled("How you train today", training),
-                    ],
-                    layout=widgets.Layout(flex_flow="row wrap"),
-                ),
-            ]
-        )
+        self._from_link = False
+        self.controls = self._controls()
         self.query_message = MessageBox()
         self.answer = HtmlBlock('<p style="color:#667">Calculating…</p>')
         self.answer.add_class("tpo-answer-box")
@@ -211,7 +136,7 @@ class BreakEvenCalculator(AppShell):
                     '<p style="font-size:13px;color:#445;margin:0 0 6px 0">Answer five questions; '
                     "the estimate updates when you press Enter or leave a field.</p>"
                 ),
-                form,
+                self._form(),
                 self.query_message,
                 self.answer,
                 self.chart_box,
@@ -223,59 +148,109 @@ class BreakEvenCalculator(AppShell):
         for name in ("domain", "training"):
             self.controls[name].observe(self._on_input, names="value")
 
+    @staticmethod
+    def _controls() -> dict[str, Any]:
+        return {
+            "fte": NumberField(
+                "Offshore team today", 50, minimum=1, maximum=100_000, integer=True, unit="FTE"
+            ),
+            "hires": NumberField("New hires per quarter", 20, minimum=0, maximum=100_000),
+            "attrition": NumberField(
+                "People leaving per year", 0.30, minimum=0.0, maximum=1.5, percent=True
+            ),
+            "domain": widgets.Dropdown(
+                options=_choices(DOMAIN_LABELS),
+                value="general",
+                layout=widgets.Layout(width="230px"),
+            ),
+            "training": widgets.Dropdown(
+                options=_choices(TRAINING_LABELS),
+                value="manager_walkthroughs",
+                layout=widgets.Layout(width="260px"),
+            ),
+        }
+
+    def _form(self) -> widgets.VBox:
+        c = self.controls
+        apart = "0 12px 0 0"  # the right margin between the answers of a row
+        for field in (c["fte"], c["hires"], c["attrition"]):
+            field.layout.margin = apart
+
+        def labelled(text: str, control: widgets.Widget) -> widgets.VBox:
+            caption = HtmlBlock(f'<span style="font-size:13px">{html.escape(text)}</span>')
+            return widgets.VBox([caption, control], layout=widgets.Layout(margin=apart))
+
+        wrap = widgets.Layout(flex_flow="row wrap")
+        return widgets.VBox(
+            [
+                widgets.HBox([c["fte"], c["hires"], c["attrition"]], layout=wrap),
+                widgets.HBox(
+                    [
+                        labelled("Regulation", c["domain"]),
+                        labelled("How you train today", c["training"]),
+                    ],
+                    layout=wrap,
+                ),
+            ]
+        )
+
     # -- inputs --------------------------------------------------------------------------
 
     def prefill(self, query: str) -> list[str]:
-        """Apply answers from a URL query string; returns the problems found (also shown).
+        """Apply answers from a URL query string; returns the notes and problems (also shown).
 
-        Each value is validated like typed input; a bad value leaves the default in place and
-        is reported in a line above the answer.
+        Keys match case-blind; unknown keys are named with the keys that exist. Each value is
+        validated like typed input; a bad value leaves the default in place. An attrition
+        below 1 without a % sign is a fraction, as in a profile (0.25 is 25 %), and the note
+        says so.
         """
-        params = parse_query(query, QUERY_KEYS)
-        self._prefilled = self._prefilled or bool(params)
-        problems: list[str] = []
+        link = parse_query(query, QUERY_KEYS)
+        notes = link.notes(QUERY_KEYS)
+        self._from_link = self._from_link or bool(link.values or notes)
         with self.hold_trait_notifications():
             for key in ("fte", "hires", "attrition"):
-                if key not in params:
-                    continue
-                field = self.controls[key]
-                try:
-                    value = parse_number(
-                        params[key],
-                        label=field.label,
-                        minimum=field.minimum,
-                        maximum=field.maximum,
-                        integer=field.integer,
-                        percent=field.percent,
-                    )
-                except ValueError as exc:
-                    problems.append(f"The link's {key} value was ignored: {exc}")
-                    continue
-                field.set(value)
+                if key in link.values:
+                    notes += self._prefill_number(key, link.values[key])
             for key, labels in (("domain", DOMAIN_LABELS), ("training", TRAINING_LABELS)):
-                if key not in params:
+                if key not in link.values:
                     continue
-                choice = params[key].strip()
+                choice = link.values[key].strip().lower()
                 if choice in labels:
                     self.controls[key].value = choice
                 else:
-                    problems.append(
-                        f"The link's {key} value was ignored: it is not one of the choices."
+                    notes.append(
+                        f"The link's {key} value was ignored: it is not one of the choices "
+                        f"({', '.join(labels)})."
                     )
-        if problems:
-            self.query_message.show("\n".join(problems), "warning")
-        return problems
+        if notes:
+            self.query_message.show("\n".join(notes), "warning")
+        return notes
+
+    def _prefill_number(self, key: str, text: str) -> list[str]:
+        field = self.controls[key]
+        notes = []
+        if key == "attrition" and _is_fraction(text):
+            fraction = float(text)
+            text = f"{fraction * 100:g}"
+            notes.append(
+                f"The link gave attrition as the fraction {fraction:g}; it is read as {text} % "
+                f"a year (attrition={text} gives it in percent)."
+            )
+        try:
+            value = field.parse(text)
+        except ValueError as exc:
+            return [f"The link's {key} value was ignored: {exc}"]
+        field.set(value)
+        return notes
 
     def start(self, query: str | None = None) -> None:
         """What the app notebook calls: prefill from the request's query string, then compute.
 
-        In a preheated kernel the expensive first computation (imports, chart) runs before
-        the request arrives, and only the prefill waits for it.
+        In a preheated kernel the first computation (imports, chart) runs before the request
+        arrives, and only the prefill waits for it.
         """
-        from tpo_scoping.ui._common import is_preheated, request_query_string
-
         if is_preheated():
-            self.launch(deferred=False)  # the default answer, remembered for cold kernels
+            self.launch(deferred=False)
         self.prefill(request_query_string() if query is None else query)
         if not self.ready:
             self.launch()
@@ -299,16 +274,15 @@ class BreakEvenCalculator(AppShell):
         )
 
     def _on_input(self, _change: Any) -> None:
-        if self.ready and not self.settle():
+        if self.ready:
             self._recompute()
 
     # -- outputs -------------------------------------------------------------------------
 
     def answer_key(self) -> str | None:
-        return None if self._prefilled else self.input_key()
+        return None if self._from_link else self.input_key()
 
     def show_answer(self) -> None:
-        self.prepared()
         self._recompute()
         self.mark_ready()
         if self.with_charts:
@@ -345,3 +319,13 @@ class BreakEvenCalculator(AppShell):
 
         fte = float(self.controls["fte"].value)
         self.chart_box.show(cost_vs_fte_chart(self.result, highlight_fte=fte))
+
+
+def _is_fraction(text: str) -> bool:
+    """A link's attrition such as 0.25: below 1, above 0, no % sign."""
+    raw = text.strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        return False
+    return not raw.endswith("%") and 0 < value < 1

@@ -1,5 +1,8 @@
 """The KPI drafter app: ambition and cadence in, targets, milestones and detectability out.
 
+It opens with the sample prospect, a profile YAML, or a prospect saved in the workspace; the
+performance data the baselines come from is the prospect's own, shown in the chip under its name.
+
 Examples
 --------
 >>> app = KpiDrafter()
@@ -12,236 +15,166 @@ Examples
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import traitlets
 
 from tpo_scoping.errors import InputError
-from tpo_scoping.labels import kpi_level
-from tpo_scoping.ui._common import (
-    AppShell,
-    HtmlBlock,
-    MessageBox,
-    ProfileData,
-    download_link,
-    guarded,
-    heading,
-    html_table,
-    input_error_text,
-    safe_filename,
-    sample_profile,
+from tpo_scoping.ui.attached_data import DataChip
+from tpo_scoping.ui.downloads import DownloadButton, Prepared, safe_filename
+from tpo_scoping.ui.html import HtmlBlock, heading, row
+from tpo_scoping.ui.kpi_table import kpi_table_html, kpi_workbook
+from tpo_scoping.ui.messages import MessageBox, guarded
+from tpo_scoping.ui.profile_upload import profile_from_upload
+from tpo_scoping.ui.sample_prospect import sample_profile
+from tpo_scoping.ui.saved_prospects import SavedProspects
+from tpo_scoping.ui.shell import AppShell
+from tpo_scoping.ui.uploads import UploadButton
+from tpo_scoping.voila import MAX_UPLOAD_BYTES
+
+if TYPE_CHECKING:
+    from tpo_scoping.profile import Profile
+
+
+EXPLANATION = (
+    "Ambition is the share of the gap between today's baseline and the prospect's "
+    "best-quartile performers that the engagement commits to close by day 365."
 )
-
-MAX_PROFILE_UPLOAD = 1_000_000
-
-
-def kpi_rows(draft: Any) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows (escaped HTML) of the KPI table shown in the apps."""
-    days = sorted({m.day for k in draft.kpis for m in k.milestones if m.day != 365})
-    headers = ["KPI", "Baseline", "Target (day 365)", *[f"Day {d}" for d in days]]
-    headers += ["Min. detectable change", "Measurable?"]
-    rows = []
-    for k in draft.kpis:
-        by_day = {m.day: m.value for m in k.milestones}
-        source = "default" if k.baseline_is_default else "prospect data"
-        if k.detectable is None:
-            verdict = "–"
-        elif k.detectable:
-            verdict = "✔ yes"
-        else:
-            verdict = f'<span title="{html.escape(k.detectability_note, quote=True)}">⚠ no</span>'
-        rows.append(
-            [
-                f"<b>{html.escape(k.name)}</b>",
-                f"{kpi_level(k.baseline, k.unit)}"
-                f'<br><span style="color:#667;font-size:11px">{source}</span>',
-                f"<b>{kpi_level(k.target, k.unit)}</b>",
-                *[kpi_level(by_day.get(d), k.unit) for d in days],
-                k.min_detectable_change_text,
-                verdict,
-            ]
-        )
-    return headers, rows
-
-
-def kpi_table_html(draft: Any) -> str:
-    headers, rows = kpi_rows(draft)
-    return html_table(headers, rows)
-
-
-def kpis_xlsx_bytes(draft: Any) -> bytes:
-    """The KPI table as an xlsx workbook, built in memory."""
-    from tpo_scoping.report import kpis_to_xlsx
-
-    return bytes(kpis_to_xlsx(draft))
-
-
-def read_profile_upload(value: Any) -> Any:
-    """Validate an uploaded profile YAML (from a ``FileUpload`` value) into a Profile."""
-    from tpo_scoping.profile import parse_profile
-
-    files = list(value or [])
-    if not files:
-        raise InputError("Choose a profile YAML file")
-    item = files[0]
-    name = str(item.get("name", "profile.yaml"))
-    size = int(item.get("size", 0) or 0)
-    if size > MAX_PROFILE_UPLOAD:
-        raise InputError(
-            f"{name}: {size:,} bytes is too large for a profile (at most {MAX_PROFILE_UPLOAD:,})"
-        )
-    content = bytes(item.get("content", b""))
-    profile = parse_profile(content, source=name)
-    if profile.data is not None:
-        # An uploaded profile cannot point at files on the server.
-        profile = profile.model_copy(update={"data": None})
-    return profile
-
-
-def profile_from_upload(value: Any, message: Any) -> Any:
-    """The uploaded profile, or None after explaining the problem in ``message``."""
-    try:
-        return read_profile_upload(value)
-    except InputError as exc:
-        message.show(input_error_text(exc))
-    except Exception:
-        from tpo_scoping.ui._common import POLITE_ERROR, log
-
-        log.exception("reading an uploaded profile failed")
-        message.show(POLITE_ERROR.format(what="reading the profile"))
-    return None
 
 
 class KpiDrafter(AppShell):
     """Draft the KPI schedule for a prospect, with live ambition and cadence.
 
     Controls (``self.controls``): ``ambition`` (slider, 0–1), ``cadence`` (monthly/quarterly),
-    ``profile_upload`` (a profile YAML), ``export`` (prepares the xlsx download).
+    ``profile_upload`` (a profile YAML), ``export`` (one-click xlsx download).
     """
 
-    what = "drafting the KPIs"
-    answer_outputs = ("table", "notes")
-    prefetch = ("tpo_scoping.kpis", "statsmodels.stats.power")
+    activity = "drafting the KPIs"
+    answer_outputs = ("table", "notes", "data.chip")
     profile = traitlets.Any()
     draft = traitlets.Any(None, allow_none=True)
 
-    def __init__(self, profile: Any = None, *, with_data: bool = True) -> None:
-        self.profile_data = ProfileData(enabled=with_data)
-        self.title = heading("KPI drafter", 2)
-        ambition = widgets.FloatSlider(
-            value=0.5,
-            min=0.0,
-            max=1.0,
-            step=0.05,
-            description="Ambition",
-            readout_format=".0%",
-            continuous_update=False,
-            style={"description_width": "80px"},
-            layout=widgets.Layout(width="360px"),
-        )
-        cadence = widgets.ToggleButtons(
-            options=[("Monthly", "monthly"), ("Quarterly", "quarterly")],
-            value="monthly",
-            description="Cadence",
-            style={"description_width": "80px", "button_width": "90px"},
-        )
-        upload = widgets.FileUpload(
-            accept=".yaml,.yml", multiple=False, description="Load profile (YAML)"
-        )
-        upload.layout.width = "200px"
-        export = widgets.Button(description="Prepare xlsx", button_style="info")
+    def __init__(
+        self, profile: Profile | None = None, *, with_data: bool = True, workspace: Any = None
+    ) -> None:
+        from tpo_scoping.workspace import workspace_from_env
+
+        self.with_data = with_data
+        self.controls = self._controls()
         self.upload_message = MessageBox()
         self.prospect_label = HtmlBlock()
-        self.explain = HtmlBlock(
-            '<p style="color:#445;font-size:13px;margin:2px 0">Ambition is the share of the gap '
-            "between today's baseline and the prospect's best-quartile performers that the "
-            "engagement commits to close by day 365. A target smaller than the minimum "
-            "detectable change cannot be told apart from noise at the chosen cadence.</p>"
+        self.data = DataChip(
+            prospect=lambda: self.profile.prospect,
+            on_change=self._recompute,
+            max_bytes=MAX_UPLOAD_BYTES,
+            can_attach=False,
         )
+        self.saved = SavedProspects(workspace or workspace_from_env(), on_open=self.open_profile)
         self.table = HtmlBlock('<p style="color:#667">Drafting the KPIs…</p>')
         self.table.add_class("tpo-kpi-table")
         self.notes = HtmlBlock()
-        self.download = HtmlBlock()
         self.download_message = MessageBox()
+        c = self.controls
         super().__init__(
             [
-                self.title,
+                heading("KPI drafter", 2),
+                self.saved,
                 self.prospect_label,
-                self.explain,
-                widgets.HBox([ambition, cadence]),
-                widgets.HBox([upload, self.upload_message]),
+                self.data,
+                HtmlBlock(f'<p style="color:#445;font-size:13px;margin:2px 0">{EXPLANATION}</p>'),
+                row([c["ambition"], c["cadence"]]),
+                row([c["profile_upload"], self.upload_message]),
                 self.table,
                 self.notes,
-                widgets.HBox([export, self.download, self.download_message]),
+                row([c["export"], self.download_message]),
             ]
         )
-        self.controls = {
-            "ambition": ambition,
-            "cadence": cadence,
-            "profile_upload": upload,
-            "export": export,
-        }
+        self.add_class("tpo-kpi-drafter")
+        # A pooled kernel started before the latest save: list the saved prospects again when
+        # the visitor's page shows the app.
+        self.shown.when_shown(self.saved.refresh_list)
         self.profile = profile
-        self._default_profile: Any = None
-        ambition.observe(self._on_setting, names="value")
-        cadence.observe(self._on_setting, names="value")
-        upload.observe(self._on_upload, names="value")
-        export.on_click(self._on_export)
+        c["ambition"].observe(self._on_setting, names="value")
+        c["cadence"].observe(self._on_setting, names="value")
+        c["profile_upload"].observe(self._on_upload, names="value")
+
+    def _controls(self) -> dict[str, Any]:
+        upload = UploadButton("Load profile (YAML)", accept=".yaml,.yml")
+        return {
+            "ambition": widgets.FloatSlider(
+                value=0.5,
+                min=0.0,
+                max=1.0,
+                step=0.05,
+                description="Ambition",
+                readout_format=".0%",
+                continuous_update=False,
+                style={"description_width": "80px"},
+                layout=widgets.Layout(width="min(360px, 100%)"),
+            ),
+            "cadence": widgets.ToggleButtons(
+                options=[("Monthly", "monthly"), ("Quarterly", "quarterly")],
+                value="monthly",
+                description="Cadence",
+                style={"description_width": "80px", "button_width": "90px"},
+            ),
+            "profile_upload": upload,
+            "export": DownloadButton("KPIs (xlsx)", self._xlsx_file),
+        }
 
     def _show_prospect(self) -> None:
-        if self.profile is not None:
-            p = self.profile
-            self.prospect_label.value = (
-                f'<p style="margin:2px 0">Prospect: <b>{html.escape(p.prospect)}</b>, '
-                f"{p.total_fte} FTE, {p.growth.hires_per_quarter:g} hires per quarter</p>"
-            )
-
-    def _first_profile(self) -> Any:
-        """The profile given to the app, else the sample prospect's (read once)."""
-        if self.profile is None:
-            self.profile = self._default_profile = sample_profile()
-        return self.profile
+        p = self.profile
+        self.prospect_label.value = (
+            f'<p style="margin:2px 0">Prospect: <b>{html.escape(p.prospect)}</b>, '
+            f"{p.total_fte:,} FTE, {p.growth.hires_per_quarter:g} hires per quarter</p>"
+        )
 
     def show_inputs(self) -> None:
-        self._first_profile()
+        if self.profile is None:
+            self.profile = self._sample = sample_profile()
         self._show_prospect()
 
-    def prepare(self) -> Any:
-        """The first profile's needs analysis (its KPI baselines), when it has data."""
-        super().prepare()
-        profile = self._first_profile()
-        return (profile, *self.profile_data.analyse(profile))
-
-    def show_answer(self) -> None:
-        self.profile_data.remember(*self.prepared())
-        self._recompute()
+    _sample: Profile | None = None
 
     def answer_key(self) -> str | None:
-        if self._default_profile is None or self.profile is not self._default_profile:
-            return None
-        return self.input_key()
+        """The settings while the sample prospect is shown (see AppShell)."""
+        return self.input_key() if self.profile is self._sample is not None else None
+
+    def show_answer(self) -> None:
+        self._attach_own_data(self.profile)
+        self._recompute()
+
+    def open_profile(self, profile: Profile) -> None:
+        """Draft for another prospect, with its own data (if its profile names a folder)."""
+        if self.data.attached is not None:
+            self.data.drop(f"Detached the data of {self.data.attached.prospect}.")
+        self.profile = profile
+        self._show_prospect()
+        self._attach_own_data(profile)
+        self._recompute()
+
+    def _attach_own_data(self, profile: Profile) -> None:
+        if self.with_data:
+            self.data.attach_profile(profile)
 
     def _on_setting(self, _change: Any) -> None:
-        if self.ready and not self.settle():
+        if self.ready:
             self._recompute()
 
     @guarded("drafting the KPIs", lambda self: self.status)
     def _recompute(self) -> None:
         from tpo_scoping.kpis import draft_kpis
 
+        attached = self.data.attached
         draft = draft_kpis(
             self.profile,
-            self.profile_data.of(self.profile),
+            attached.needs if attached is not None else None,
             ambition=float(self.controls["ambition"].value),
             cadence=self.controls["cadence"].value,
         )
-        if self.profile_data.warning:
-            self.status.show(self.profile_data.warning, "warning")
-        else:
-            self.status.clear()
-        self.download.value = ""
-        self.table.value = kpi_table_html(draft)
+        self.status.clear()
+        self.table.value = kpi_table_html(draft, self.profile.total_fte)
         self.notes.value = "".join(
             f'<p style="color:#445;font-size:12px;margin:2px 0">{html.escape(n)}</p>'
             for n in draft.notes
@@ -252,20 +185,15 @@ class KpiDrafter(AppShell):
         if not change["new"]:
             return
         profile = profile_from_upload(change["new"], self.upload_message)
+        self.controls["profile_upload"].value = ()
         if profile is None:
             return
-        self.settle()
+        self.open_profile(profile)
         self.upload_message.show(f"Loaded {profile.prospect}.", "ok")
-        self.profile = profile
-        self._show_prospect()
-        self._recompute()
 
     @guarded("preparing the xlsx file", lambda self: self.download_message)
-    def _on_export(self, _button: Any = None) -> None:
-        self.settle()
+    def _xlsx_file(self) -> Prepared:
         if self.draft is None:
             raise InputError("The KPIs are still being drafted; try again in a moment")
-        data = kpis_xlsx_bytes(self.draft)
-        name = f"kpis-{safe_filename(self.profile.prospect)}.xlsx"
         self.download_message.clear()
-        self.download.value = download_link(data, name)
+        return kpi_workbook(self.draft), f"kpis-{safe_filename(self.profile.prospect)}.xlsx"

@@ -6,7 +6,9 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from tpo_scoping.ui._common import AppShell, HtmlBlock, sample_profile
+from tpo_scoping.ui.html import HtmlBlock
+from tpo_scoping.ui.sample_prospect import sample_profile
+from tpo_scoping.ui.shell import AppShell
 
 
 @dataclass(frozen=True)
@@ -23,8 +25,9 @@ APPS = (
         "Scoping calculator",
         "sales engineers, on a discovery call",
         "Sites, hiring, attrition, compliance and readiness in; a live fit verdict, the "
-        "break-even chart, cost over time and draft KPIs out. Load or save the profile; "
-        "download the engagement brief as HTML, PDF or xlsx.",
+        "break-even chart, cost over time and draft KPIs out. Save the prospect (each save a "
+        "version), compare two scenarios side by side, download the engagement brief as HTML, "
+        "PDF or xlsx.",
     ),
     AppEntry(
         "breakeven.ipynb",
@@ -36,8 +39,9 @@ APPS = (
         "needs_analysis.ipynb",
         "Needs analysis",
         "consultants",
-        "Upload performance data (xlsx or csv) and see data quality, competency gaps and "
-        "priorities, retention and compliance. Files stay in memory only.",
+        "Upload performance data (xlsx or csv), or open a saved prospect's, and see data "
+        "quality, competency gaps and priorities, retention and compliance. Uploaded files "
+        "stay in memory only.",
     ),
     AppEntry(
         "kpi_drafter.ipynb",
@@ -80,15 +84,15 @@ def prospect_html(profile: Any) -> str:
         f"<b>Sample prospect loaded:</b> {html.escape(profile.prospect)}: {sites}; "
         f"{profile.growth.hires_per_quarter:g} hires per quarter, "
         f"{profile.growth.annual_attrition:.0%} annual attrition; compliance: {domains}. "
-        "The apps open with it; replace it by loading a profile YAML in the scoping "
-        "calculator.</div>"
+        "The apps open with it; start a new prospect, load a profile YAML or open a saved "
+        "prospect instead.</div>"
     )
 
 
 class Landing(AppShell):
     """The list of apps and a summary of the sample prospect."""
 
-    what = "loading the sample prospect"
+    activity = "loading the sample prospect"
 
     def __init__(self) -> None:
         self.intro = HtmlBlock(
@@ -99,8 +103,5 @@ class Landing(AppShell):
         self.prospect = HtmlBlock()
         super().__init__([self.intro, self.prospect, self.apps])
 
-    def prepare(self) -> Any:
-        return sample_profile()
-
-    def refresh(self) -> None:
-        self.prospect.value = prospect_html(self.prepared())
+    def show_answer(self) -> None:
+        self.prospect.value = prospect_html(sample_profile())

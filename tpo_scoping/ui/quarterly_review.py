@@ -26,17 +26,14 @@ import ipywidgets as widgets
 import traitlets
 
 from tpo_scoping.errors import InputError
-from tpo_scoping.ui._common import (
-    AppShell,
-    ChartSlot,
-    HtmlBlock,
-    MessageBox,
-    download_link,
-    guarded,
-    heading,
-    html_table,
-    safe_filename,
-)
+from tpo_scoping.labels import MISSING
+from tpo_scoping.presentation import Table
+from tpo_scoping.ui.chart_slot import ChartSlot
+from tpo_scoping.ui.downloads import DownloadButton, Prepared, safe_filename
+from tpo_scoping.ui.html import HtmlBlock, bullets_html, heading, html_table
+from tpo_scoping.ui.html import row as side_by_side
+from tpo_scoping.ui.messages import MessageBox, guarded, input_error_text
+from tpo_scoping.ui.shell import AppShell
 
 if TYPE_CHECKING:
     from tpo_scoping.engagement import Portfolio, TrackingResult
@@ -119,19 +116,11 @@ def status_table_html(result: TrackingResult) -> str:
 
 
 def rows_table_html(rows: list[dict[str, str]] | list[dict[str, object]]) -> str:
+    """Rows of the review (column -> cell) as an escaped table; "None." when there are none."""
     if not rows:
         return '<p style="color:#667">None.</p>'
-    headers = [_cell(str(h)) for h in rows[0]]
-    body = [[_cell("–" if v is None else str(v)) for v in r.values()] for r in rows]
-    return html_table(headers, body)
-
-
-def bullets_html(items: list[str]) -> str:
-    return (
-        "<ul style='margin:4px 0;padding-left:20px'>"
-        + "".join(f"<li>{_cell(s)}</li>" for s in items)
-        + "</ul>"
-    )
+    cells = tuple(tuple(MISSING if v is None else str(v) for v in r.values()) for r in rows)
+    return Table(tuple(str(h) for h in rows[0]), cells, left=tuple(range(len(rows[0])))).to_html()
 
 
 def headline_html(result: TrackingResult) -> str:
@@ -161,13 +150,7 @@ class QuarterlyReview(AppShell):
     ``portfolio_download`` (prepares the portfolio CSV and xlsx).
     """
 
-    what = "preparing the quarterly review"
-    with_charts = True
-    prefetch = (
-        "tpo_scoping.engagement",
-        "tpo_scoping.needs",
-        "statsmodels.regression.linear_model",
-    )
+    activity = "preparing the quarterly review"
     result = traitlets.Any(None, allow_none=True)
 
     def __init__(self, root: str | Path | None = None) -> None:
@@ -183,8 +166,12 @@ class QuarterlyReview(AppShell):
             style={"description_width": "90px"},
             layout=widgets.Layout(width="min(260px, 100%)"),
         )
-        download = widgets.Button(description="Prepare review", button_style="info")
-        portfolio_download = widgets.Button(description="Prepare CSV and xlsx")
+        downloads = {
+            "review_html": DownloadButton("Review (HTML)", self._review_html),
+            "review_xlsx": DownloadButton("Review (xlsx)", self._review_xlsx),
+            "portfolio_csv": DownloadButton("Portfolio (CSV)", self._portfolio_csv),
+            "portfolio_xlsx": DownloadButton("Portfolio (xlsx)", self._portfolio_xlsx),
+        }
         self.headline = HtmlBlock('<p style="color:#667">Reading the engagement…</p>')
         self.status_table = HtmlBlock()
         self.status_table.add_class("tpo-kpi-table")
@@ -197,11 +184,9 @@ class QuarterlyReview(AppShell):
         self.break_even = HtmlBlock()
         self.attribution = HtmlBlock()
         self.next_steps = HtmlBlock()
-        self.downloads = HtmlBlock()
         self.download_message = MessageBox()
         self.portfolio = HtmlBlock()
         self.portfolio.add_class("tpo-kpi-table")
-        self.portfolio_downloads = HtmlBlock()
         super().__init__(
             [
                 heading("Quarterly business review", 2),
@@ -226,28 +211,16 @@ class QuarterlyReview(AppShell):
                 self.attribution,
                 heading("What to do next"),
                 self.next_steps,
-                widgets.HBox(
-                    [download, self.downloads, self.download_message],
-                    layout=widgets.Layout(flex_flow="row wrap"),
-                ),
+                side_by_side([downloads["review_html"], downloads["review_xlsx"]]),
+                self.download_message,
                 heading("Portfolio, worst first"),
                 self.portfolio,
-                widgets.HBox(
-                    [portfolio_download, self.portfolio_downloads],
-                    layout=widgets.Layout(flex_flow="row wrap"),
-                ),
+                side_by_side([downloads["portfolio_csv"], downloads["portfolio_xlsx"]]),
             ]
         )
-        self.controls = {
-            "engagement": engagement,
-            "quarter": quarter,
-            "download": download,
-            "portfolio_download": portfolio_download,
-        }
+        self.controls = {"engagement": engagement, "quarter": quarter, **downloads}
         engagement.observe(self._on_engagement, names="value")
         quarter.observe(self._on_quarter, names="value")
-        download.on_click(self._on_download)
-        portfolio_download.on_click(self._on_portfolio_download)
 
     # ----------------------------------------------------------------------------------------
 
@@ -265,12 +238,6 @@ class QuarterlyReview(AppShell):
             self.controls["quarter"].options = quarter_options(options[0][1])
             self.controls["quarter"].value = LATEST
 
-    def prepare(self) -> Any:
-        """Track the first engagement to its latest quarter (pure: no widget is touched)."""
-        super().prepare()
-        folder = engagement_options(self._root())[0][1]
-        return folder, self.review(folder, LATEST)
-
     def review(self, folder: str, quarter: str) -> TrackingResult:
         """The engagement tracked to ``quarter`` (remembered: tracking takes seconds)."""
         from tpo_scoping.engagement import review
@@ -282,13 +249,9 @@ class QuarterlyReview(AppShell):
 
     def problem_text(self, exc: InputError) -> str:
         """An input error's text with the engagements folder left out of its paths."""
-        from tpo_scoping.ui._common import input_error_text
-
         return input_error_text(exc).replace(f"{self._root()}/", "")
 
     def show_answer(self) -> None:
-        folder, result = self.prepared()
-        self._cache[(folder, LATEST)] = result
         self._recompute()
 
     def _on_engagement(self, change: Any) -> None:
@@ -320,7 +283,7 @@ class QuarterlyReview(AppShell):
         if latest is None:
             raise InputError("no quarter with data to review yet")
         self.status.clear()
-        self.downloads.value = ""
+        self.download_message.clear()
         self.headline.value = headline_html(result)
         self.status_table.value = status_table_html(result)
         self.chart.show(kpi_tracking_chart(result, width=190, columns=3))
@@ -350,32 +313,34 @@ class QuarterlyReview(AppShell):
                 continue  # named in the dropdown as unreadable; the review shows why
         return Portfolio(tuple(sorted(rows, key=sort_key)))
 
-    @guarded("preparing the review files", lambda self: self.download_message)
-    def _on_download(self, _button: Any = None) -> None:
-        from tpo_scoping.report import qbr
-
-        self.settle()
+    def _review_stem(self) -> str:
         if self.result is None or self.result.latest is None:
             raise InputError("The review is still being prepared; try again in a moment")
-        stem = (
-            f"review-{safe_filename(self.result.engagement.prospect)}"
-            f"-{self.result.latest.period.label}"
-        )
-        self.download_message.clear()
-        self.downloads.value = (
-            download_link(qbr.render_html(self.result).encode("utf-8"), f"{stem}.html")
-            + " "
-            + download_link(qbr.render_xlsx(self.result), f"{stem}.xlsx")
-        )
+        prospect = safe_filename(self.result.engagement.prospect)
+        return f"review-{prospect}-{self.result.latest.period.label}"
 
-    @guarded("preparing the portfolio files", lambda self: self.download_message)
-    def _on_portfolio_download(self, _button: Any = None) -> None:
+    @guarded("preparing the review", lambda self: self.download_message)
+    def _review_html(self) -> Prepared:
         from tpo_scoping.report import qbr
 
-        self.settle()
-        folio = self.portfolio_now()
-        self.portfolio_downloads.value = (
-            download_link(qbr.portfolio_csv(folio).encode("utf-8"), "portfolio.csv")
-            + " "
-            + download_link(qbr.portfolio_xlsx(folio), "portfolio.xlsx")
-        )
+        stem = self._review_stem()
+        return qbr.render_html(self.result).encode("utf-8"), f"{stem}.html"
+
+    @guarded("preparing the review workbook", lambda self: self.download_message)
+    def _review_xlsx(self) -> Prepared:
+        from tpo_scoping.report import qbr
+
+        stem = self._review_stem()
+        return qbr.render_xlsx(self.result), f"{stem}.xlsx"
+
+    @guarded("preparing the portfolio file", lambda self: self.download_message)
+    def _portfolio_csv(self) -> Prepared:
+        from tpo_scoping.report import qbr
+
+        return qbr.portfolio_csv(self.portfolio_now()).encode("utf-8"), "portfolio.csv"
+
+    @guarded("preparing the portfolio workbook", lambda self: self.download_message)
+    def _portfolio_xlsx(self) -> Prepared:
+        from tpo_scoping.report import qbr
+
+        return qbr.portfolio_xlsx(self.portfolio_now()), "portfolio.xlsx"

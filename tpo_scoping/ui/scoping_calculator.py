@@ -3,8 +3,12 @@
 The prospect's answers go in (sites with FTEs, hiring, attrition, compliance domains, how they
 train today, the readiness checklist, a few key cost assumptions); the fit verdict with its
 reasons and risks, the break-even chart with the prospect marked, cost over time by option and
-the draft KPI table come out, recomputed when a field is committed. The profile loads from and
-saves to YAML; the engagement brief downloads as HTML, PDF or xlsx. Everything stays in memory.
+the draft KPI table come out, recomputed when a field is committed.
+
+Performance data belongs to one prospect: the chip under the name says which data is attached;
+a new prospect, or another name or other sites, detaches it. The profile loads from and saves
+to YAML, and to the server's workspace as numbered versions; the engagement brief downloads as
+HTML, PDF or xlsx in one click, optionally with two scenarios compared side by side.
 
 Examples
 --------
@@ -18,315 +22,123 @@ Examples
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import traitlets
-from ipywidgets.widgets.widget_bool import CheckboxStyle  # the styles are not exported
-from ipywidgets.widgets.widget_string import TextStyle
 
 from tpo_scoping.errors import InputError
-from tpo_scoping.ui._common import (
-    AppShell,
-    ChartSlot,
-    HtmlBlock,
-    MessageBox,
-    NumberField,
-    ProfileData,
-    download_link,
-    guarded,
-    heading,
-    html_table,
-    input_error_text,
-    safe_filename,
-    sample_profile,
-    shared_model,
-    show_stale,
-)
-from tpo_scoping.ui.breakeven_calculator import TRAINING_LABELS
-from tpo_scoping.ui.kpi_drafter import kpi_table_html, profile_from_upload
+from tpo_scoping.ui.attached_data import AttachedData, DataChip
+from tpo_scoping.ui.chart_slot import ChartSlot
+from tpo_scoping.ui.downloads import DownloadButton, Prepared, safe_filename
+from tpo_scoping.ui.html import HtmlBlock, button, column, heading, row, show_stale
+from tpo_scoping.ui.kpi_table import kpi_table_html
+from tpo_scoping.ui.messages import MessageBox, guarded, input_error_text
+from tpo_scoping.ui.profile_upload import profile_from_upload
+from tpo_scoping.ui.sample_prospect import sample_profile
+from tpo_scoping.ui.saved_prospects import SavedProspects
+from tpo_scoping.ui.scope_answer import comparison_html, summary_html, verdict_html
+from tpo_scoping.ui.scoping_form import ProspectForm, field_name
+from tpo_scoping.ui.uploads import UploadButton
+from tpo_scoping.voila import MAX_UPLOAD_BYTES
 
-KEY_ASSUMPTIONS = (
-    "tpo_fee_per_fte_tier1",
-    "catalog_seat_price_monthly",
-    "loaded_hourly_rate_onshore_manager",
-    "mgmt_hours_per_fte_month_informal",
-    "offshore_fte_monthly_cost",
-)
-"""The cost assumptions the calculator lets a sales engineer change on the call."""
+if TYPE_CHECKING:
+    from tpo_scoping.profile import Profile
+    from tpo_scoping.scope import Scope
 
-READINESS_LABELS = {
-    "kpis_defined": "Clear performance KPIs exist today",
-    "processes_stable": "Workflows are stable",
-    "named_accountable_person": "One person can be accountable for training outcomes",
-    "offshore_integrated": "Offshore staff are treated as team members",
-}
-
-MAX_SITES = 12
 CHART_WIDTH = 460
 """Plot width of the two charts (px): with their axes they fit the results column (56 % of the
-page) on a 1280-px screen shared in a call."""
+page) on a 1280-px screen shared in a call; on a phone they shrink to the screen's width."""
 
-SITE_COLUMNS = ("Country", "Site name", "FTE today")
-SITE_WIDTHS = ("60px", "160px", "90px")
-"""Column headers of the sites table and the width of each column's input."""
 BRIEF_SIMULATIONS = 1000
 """Monte Carlo size of the downloaded brief (the live view skips the Monte Carlo)."""
 
 
-class SiteRow(widgets.HBox):
-    """One site: ISO country code, optional name, FTE."""
-
-    def __init__(self, country: str = "PH", name: str = "", fte: float = 10) -> None:
-        self.country = widgets.Text(
-            value=country,
-            placeholder="PH",
-            continuous_update=False,
-            layout=shared_model(widgets.Layout, width=SITE_WIDTHS[0]),
-            style=shared_model(TextStyle),
-        )
-        self.name = widgets.Text(
-            value=name,
-            placeholder="site name",
-            continuous_update=False,
-            layout=shared_model(widgets.Layout, width=SITE_WIDTHS[1]),
-            style=shared_model(TextStyle),
-        )
-        self.fte = NumberField(
-            "FTE",
-            fte,
-            minimum=1,
-            maximum=1_000_000,
-            integer=True,
-            width=SITE_WIDTHS[2],
-            caption=False,
-        )
-        self.remove = widgets.Button(
-            description="Remove",
-            tooltip="remove this site",
-            layout=shared_model(widgets.Layout, width="80px"),
-            style=shared_model(widgets.ButtonStyle),
-        )
-        super().__init__(
-            [self.country, self.name, self.fte, self.remove],
-            layout=widgets.Layout(align_items="flex-start"),
-        )
-        self.add_class("tpo-site")
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"country": self.country.value.strip(), "fte": int(self.fte.value)}
-        if self.name.value.strip():
-            out["name"] = self.name.value.strip()
-        return out
-
-
-class SitesEditor(widgets.VBox):
-    """The list of sites, with add and remove buttons; ``changed`` ticks on every edit."""
-
-    changed = traitlets.Int(0)
-
-    def __init__(self) -> None:
-        self.rows_box = widgets.VBox()
-        self.add = widgets.Button(description="Add site", layout={"width": "100px"})
-        self.add.on_click(lambda _b: self.add_site())
-        self.header = HtmlBlock(
-            '<span style="font-size:13px">Sites, each with its country as an ISO code '
-            "(e.g. PH, IN, CO)</span>"
-        )
-        self.columns = widgets.HBox(
-            [
-                HtmlBlock(
-                    f'<span style="font-size:13px;color:#445">{html.escape(title)}</span>',
-                    layout=shared_model(widgets.Layout, width=width),
-                )
-                for title, width in zip(SITE_COLUMNS, SITE_WIDTHS, strict=True)
-            ]
-        )
-        super().__init__([self.header, self.columns, self.rows_box, self.add])
-
-    @property
-    def rows(self) -> list[SiteRow]:
-        return list(self.rows_box.children)  # type: ignore[arg-type]
-
-    def add_site(self, country: str = "PH", name: str = "", fte: float = 10) -> SiteRow:
-        if len(self.rows) >= MAX_SITES:
-            raise InputError(f"sites: at most {MAX_SITES} sites in the calculator")
-        row = SiteRow(country, name, fte)
-        row.country.observe(self._tick, names="value")
-        row.name.observe(self._tick, names="value")
-        row.fte.observe(self._tick, names=["value", "valid"])
-        row.remove.on_click(lambda _b, row=row: self.remove_site(row))
-        self.rows_box.children = [*self.rows, row]
-        self._tick()
-        return row
-
-    def remove_site(self, row: SiteRow) -> None:
-        if len(self.rows) <= 1:
-            return
-        self.rows_box.children = [r for r in self.rows if r is not row]
-        self._tick()
-
-    def set_sites(self, sites: list[Any]) -> None:
-        self.rows_box.children = []
-        for site in sites:
-            self.add_site(site.country, site.name or "", site.fte)
-
-    @property
-    def value(self) -> list[dict[str, Any]]:
-        """The sites as the rows show them."""
-        return [r.to_dict() for r in self.rows]
-
-    def valid(self) -> bool:
-        return all(r.fte.valid for r in self.rows)
-
-    def _tick(self, *_args: Any) -> None:
-        self.changed += 1
-
-
-def verdict_html(fit: Any) -> str:
-    """The fit verdict, its reasons and its risks."""
-    d = fit.to_dict()
-    colours = {"tpo": "#1d6b35", "not_yet": "#9b1c1c"}
-    colour = colours.get(str(d["recommendation"]), "#8a5a00")
-    reasons = "".join(f"<li>{html.escape(str(r))}</li>" for r in d["reasons"])
-    risks = [
-        [
-            html.escape(str(r["risk"])),
-            html.escape(str(r["severity"])),
-            html.escape(str(r["mitigation"])),
-        ]
-        for r in d["risks"]
-    ]
-    risk_table = html_table(["Risk", "Severity", "Mitigation"], risks) if risks else ""
-    interim = (
-        f"<p><i>Meanwhile: {html.escape(str(d['interim']))}</i></p>" if d.get("interim") else ""
-    )
-    return (
-        f'<div class="tpo-verdict"><div style="font-size:20px;font-weight:700;color:{colour}">'
-        f"{html.escape(str(d['label']))}</div>"
-        f'<p style="font-size:15px">{html.escape(str(d["headline"]))}</p>'
-        f'<ul style="font-size:13px">{reasons}</ul>{interim}{risk_table}</div>'
-    )
-
-
-class ScopingCalculator(AppShell):
+class ScopingCalculator(ProspectForm):
     """The discovery-call calculator.
 
-    Controls (``self.controls``): ``prospect`` (text), ``sites`` (:class:`SitesEditor`),
-    ``hires``, ``attrition``, ``internal_ld_staff`` (:class:`NumberField`), ``domains``
-    (dict of checkboxes), ``training`` (dropdown), ``readiness`` (dict of checkboxes),
-    ``assumptions`` (dict of :class:`NumberField`), ``profile_upload``, ``save_profile``,
-    ``brief_html``, ``brief_pdf``, ``brief_xlsx`` (buttons). The computed
-    :class:`~tpo_scoping.scope.Scope` is ``self.scope``.
+    Controls (``self.controls``): those of :class:`~tpo_scoping.ui.scoping_form.ProspectForm`
+    plus ``profile_upload``, ``new_prospect``, ``save_profile``, ``brief_html``, ``brief_pdf``,
+    ``brief_xlsx`` (one-click :class:`DownloadButton`), ``keep_scenario`` and
+    ``brief_with_comparison``. The computed :class:`~tpo_scoping.scope.Scope` is ``self.scope``;
+    the attached performance data is ``self.data.attached``.
     """
 
-    what = "scoping the engagement"
-    answer_outputs = ("verdict", "summary", "kpi_table", "profile_message")
-    prefetch = (
-        "tpo_scoping.scope",
-        "tpo_scoping.economics",
-        "tpo_scoping.kpis",
-        "tpo_scoping.charts.economics",
-        "statsmodels.stats.power",
-        "scipy.optimize",
+    activity = "scoping the engagement"
+    answer_outputs = (
+        "verdict",
+        "summary",
+        "kpi_table",
+        "comparison",
+        "profile_message",
+        "data.chip",
+        "data.message",
     )
     scope = traitlets.Any(None, allow_none=True)
     revision = traitlets.Int(0)
 
-    def __init__(self, profile: Any = None, *, charts: bool = True, with_needs: bool = True):
-        from tpo_scoping.assumptions import default_assumptions
-        from tpo_scoping.reference import load_reference
+    def __init__(
+        self,
+        profile: Profile | None = None,
+        *,
+        charts: bool = True,
+        with_needs: bool = True,
+        workspace: Any = "from the server",
+    ) -> None:
+        from tpo_scoping.workspace import workspace_from_env
 
         self.with_charts = charts
-        self.profile_data = ProfileData(enabled=with_needs)
-        self._loading = False
-        defaults = default_assumptions()
-        catalogue = load_reference("compliance_catalogue")["domains"]
+        self.with_needs = with_needs
+        self.scenario: tuple[str, Scope] | None = None
+        self.build_form()
+        self.data = DataChip(
+            prospect=self.prospect_name, on_change=self._on_data, max_bytes=MAX_UPLOAD_BYTES
+        )
+        self.saved = SavedProspects(
+            workspace_from_env() if workspace == "from the server" else workspace,
+            on_open=self.open_profile,
+            current=self.profile_to_save,
+        )
+        self._build_files()
+        self._build_outputs()
+        super().__init__(self._layout())
+        self.add_class("tpo-scoping")
+        # A pooled kernel started before the latest save: list the saved prospects again when
+        # the visitor's page shows the app.
+        self.shown.when_shown(self.saved.refresh_list)
+        self._first = profile
+        self._sample_first = profile is None
+        self._loaded: tuple[str, Any] | None = None
+        self._observe_inputs(self._on_input)
 
-        prospect = widgets.Text(
-            value="", description="Prospect", continuous_update=False, layout={"width": "420px"}
-        )
-        sites = SitesEditor()
-        hires = NumberField("New hires per quarter", 0, minimum=0, maximum=1_000_000)
-        attrition = NumberField("Annual attrition", 0.0, minimum=0.0, maximum=5.0, percent=True)
-        internal_ld = NumberField("Internal L&D staff", 0, minimum=0, maximum=10_000, unit="FTE")
-        domain_boxes = {
-            key: widgets.Checkbox(
-                value=False,
-                description=domain.get("label", key),
-                indent=False,
-                layout=shared_model(widgets.Layout, width="auto"),
-                style=shared_model(CheckboxStyle, description_width="initial"),
-            )
-            for key, domain in catalogue.items()
-        }
-        training = widgets.Dropdown(
-            options=[(label, key) for key, label in TRAINING_LABELS.items()],
-            description="Training today",
-            style={"description_width": "100px"},
-            layout={"width": "420px"},
-        )
-        readiness = {
-            key: widgets.Checkbox(
-                value=False,
-                description=label,
-                indent=False,
-                layout=shared_model(widgets.Layout, width="auto"),
-                style=shared_model(CheckboxStyle, description_width="initial"),
-            )
-            for key, label in READINESS_LABELS.items()
-        }
-        assumption_fields = {
-            name: NumberField(
-                defaults[name].description or name.replace("_", " "),
-                defaults[name].value,
-                # The field refuses what the profile would: the assumption's hard bounds.
-                minimum=defaults[name].min_value,
-                maximum=defaults[name].max_value,
-                unit=defaults[name].unit,
-                help=f"default {defaults[name].value:g} {defaults[name].unit}; "
-                f"source: {defaults[name].source}",
-                width="110px",
-            )
-            for name in KEY_ASSUMPTIONS
-            if name in defaults
-        }
-        # Buttons as wide as their labels, wrapping onto a second row in a narrow column
-        # (squeezed into one row, the labels were cut to "Load p…").
-        upload = widgets.FileUpload(
-            accept=".yaml,.yml",
-            multiple=False,
-            description="Load profile",
-            layout=shared_model(widgets.Layout, width="auto", margin="2px"),
-        )
-        save, brief_html, brief_pdf, brief_xlsx = (
-            widgets.Button(
-                description=label,
-                layout=shared_model(widgets.Layout, width="auto", margin="2px"),
-                style=shared_model(widgets.ButtonStyle),
-            )
-            for label in ("Save profile (YAML)", "Brief: HTML", "Brief: PDF", "Brief: xlsx")
-        )
-        self.controls = {
-            "prospect": prospect,
-            "sites": sites,
-            "hires": hires,
-            "attrition": attrition,
-            "internal_ld_staff": internal_ld,
-            "domains": domain_boxes,
-            "training": training,
-            "readiness": readiness,
-            "assumptions": assumption_fields,
-            "profile_upload": upload,
-            "save_profile": save,
-            "brief_html": brief_html,
-            "brief_pdf": brief_pdf,
-            "brief_xlsx": brief_xlsx,
-        }
+    # -- layout --------------------------------------------------------------------------
 
+    def _build_files(self) -> None:
+        upload = UploadButton("Load profile (YAML)", accept=".yaml,.yml")
+        upload.observe(self._on_upload, names="value")
+        new = button("New prospect", "clear the form and the data")
+        new.on_click(lambda _b: self.new_prospect())
+        keep = button("Keep as scenario A", "compare later inputs with this answer")
+        keep.on_click(lambda _b: self.keep_scenario())
+        with_comparison = widgets.Checkbox(
+            value=False, description="Include the comparison in the brief", indent=False
+        )
+        self.controls.update(
+            {
+                "profile_upload": upload,
+                "new_prospect": new,
+                "save_profile": DownloadButton("Profile (YAML)", self._profile_file),
+                "brief_html": DownloadButton("Brief (HTML)", lambda: self._brief_file("html")),
+                "brief_pdf": DownloadButton("Brief (PDF)", lambda: self._brief_file("pdf")),
+                "brief_xlsx": DownloadButton("Brief (xlsx)", lambda: self._brief_file("xlsx")),
+                "keep_scenario": keep,
+                "brief_with_comparison": with_comparison,
+            }
+        )
         self.profile_message = MessageBox()
         self.file_message = MessageBox()
-        self.downloads = HtmlBlock()
+
+    def _build_outputs(self) -> None:
         self.verdict = HtmlBlock('<p style="color:#667">Scoping…</p>')
         self.verdict.add_class("tpo-verdict-box")
         self.summary = HtmlBlock()
@@ -334,31 +146,28 @@ class ScopingCalculator(AppShell):
         self.kpi_table.add_class("tpo-kpi-table")
         self.breakeven_chart = ChartSlot()
         self.cost_chart = ChartSlot()
+        self.comparison = HtmlBlock()
+        self.comparison.add_class("tpo-scroll")
 
-        inputs = widgets.VBox(
+    def _layout(self) -> list[widgets.Widget]:
+        c = self.controls
+        names = ("profile_upload", "save_profile", "brief_html", "brief_pdf", "brief_xlsx")
+        files = row([c[name] for name in names])
+        inputs = column(
             [
                 heading("The prospect"),
-                prospect,
-                sites,
-                widgets.HBox([hires, attrition, internal_ld]),
-                training,
-                HtmlBlock("<b style='font-size:13px'>Compliance domains</b>"),
-                widgets.VBox(list(domain_boxes.values())),
-                HtmlBlock("<b style='font-size:13px'>Readiness checklist</b>"),
-                widgets.VBox(list(readiness.values())),
-                HtmlBlock("<b style='font-size:13px'>Key cost assumptions</b>"),
-                widgets.HBox(list(assumption_fields.values()), layout={"flex_flow": "row wrap"}),
+                self.saved,
+                row([c["prospect"], c["new_prospect"]]),
+                self.data,
+                *self.form_rows(),
                 self.profile_message,
-                widgets.HBox(
-                    [upload, save, brief_html, brief_pdf, brief_xlsx],
-                    layout=widgets.Layout(flex_flow="row wrap"),
-                ),
+                heading("Files"),
+                files,
                 self.file_message,
-                self.downloads,
-            ],
-            layout=widgets.Layout(width="100%"),
+            ]
         )
-        outputs = widgets.VBox(
+        inputs.add_class("tpo-inputs")
+        outputs = column(
             [
                 heading("Fit verdict"),
                 self.verdict,
@@ -367,157 +176,112 @@ class ScopingCalculator(AppShell):
                 self.breakeven_chart,
                 heading("Cost over time by option"),
                 self.cost_chart,
+                heading("Scenarios"),
+                row([c["keep_scenario"], c["brief_with_comparison"]]),
+                self.comparison,
             ]
         )
-        super().__init__(
-            [
-                heading("Scoping calculator", 2),
-                HtmlBlock(
-                    '<p style="font-size:13px;color:#445;margin:0">Fill in the prospect\'s '
-                    "answers; the verdict below updates when a field is committed "
-                    "(Enter or leaving the field).</p>"
-                ),
-                widgets.HBox(
-                    [inputs, outputs],
-                    layout=widgets.Layout(width="100%", align_items="flex-start"),
-                ),
-                # Ten columns: the KPI table takes the page's width, under both columns.
-                heading("Draft KPIs"),
-                self.kpi_table,
-            ]
-        )
-        inputs.layout.width = "44%"
-        outputs.layout.width = "56%"
-        outputs.layout.padding = "0 0 0 16px"
-        self.add_class("tpo-scoping")
-        self._profile = profile
-        self._default_profile: Any = None
-
-        prospect.observe(self._on_input, names="value")
-        sites.observe(self._on_input, names="changed")
-        for f in (hires, attrition, internal_ld, *assumption_fields.values()):
-            f.observe(self._on_input, names=["value", "valid"])
-        for box in (*domain_boxes.values(), *readiness.values()):
-            box.observe(self._on_input, names="value")
-        training.observe(self._on_input, names="value")
-        upload.observe(self._on_upload, names="value")
-        save.on_click(self._on_save)
-        brief_html.on_click(lambda _b: self._on_brief("html"))
-        brief_pdf.on_click(lambda _b: self._on_brief("pdf"))
-        brief_xlsx.on_click(lambda _b: self._on_brief("xlsx"))
-
-    # -- profile <-> fields --------------------------------------------------------------
-
-    def set_profile(self, profile: Any) -> None:
-        """Show a profile in the fields (without recomputing for every field)."""
-        from tpo_scoping.assumptions import default_assumptions
-
-        c = self.controls
-        self._loading = True
-        try:
-            c["prospect"].value = profile.prospect
-            c["sites"].set_sites(profile.sites)
-            c["hires"].set(profile.growth.hires_per_quarter)
-            c["attrition"].set(profile.growth.annual_attrition)
-            c["internal_ld_staff"].set(profile.internal_ld_staff)
-            for key, box in c["domains"].items():
-                box.value = key in profile.compliance_domains
-            c["training"].value = str(profile.current_training.value)
-            for key, box in c["readiness"].items():
-                box.value = bool(getattr(profile.readiness, key))
-            defaults = default_assumptions()
-            for name, f in c["assumptions"].items():
-                f.set(profile.assumptions.get(name, defaults[name].value))
-        finally:
-            self._loading = False
-        self._profile = profile
-
-    def profile(self) -> Any:
-        """The profile the fields describe; raises InputError naming the bad field."""
-        from tpo_scoping.assumptions import default_assumptions
-        from tpo_scoping.profile import parse_profile
-
-        c = self.controls
-        bad = [
-            f.error
-            for f in (
-                c["hires"],
-                c["attrition"],
-                c["internal_ld_staff"],
-                *c["assumptions"].values(),
-                *(r.fte for r in c["sites"].rows),
-            )
-            if not f.valid
+        outputs.add_class("tpo-outputs")
+        return [
+            heading("Scoping calculator", 2),
+            HtmlBlock(
+                '<p style="font-size:13px;color:#445;margin:0">Fill in the prospect\'s '
+                "answers; the verdict updates when a field is committed (Enter or leaving "
+                "the field).</p>"
+            ),
+            row([inputs, outputs]),
+            heading("Draft KPIs"),  # ten columns: the page's width, under both columns
+            self.kpi_table,
         ]
-        if bad:
-            raise InputError("Fix the highlighted field(s) first: " + "; ".join(bad))
-        defaults = default_assumptions()
-        overrides = {
-            name: float(f.value)
-            for name, f in c["assumptions"].items()
-            if abs(float(f.value) - defaults[name].value) > 1e-12
-        }
-        base = self._profile
-        if base is not None:
-            overrides = {**base.assumptions, **overrides}
-        fields: dict[str, Any] = {
-            "prospect": c["prospect"].value.strip() or "Prospect",
-            "sites": [r.to_dict() for r in c["sites"].rows],
-            "growth": {
-                "hires_per_quarter": float(c["hires"].value),
-                "annual_attrition": float(c["attrition"].value),
-            },
-            "compliance_domains": [k for k, box in c["domains"].items() if box.value]
-            or ["general"],
-            "current_training": c["training"].value,
-            "internal_ld_staff": float(c["internal_ld_staff"].value),
-            "readiness": {k: bool(box.value) for k, box in c["readiness"].items()},
-        }
-        if overrides:
-            fields["assumptions"] = overrides
-        if base is not None and base.notes:
-            fields["notes"] = base.notes
-        import yaml
 
-        text = yaml.safe_dump(fields, sort_keys=False)
-        return parse_profile(text, source="the form")
+    # -- the prospect --------------------------------------------------------------------
 
-    # -- computing -----------------------------------------------------------------------
-
-    def _first_profile(self) -> Any:
-        """The profile given to the app, else the sample prospect's (read once)."""
-        if self._profile is None:
-            self._profile = self._default_profile = sample_profile()
-        return self._profile
-
-    def prepare(self) -> Any:
-        """The first profile and the needs analysis of its data (no widgets)."""
-        super().prepare()
-        profile = self._first_profile()
-        return (profile, *self.profile_data.analyse(profile))
+    def prospect_name(self) -> str:
+        return self.controls["prospect"].value.strip() or "this prospect"
 
     def show_inputs(self) -> None:
-        self.set_profile(self._first_profile())
+        if self._first is None:
+            self._first = sample_profile()
+        self.set_profile(self._first)
 
     def show_answer(self) -> None:
-        self.profile_data.remember(*self.prepared())
+        if self.with_needs and self._first is not None:
+            self.data.attach_profile(self._first)
         self._recompute()
 
     def answer_key(self) -> str | None:
-        if self._default_profile is None or self._profile is not self._default_profile:
-            return None
-        return self.input_key()
+        """The fields' values while they still hold the sample prospect (see AppShell)."""
+        return self.input_key() if self._sample_first else None
+
+    def open_profile(self, profile: Profile) -> None:
+        """Show another prospect: its fields, and its own data when it names a folder."""
+        if self.data.attached is not None:
+            self.data.drop(f"Detached the data of {self.data.attached.prospect}.")
+        self.set_profile(profile)
+        if self.with_needs:
+            self.data.attach_profile(profile)
+        self._recompute()
+
+    def set_profile(self, profile: Profile) -> None:
+        super().set_profile(profile)
+        self._loaded = (profile.prospect, self.controls["sites"].identity())
+
+    def new_prospect(self) -> None:
+        """Clear the form for another prospect; any attached data is detached."""
+        had = self.data.attached
+        self.clear_form()
+        self._loaded = ("", ())
+        if had is not None:
+            self.data.drop(f"New prospect: the data of {had.prospect} was detached.")
+        self.scenario = None
+        self.comparison.value = ""
+        self._recompute()
+
+    def profile_to_save(self) -> Profile:
+        profile = self.profile()
+        attached: AttachedData | None = self.data.attached
+        if attached is not None and attached.path is not None:
+            from tpo_scoping.profile import DataSource
+
+            profile = profile.model_copy(update={"data": DataSource(path=attached.path)})
+        return profile
+
+    # -- computing -----------------------------------------------------------------------
 
     def _on_input(self, _change: Any) -> None:
-        if self.ready and not self._loading and not self.settle():
-            self._recompute()
+        if self._loading or not self.ready:
+            return
+        self._detach_if_another_prospect()
+        self._recompute()
 
-    def _build_scope(self, simulations: int = 0) -> Any:
+    def _on_data(self) -> None:
+        """The user attached or detached data."""
+        if self.data.attached is not None:  # attached here: it belongs to the prospect on screen
+            self._loaded = (
+                self.controls["prospect"].value.strip(),
+                self.controls["sites"].identity(),
+            )
+        self._recompute()
+
+    def _detach_if_another_prospect(self) -> None:
+        attached = self.data.attached
+        if attached is None or self._loaded is None:
+            return
+        now = (self.controls["prospect"].value.strip(), self.controls["sites"].identity())
+        if now == self._loaded:
+            return
+        what = "name" if now[0] != self._loaded[0] else "sites"
+        self.data.drop(
+            f"The prospect's {what} changed, so the data of {attached.prospect} was "
+            "detached. Attach this prospect's own data to use it."
+        )
+
+    def _build_scope(self, simulations: int = 0) -> Scope:
         from tpo_scoping.scope import build_scope
 
-        profile = self.profile()
-        needs = self.profile_data.of(self._profile)
-        return build_scope(profile, needs=needs, simulations=simulations, seed=0)
+        attached: AttachedData | None = self.data.attached
+        needs = attached.needs if attached is not None else None
+        return build_scope(self.profile(), needs=needs, simulations=simulations, seed=0)
 
     def _outputs(self) -> list[widgets.Widget]:
         """What the verdict's inputs also drive: the summary, the KPIs and the charts."""
@@ -528,56 +292,66 @@ class ScopingCalculator(AppShell):
         try:
             scope = self._build_scope()
         except InputError as exc:
-            self.profile_message.show(input_error_text(exc))
-            self.verdict.value = (
-                '<p style="color:#8a5a00">Fix the input marked on the left to update the '
-                "verdict.</p>"
-            )
-            show_stale(self._outputs(), True)
+            self._show_wrong_input(exc)
             return
         show_stale(self._outputs(), False)
-        if self.profile_data.warning:
-            self.profile_message.show(self.profile_data.warning, "warning")
-        else:
-            self.profile_message.clear()
+        self.profile_message.clear()
         self.status.clear()
-        self.downloads.value = ""
         self.verdict.value = verdict_html(scope.fit)
-        be = scope.break_even.to_dict()
-        tpo = be["options"]["tpo"]
-        catalog = be["options"]["catalog_licensing"]
-        from tpo_scoping.ui._common import money
-
-        point = be["break_even_fte"]
-        point_text = (
-            f"{point:,.0f} FTE" if point is not None else str(be.get("break_even_reason") or "–")
-        )
-        self.summary.value = (
-            '<p style="font-size:13px">'
-            f"Over {be['horizon_months']} months: TPO {money(tpo['total_cost'])}, catalog "
-            f"licensing {money(catalog['total_cost'])}, today's practice "
-            f"{money(be['current_practice_costs']['total_cost'])}. Break-even against "
-            f"catalog licensing: {html.escape(point_text)}; steady-team break-even "
-            f"{be['break_even_fte_steady_team'] or 0:,.0f} FTE.</p>"
-        )
-        self.kpi_table.value = kpi_table_html(scope.kpis)
+        self.summary.value = summary_html(scope)
+        self.kpi_table.value = kpi_table_html(scope.kpis, scope.profile.total_fte)
         self.scope = scope
         self.revision += 1
+        self._show_comparison()
         self.mark_ready()
         if self.with_charts:
             self._draw_charts()
+
+    def _show_wrong_input(self, exc: InputError) -> None:
+        fields = self.field_problems()
+        if not fields:  # a rule across fields (two sites with one name): say it under them
+            self.profile_message.show(input_error_text(exc))
+        where = field_name(fields[0]) if fields else "the sites"
+        self.verdict.value = (
+            '<p style="color:#8a5a00">The verdict waits for a correction: '
+            f"{html.escape(where)} (marked in red on the left).</p>"
+        )
+        show_stale(self._outputs(), True)
 
     @guarded("drawing the charts", lambda self: self.status)
     def _draw_charts(self) -> None:
         from tpo_scoping.charts.economics import cost_vs_fte_chart, cumulative_cost_chart
 
         result = self.scope.break_even
-        self.breakeven_chart.show(
-            cost_vs_fte_chart(
-                result, highlight_fte=float(self.scope.profile.total_fte), width=CHART_WIDTH
-            )
-        )
+        fte = float(self.scope.profile.total_fte)
+        self.breakeven_chart.show(cost_vs_fte_chart(result, highlight_fte=fte, width=CHART_WIDTH))
         self.cost_chart.show(cumulative_cost_chart(result, width=CHART_WIDTH))
+
+    # -- scenarios -----------------------------------------------------------------------
+
+    def keep_scenario(self) -> None:
+        """Keep the answer on screen as scenario A; later inputs are compared with it."""
+        if self.scope is None:
+            return
+        self.scenario = ("Scenario A (kept)", self.scope)
+        self._show_comparison()
+
+    def comparison_now(self) -> Any:
+        from tpo_scoping.presentation.scenarios import compare_scopes
+
+        if self.scenario is None or self.scope is None:
+            return None
+        name, kept = self.scenario
+        return compare_scopes(kept, self.scope, (name, "Scenario B (on screen)"))
+
+    def _show_comparison(self) -> None:
+        comparison = self.comparison_now()
+        self.comparison.value = (
+            comparison_html(comparison)
+            if comparison is not None
+            else '<p style="font-size:13px;color:#556">Keep the answer on screen as scenario '
+            "A, change an input, and the two appear side by side.</p>"
+        )
 
     # -- files ---------------------------------------------------------------------------
 
@@ -585,37 +359,33 @@ class ScopingCalculator(AppShell):
         if not change["new"]:
             return
         profile = profile_from_upload(change["new"], self.file_message)
+        self.controls["profile_upload"].value = ()
         if profile is None:
             return
-        self.settle()
-        self.set_profile(profile)
+        self.open_profile(profile)
         self.file_message.show(f"Loaded the profile of {profile.prospect}.", "ok")
-        self._recompute()
 
     @guarded("saving the profile", lambda self: self.file_message)
-    def _on_save(self, _button: Any = None) -> None:
+    def _profile_file(self) -> Prepared:
         from tpo_scoping.profile import profile_to_yaml
 
         profile = self.profile()
-        if profile.data is not None:
-            profile = profile.model_copy(update={"data": None})
-        data = profile_to_yaml(profile).encode("utf-8")
-        name = f"{safe_filename(profile.prospect)}.yaml"
         self.file_message.clear()
-        self.downloads.value = download_link(data, name, f"Download {name}")
+        return profile_to_yaml(profile).encode("utf-8"), f"{safe_filename(profile.prospect)}.yaml"
 
     @guarded("preparing the brief", lambda self: self.file_message)
-    def _on_brief(self, kind: str) -> None:
+    def _brief_file(self, kind: str) -> Prepared:
         from tpo_scoping import report
 
-        self.settle()
         scope = self._build_scope(simulations=BRIEF_SIMULATIONS)
+        comparison = None
+        if self.controls["brief_with_comparison"].value:
+            comparison = self.comparison_now()
         if kind == "html":
-            data = report.render_html(scope).encode("utf-8")
+            data = report.render_html(scope, comparison=comparison).encode("utf-8")
         elif kind == "pdf":
-            data = bytes(report.render_pdf(scope))
+            data = bytes(report.render_pdf(scope, comparison=comparison))
         else:
             data = bytes(report.render_xlsx(scope))
-        name = f"brief-{safe_filename(scope.profile.prospect)}.{kind}"
         self.file_message.clear()
-        self.downloads.value = download_link(data, name, f"Download {name}")
+        return data, f"brief-{safe_filename(scope.profile.prospect)}.{kind}"

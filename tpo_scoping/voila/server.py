@@ -433,8 +433,10 @@ def warm_chart_bundle() -> None:
 def serve(argv: Sequence[str]) -> None:
     """Start the server in this process (blocks until interrupted)."""
     from tpo_scoping.charts import SERVED_BUNDLE_ENV, bundle_path
+    from tpo_scoping.voila.answer_cache import SERVED_ENV
 
     _prepend_jupyter_path()
+    os.environ[SERVED_ENV] = "1"  # the kernels may keep and show default first answers
     warm_chart_bundle()
     bundle = bundle_path()
     if bundle.is_file():

@@ -1,0 +1,40 @@
+"""A place in an app for one altair chart: offline, updated in place, without the "…" menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+
+EMBED_OPTIONS = {"actions": False}
+"""vega-embed options of the apps' charts: no menu offering the chart's source or an editor."""
+
+
+class ChartSlot(widgets.VBox):
+    """One altair chart that renders offline and updates in place.
+
+    The first chart creates an ``alt.JupyterChart`` with the vega bundle served from the
+    installed packages (:func:`tpo_scoping.charts.enable_offline`); later charts replace its
+    spec, which is cheaper for the page than a new widget.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("tpo-chart")
+        self.widget: Any = None
+
+    def show(self, chart: Any) -> None:
+        import altair as alt
+
+        if self.widget is None:
+            from tpo_scoping.charts import enable_offline
+
+            enable_offline()
+            self.widget = alt.JupyterChart(chart, embed_options=EMBED_OPTIONS)
+            self.children = [self.widget]
+        else:
+            self.widget.chart = chart
+
+    def clear(self) -> None:
+        self.widget = None
+        self.children = []
