@@ -239,8 +239,33 @@ def page(browser: Any, screenshot_dir: Path) -> Iterator[Page]:
     try:
         yield Page(page, external, local, screenshot_dir)
     finally:
+        _close_like_a_tab(context, page)
         context.close()
     assert external == [], f"the page tried to reach outside localhost: {external}"
+
+
+def _close_like_a_tab(context: Any, page: Any) -> None:
+    """Close the page as a visitor closes a tab, so that its kernel is shut down.
+
+    Closing the browser context skips ``beforeunload``, so Voilà's shutdown request is never
+    sent and each test would leave a kernel running until the idle cull; a full run would then
+    meet the server's kernel cap. Pages that never reached an app send no request: that wait
+    ends after a few seconds.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    if page.is_closed():  # the test closed it itself
+        return
+    if urlparse(page.url).hostname not in LOCAL_HOSTS:
+        page.close()
+        return
+    try:
+        with context.expect_event(
+            "requestfinished", predicate=lambda r: "/api/shutdown/" in r.url, timeout=5_000
+        ):
+            page.close(run_before_unload=True)
+    except PlaywrightError:  # no app on the page (no request), or the test already closed it
+        pass
 
 
 def open_app(page: Page, server: VoilaServer, path: str, ready: str = ".tpo-ready") -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import urllib.parse
+from pathlib import Path
 
-from tests.browser.conftest import Page, VoilaServer, assert_clean, open_app
+from tests.browser.conftest import Page, VoilaServer, assert_clean, download, open_app
 
 APP = "/voila/render/breakeven.ipynb"
 
@@ -35,7 +36,7 @@ def test_calculator_answers_and_updates(page: Page, voila_server: VoilaServer) -
     page.wait_for_function(
         "b => document.querySelector('.tpo-answer-box').innerText !== b", arg=before
     )
-    assert "from 300 to about" in answer(page)
+    assert "from 300 FTE to about" in answer(page)
 
     beside = field(page, "New hires per quarter").bounding_box()
     commit(page, "Offshore team today", "three hundred")
@@ -58,7 +59,7 @@ def test_public_link_prefills_the_answers(page: Page, public_server: VoilaServer
     assert field(page, "Offshore team today").input_value() == "120"
     assert field(page, "New hires per quarter").input_value() == "15"
     assert field(page, "People leaving per year").input_value() == "25"
-    assert "from 120 to about" in answer(page)
+    assert "from 120 FTE to about" in answer(page)
     assert page.locator("select").first.input_value() == "Healthcare (HIPAA)"
     assert_clean(page)
     page.screenshot_to("breakeven_prefilled")
@@ -93,10 +94,10 @@ def test_mistyped_link_keys_are_named_and_fractions_read_as_shares(
     page.wait_for_selector(".tpo-answer")
     assert field(page, "Offshore team today").input_value() == "120"
     assert field(page, "People leaving per year").input_value() == "25"
-    assert "from 120 to about" in answer(page)
+    assert "from 120 FTE to about" in answer(page)
     note = page.inner_text(".tpo-msg-warning")
     assert "'hire' is not one this calculator reads (did you mean hires?)" in note
-    assert "the keys are attrition, domain, fte, hires, training" in note
+    assert "the keys are attrition, domain, fte, hires, hours, imputed, rate, trainers" in note
     assert "read as 25 % a year" in note
     assert_clean(page)
     page.screenshot_to("breakeven_mistyped_link")
@@ -113,7 +114,7 @@ def test_cold_visits_show_the_kept_answer_and_still_compute(
         open_app(page, public_server, APP)
         page.wait_for_selector(".tpo-answer")
         seen.append(answer(page))
-    assert seen[0] == seen[1] and "from 50 to about" in seen[1]
+    assert seen[0] == seen[1] and "from 50 FTE to about" in seen[1]
     server_log = public_server.log_path.read_text("utf-8", errors="replace")
     assert "BreakEvenCalculator: showed the kept first answer" in server_log
     assert "out of date" not in server_log
@@ -122,5 +123,35 @@ def test_cold_visits_show_the_kept_answer_and_still_compute(
     page.wait_for_function(
         "b => document.querySelector('.tpo-answer-box').innerText !== b", arg=seen[1]
     )
-    assert "from 300 to about" in answer(page)
+    assert "from 300 FTE to about" in answer(page)
     assert_clean(page)
+
+
+def test_the_answer_leads_with_the_saving_and_keeps_cash_apart(
+    page: Page, voila_server: VoilaServer, tmp_path: Path
+) -> None:
+    """The first figure is the saving against today with its range; the table and the chart
+    name today's practice; counting imputed costs at 0 % leaves the cash case; the PDF and the
+    link keep the estimate."""
+    open_app(page, voila_server, APP + "?fte=50&training=lms_only")
+    page.wait_for_selector(".tpo-figures")
+    assert page.locator(".tpo-figure").count() == 4
+    assert "against today" in page.locator(".tpo-figure").first.inner_text()
+    assert "90 % of 1,000 simulated futures" in answer(page)
+    assert "LMS platform only (today)" in page.inner_text(".tpo-scroll table")
+    before = answer(page)
+    commit(page, "Count imputed costs at", "0")
+    page.wait_for_function(
+        "b => document.querySelector('.tpo-answer-box').innerText !== b", arg=before
+    )
+    assert "imputed costs are not counted" in answer(page)
+    assert download(page, "This estimate (PDF)", tmp_path).read_bytes().startswith(b"%PDF")
+    href = page.get_attribute("a.tpo-link", "href") or ""
+    assert "imputed=0" in href and "training=lms_only" in href
+    assert_clean(page)
+    page.screenshot_to("breakeven_cash_only")
+    page.click("a.tpo-link")
+    page.wait_for_selector(".tpo-ready", state="attached")
+    page.wait_for_selector(".tpo-figures")
+    assert field(page, "Count imputed costs at").input_value() == "0"
+    assert "imputed costs are not counted" in answer(page)

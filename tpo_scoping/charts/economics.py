@@ -17,8 +17,8 @@ Examples
 'bar'
 >>> monte_carlo_chart(r).to_dict()["layer"][0]["mark"]["type"]
 'bar'
->>> cash_imputed_chart(r).to_dict()["mark"]["type"]
-'bar'
+>>> [layer["mark"]["type"] for layer in cash_imputed_chart(r).to_dict()["layer"]]
+['bar', 'text']
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tpo_scoping.charts import PALETTE
-from tpo_scoping.labels import option_label, pct
+from tpo_scoping.labels import money, option_label, pct
 
 if TYPE_CHECKING:
     from tpo_scoping.economics import BreakEvenResult
@@ -318,48 +318,48 @@ def monte_carlo_chart(result: BreakEvenResult, width: int = 600) -> Any:
 
 
 def cash_imputed_chart(result: BreakEvenResult, width: int = 520) -> Any:
-    """Each option's cost over the horizon as a stacked bar, cash below, imputed above; today's
-    practice is among them, named "(today)" and outlined, so a reader finds their own bar."""
+    """Each option's cost over the horizon as a stacked bar, cash first, imputed after it.
+
+    Today's practice is among them, outlined, so a reader finds their own bar. Each option's
+    name and total are written above its bar rather than in an axis beside it, so the chart
+    keeps its width on a phone.
+    """
     import altair as alt
     import pandas as pd
+
+    from tpo_scoping.presentation.economics import option_name
 
     today = result.current_practice_costs
     options = list(result.options.values())
     if today.key not in result.options:
         options.append(today)
     options.sort(key=lambda o: o.total_cost)
-
-    def label(o: Any) -> str:
-        return o.label + (" (today)" if o.key == today.key else "")
-
+    order = [option_name(o) for o in options]
     frame = pd.DataFrame(
         [
             {
-                "option": label(o),
+                "option": option_name(o),
                 "basis": basis,
                 "cost": cost,
                 "total": o.total_cost,
+                "title": f"{option_name(o)}: {money(o.total_cost, short=True)}",
                 "today": o.key == today.key,
             }
             for o in options
             for basis, cost in (("Cash", o.cash_cost), ("Imputed", o.imputed_cost))
         ]
     )
-    return (
+    y = alt.Y("option:N", sort=order, axis=None, scale=alt.Scale(paddingInner=0.55))
+    bars = (
         alt.Chart(frame)
-        .mark_bar()
+        .mark_bar(size=14)
         .encode(
-            y=alt.Y(
-                "option:N",
-                sort=[label(o) for o in options],
-                title=None,
-                axis=alt.Axis(labelLimit=220),
-            ),
+            y=y,
             x=alt.X(
                 "cost:Q",
                 stack="zero",
                 title=f"Cost over {result.horizon_months} months (USD)",
-                axis=alt.Axis(format="$,.2s", tickCount=4),
+                axis=alt.Axis(format="$~s", tickCount=4),
             ),
             color=alt.Color(
                 "basis:N",
@@ -377,12 +377,25 @@ def cash_imputed_chart(result: BreakEvenResult, width: int = 520) -> Any:
                 alt.Tooltip("total:Q", title="Total", format="$,.0f"),
             ],
         )
-        .properties(
-            width=width,
-            title=alt.TitleParams(
-                "Cash and imputed cost per option",
-                subtitle="Imputed: managers' time, output lost while ramping, re-onboarding,"
-                " compliance exposure",
-            ),
+    )
+    names = (
+        alt.Chart(frame[frame["basis"] == "Cash"])
+        .mark_text(align="left", baseline="bottom", dy=-8, fontSize=12)
+        .encode(
+            y=y,
+            x=alt.value(0),
+            text="title:N",
         )
+    )
+    return alt.layer(bars, names).properties(
+        width=width,
+        height=alt.Step(34),
+        title=alt.TitleParams(
+            "Cash and imputed cost per option",
+            subtitle=[
+                "Imputed: managers' time, output lost while ramping,",
+                "re-onboarding, compliance exposure",
+            ],
+            anchor="start",
+        ),
     )

@@ -61,6 +61,7 @@ class OptionCost:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "key": self.key,
             "label": self.label,
             "total_cost": self.total_cost,
             "cash_cost": self.cash_cost,

@@ -27,11 +27,26 @@ from tpo_scoping.presentation.table import KeyFigure, Table
 if TYPE_CHECKING:
     from tpo_scoping.assumptions import Assumption
     from tpo_scoping.economics import BreakEvenResult, Threshold
+    from tpo_scoping.economics.result import OptionCost
 
 IMPUTED_MEANING = (
     "people's time and output valued in dollars: managers' time, output lost while new hires"
     " ramp up, re-onboarding after departures, expected compliance exposure"
 )
+
+
+def option_name(o: OptionCost) -> str:
+    """An option's name in tables and charts; today's practice says so.
+
+    >>> from tpo_scoping.economics.result import OptionCost
+    >>> o = OptionCost("lms_only", "LMS platform only", 1.0, 2.0, (), 0.0, 0.0, 0.0, True,
+    ...                0.0, 0.0, 0.0, None, None)
+    >>> option_name(o)
+    'LMS platform only (today)'
+    """
+    if not o.is_current_practice or o.label.lower().startswith("current practice"):
+        return o.label
+    return f"{o.label} (today)"
 
 
 def option_table(be: BreakEvenResult) -> Table:
@@ -44,10 +59,14 @@ def option_table(be: BreakEvenResult) -> Table:
     >>> option_table(be).columns[:4]
     ('Option', 'Cash', 'Imputed', 'Total')
     """
-    options = sorted(be.options.values(), key=lambda o: o.total_cost)
+    today = be.current_practice_costs
+    options = sorted(
+        [*be.options.values(), *(() if today.key in be.options else (today,))],
+        key=lambda o: o.total_cost,
+    )
     rows = tuple(
         (
-            o.label + (" (today)" if o.is_current_practice else ""),
+            option_name(o),
             money(o.cash_cost),
             money(o.imputed_cost),
             money(o.total_cost),
@@ -57,13 +76,7 @@ def option_table(be: BreakEvenResult) -> Table:
         )
         for o in options
     )
-    today = be.current_practice_costs
     notes: tuple[str, ...] = ()
-    if not today.is_current_practice or today.key not in be.options:
-        notes = (
-            f"Today: {today.label}, {money(today.cash_cost)} cash and"
-            f" {money(today.imputed_cost)} imputed over {be.horizon_months} months.",
-        )
     return Table(
         (
             "Option",
@@ -79,7 +92,7 @@ def option_table(be: BreakEvenResult) -> Table:
             f"Cost over {be.horizon_months} months, undiscounted. Cash is what is invoiced or"
             f" paid; imputed is {IMPUTED_MEANING}, counted at {pct(be.imputed_share)}."
         ),
-        highlight=(0,),
+        highlight=tuple(i for i, o in enumerate(options) if o.key == "tpo"),
         notes=notes,
     )
 
@@ -430,10 +443,11 @@ def today_figures(be: BreakEvenResult) -> list[KeyFigure]:
     tpo = be.options["tpo"]
     years = f"{be.horizon_months / 12:g} years"
     net, cash = tpo.saving_vs_current_practice, tpo.cash_saving_vs_current_practice
+    basis = "cash and imputed" if be.imputed_share > 0 else "cash only"
     figures = [
         KeyFigure(
             money(abs(net), short=True),
-            f"{'saved' if net >= 0 else 'extra cost'} over {years} against today, in total",
+            f"{'saved' if net >= 0 else 'extra cost'} over {years} against today, {basis}",
         )
     ]
     mc = be.monte_carlo

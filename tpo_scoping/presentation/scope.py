@@ -20,27 +20,37 @@ READINESS_LABELS = {
 }
 
 
-def profile_table(profile: Profile) -> Table:
-    """The prospect as told on the call: sites, growth, compliance, training today, readiness."""
+def profile_table(profile: Profile, *, public: bool = False) -> Table:
+    """The prospect as told on the call: sites, growth, compliance, training today, readiness.
+
+    ``public`` gives the public calculator's answers only: no sites, no readiness checklist,
+    and the L&D team's size only when training today is an internal L&D team.
+    """
     hires = profile.growth.hires_per_quarter
+    training = profile.current_training.value
     rows = [
         ("Offshore team", f"{profile.total_fte} FTE"),
-        *((f"Site: {s.label}", f"{s.fte} FTE ({s.country})") for s in profile.sites),
+        *(
+            (f"Site: {s.label}", f"{s.fte} FTE ({s.country})")
+            for s in (() if public else profile.sites)
+        ),
         (
             "Hiring (gross, replacements included)",
             f"{number(hires)} hire{'' if hires == 1 else 's'} per quarter",
         ),
         ("Attrition", f"{pct(profile.growth.annual_attrition)} a year"),
         ("Compliance domains", "; ".join(domain_label(d) for d in profile.compliance_domains)),
-        ("Training today", training_label(profile.current_training.value)),
-        ("Internal L&D staff", f"{float(profile.internal_ld_staff):g}"),
+        ("Training today", training_label(training)),
     ]
-    readiness = profile.readiness
-    rows += [
-        (label, "yes" if getattr(readiness, key) else "no")
-        for key, label in READINESS_LABELS.items()
-    ]
-    return Table(("", "What we were told"), tuple(rows), caption=profile.prospect, left=(0, 1))
+    if not public or training == "internal_ld":
+        rows.append(("Internal L&D staff", f"{float(profile.internal_ld_staff):g}"))
+    if not public:
+        rows += [
+            (label, "yes" if getattr(profile.readiness, key) else "no")
+            for key, label in READINESS_LABELS.items()
+        ]
+    caption = "" if public else profile.prospect
+    return Table(("", "What we were told"), tuple(rows), caption=caption, left=(0, 1))
 
 
 def criteria_table(fit: FitVerdict) -> Table:

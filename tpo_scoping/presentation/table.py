@@ -65,6 +65,23 @@ class Table:
         i = self.columns.index(name)
         return [row[i] for row in self.rows]
 
+    def select(self, *names: str) -> Table:
+        """The same table with only the columns ``names``, in that order.
+
+        >>> Table(("A", "B", "C"), (("1", "2", "3"),), left=(0, 2)).select("C", "A").rows
+        (('3', '1'),)
+        """
+        at = [self.columns.index(n) for n in names]
+        return Table(
+            tuple(names),
+            tuple(tuple(row[i] for i in at) for row in self.rows),
+            caption=self.caption,
+            highlight=self.highlight,
+            left=tuple(j for j, i in enumerate(at) if i in self.left),
+            notes=self.notes,
+            row_notes=self.row_notes,
+        )
+
     def to_text(self) -> str:
         """Aligned plain text for a terminal: text columns left, figures right."""
         widths = [max(len(c), *(len(r[i]) for r in self.rows)) for i, c in enumerate(self.columns)]

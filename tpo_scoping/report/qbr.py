@@ -72,14 +72,9 @@ def qbr_context(result: TrackingResult, expand: bool = False) -> dict[str, Any]:
 
 def render_html(result: TrackingResult, *, expand: bool = False) -> str:
     """The quarterly business review as one self-contained HTML document."""
-    import jinja2
+    from tpo_scoping.report.html import render_template
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("tpo_scoping", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env.get_template("qbr.html.j2").render(**qbr_context(result, expand=expand))
+    return render_template("qbr.html.j2", **qbr_context(result, expand=expand))
 
 
 def render_pdf(result: TrackingResult) -> bytes:

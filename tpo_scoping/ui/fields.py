@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import traitlets
@@ -22,6 +22,9 @@ from ipywidgets.widgets.widget_string import TextStyle  # not exported at top le
 
 from tpo_scoping.ui.html import HtmlBlock, shared_model
 from tpo_scoping.ui.messages import MessageBox
+
+if TYPE_CHECKING:
+    from tpo_scoping.assumptions import Assumption
 
 
 def parse_number(
@@ -199,6 +202,20 @@ class NumberField(widgets.VBox):
         """Simulate typing ``text`` and committing it (for tests and prefill)."""
         self.text.value = text
         self._on_text({"new": text})
+
+
+def assumption_field(default: Assumption, label: str = "", width: str = "110px") -> NumberField:
+    """A field for one cost assumption: its default filled in, its source in the help, and
+    the hard bounds the profile enforces (a value outside them is refused beside the field)."""
+    return NumberField(
+        label or default.description or default.name.replace("_", " "),
+        default.value,
+        minimum=default.min_value,
+        maximum=default.max_value,
+        unit=default.unit,
+        help=f"default {default.value:g} {default.unit}; source: {default.source}",
+        width=width,
+    )
 
 
 def parse_country(text: str) -> tuple[str, str]:

@@ -148,6 +148,13 @@ APP_CSS = """<style>
 .tpo-table td.tpo-changed { background: #fff4d6; font-weight: 600; }
 .tpo-answer { font-size: 17px; line-height: 1.45; }
 .tpo-big { font-size: 26px; font-weight: 700; color: #1f6f8b; }
+.tpo-mid { font-size: 18px; font-weight: 700; color: #1d2433; }
+.tpo-figures { display: flex; flex-wrap: wrap; gap: 8px; margin: 6px 0 10px; }
+.tpo-figure { flex: 1 1 150px; border: 1px solid #dde3e8; border-radius: 6px; padding: 8px 12px; }
+.tpo-figure-label { color: #556; font-size: 12px; line-height: 1.3; }
+.tpo-cta-box { border-left: 5px solid #1f6f8b; background: #e8f1f5; padding: 10px 14px;
+  font-size: 14px; margin: 10px 0; }
+.tpo-cta, .tpo-link { display: inline-block; padding: 10px 4px; font-weight: 600; color: #1f6f8b; }
 .tpo-msg { line-height: 1.35; }
 /* A field's message wraps under its input instead of widening its column. */
 .tpo-field > .tpo-message, .tpo-site-box > .tpo-message { width: 0; min-width: 100%; }
@@ -177,6 +184,7 @@ APP_CSS = """<style>
   .tpo-app .widget-text input, .tpo-app .widget-dropdown select { font-size: 16px; }
   /* Tables become cards: one block per row, each figure named. */
   .tpo-table thead { display: none; }
+  .tpo-table caption { display: block; width: auto; }
   .tpo-table, .tpo-table tbody, .tpo-table tr, .tpo-table td { display: block; width: auto; }
   .tpo-table tr { border-bottom: 2px solid #c9d3db; padding: 6px 0; }
   .tpo-table td { border: none !important; padding: 2px 4px; }

@@ -15,7 +15,7 @@ from ipywidgets.widgets.widget_bool import CheckboxStyle  # the styles are not e
 
 from tpo_scoping.errors import InputError
 from tpo_scoping.ui.choices import TRAINING_LABELS
-from tpo_scoping.ui.fields import NumberField
+from tpo_scoping.ui.fields import NumberField, assumption_field
 from tpo_scoping.ui.html import HtmlBlock, column, row, shared_model
 from tpo_scoping.ui.shell import AppShell
 from tpo_scoping.ui.sites import SitesEditor
@@ -89,26 +89,13 @@ class ProspectForm(AppShell):
             ),
             "readiness": {k: _checkbox(label) for k, label in READINESS_LABELS.items()},
             "assumptions": {
-                name: self._assumption_field(name)
+                name: assumption_field(self._defaults[name])
                 for name in KEY_ASSUMPTIONS
                 if name in self._defaults
             },
         }
         self.controls["prospect"].add_class("tpo-prospect-name")
         self._base: Profile | None = None
-
-    def _assumption_field(self, name: str) -> NumberField:
-        default = self._defaults[name]
-        return NumberField(
-            default.description or name.replace("_", " "),
-            default.value,
-            # The field refuses what the profile would: the assumption's hard bounds.
-            minimum=default.min_value,
-            maximum=default.max_value,
-            unit=default.unit,
-            help=f"default {default.value:g} {default.unit}; source: {default.source}",
-            width="110px",
-        )
 
     def form_rows(self) -> list[widgets.Widget]:
         c = self.controls
