@@ -9,8 +9,10 @@ found that way becomes an ``@example`` on its test.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -24,6 +26,19 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_data"
 SAMPLE_KEYS = sorted(p.name for p in SAMPLES.iterdir() if (p / "profile.yaml").exists())
+
+
+def upload_value(name: str, content: bytes, kind: str = "") -> tuple[dict[str, Any], ...]:
+    """What ipywidgets' FileUpload holds after a person picks one file."""
+    return (
+        {
+            "name": name,
+            "type": kind,
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+        },
+    )
 
 
 @dataclasses.dataclass

@@ -7,7 +7,6 @@ hostile text rendered as markup.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -19,8 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ROOT
-from tpo_scoping.ui.fields import parse_number
+from tests.conftest import ROOT, upload_value
 from tpo_scoping.ui.links import MAX_QUERY_STRING, parse_query
 from tpo_scoping.ui.messages import POLITE_ERROR
 
@@ -120,14 +118,7 @@ def test_calculator_typed_input(calculator: Any, field: str, text: str) -> None:
     before = calculator.revision
     control.type(text)
     try:
-        expected = parse_number(
-            text,
-            label=control.label,
-            minimum=control.minimum,
-            maximum=control.maximum,
-            integer=control.integer,
-            percent=control.percent,
-        )
+        expected = control.parse(text)
     except ValueError:
         assert not control.valid and control.error, f"{text!r} accepted silently"
         assert control.message.text
@@ -188,18 +179,6 @@ def test_parse_query_never_fails(query: str) -> None:
 
 # --------------------------------------------------------------------------------------------
 # Uploads: the KPI drafter's profile upload and the needs app's data upload
-
-
-def upload_value(name: str, content: bytes) -> tuple[dict[str, Any], ...]:
-    return (
-        {
-            "name": name,
-            "type": "",
-            "size": len(content),
-            "content": memoryview(content),
-            "last_modified": dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
-        },
-    )
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from scipy import stats
 
 from tpo_scoping.ingest import from_frames
 from tpo_scoping.needs import NeedsSettings, analyse_needs
+from tpo_scoping.needs.compliance import STATUSES
 from tpo_scoping.needs.gaps import holm
 from tpo_scoping.needs.ramp import fit_learning_curve, learning_curve, weeks_to_share
 from tpo_scoping.needs.retention import (
@@ -393,16 +394,7 @@ def test_small_sites_too_few_to_pool_are_left_out() -> None:
 def test_compliance_statuses_add_up(healthcare) -> None:
     scenario, dataset, result = healthcare
     cov = result.compliance
-    statuses = [
-        "current",
-        "expiring_30",
-        "expiring_60",
-        "expiring_90",
-        "overdue",
-        "never_completed",
-        "not_yet_due",
-    ]
-    assert (cov[statuses].sum(axis=1) == cov["required"]).all()
+    assert (cov[list(STATUSES)].sum(axis=1) == cov["required"]).all()
     total = cov.query("site == 'all' and module == 'all'").iloc[0]
     as_of = pd.Timestamp(scenario.as_of)
     emp = dataset.tables["employees"]
@@ -517,17 +509,7 @@ def test_json_has_the_issue_keys(healthcare) -> None:
         payload["retention"][0]
     )
     assert any(r["site"] == "all" for r in payload["retention"])
-    comp_keys = {
-        "site",
-        "module",
-        "current",
-        "expiring_30",
-        "expiring_60",
-        "expiring_90",
-        "overdue",
-        "never_completed",
-        "coverage",
-    }
+    comp_keys = {"site", "module", "coverage", *STATUSES}
     assert comp_keys <= set(payload["compliance"][0])
     assert "impact" in payload
 

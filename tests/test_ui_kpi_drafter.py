@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import io
 import math
@@ -10,24 +9,12 @@ import math
 import openpyxl
 import pytest
 
+from tests.conftest import upload_value
 from tpo_scoping.kpis import draft_kpis
 from tpo_scoping.labels import kpi_level
 from tpo_scoping.presentation.kpis import kpi_table
 from tpo_scoping.profile import parse_profile
 from tpo_scoping.ui.kpi_drafter import KpiDrafter
-
-
-def upload_value(name: str, content: bytes) -> tuple[dict, ...]:
-    """What ipywidgets' FileUpload holds after a person picks a file."""
-    return (
-        {
-            "name": name,
-            "type": "application/x-yaml",
-            "size": len(content),
-            "content": memoryview(content),
-            "last_modified": dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
-        },
-    )
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from tpo_scoping.labels import kpi_level, money
 from tpo_scoping.reference import load_reference
+from tpo_scoping.serialize import FlatResult
 
 if TYPE_CHECKING:
     from tpo_scoping.economics import BreakEvenResult
@@ -55,7 +56,7 @@ CLAUSES = (
 
 
 @dataclass(frozen=True)
-class Clause:
+class Clause(FlatResult):
     """One editable clause: number, title, plain text, and where its substance comes from."""
 
     number: int
@@ -63,15 +64,6 @@ class Clause:
     title: str
     text: str
     source: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "number": self.number,
-            "key": self.key,
-            "title": self.title,
-            "text": self.text,
-            "source": self.source,
-        }
 
 
 @dataclass

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from tpo_scoping.reference import load_reference
+from tpo_scoping.serialize import FlatResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,7 +35,7 @@ ItemKind = Literal["phase", "wave", "milestone", "review"]
 
 
 @dataclass(frozen=True)
-class PlanItem:
+class PlanItem(FlatResult):
     """One bar or milestone of the plan; weeks count from engagement start (week 0)."""
 
     key: str
@@ -45,18 +46,6 @@ class PlanItem:
     kind: ItemKind
     owner: str
     detail: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "workstream": self.workstream,
-            "activity": self.activity,
-            "start_week": self.start_week,
-            "end_week": self.end_week,
-            "kind": self.kind,
-            "owner": self.owner,
-            "detail": self.detail,
-        }
 
 
 @dataclass

@@ -26,6 +26,23 @@ class Result(Protocol):
     def to_dict(self) -> Mapping[str, Any]: ...
 
 
+class FlatResult:
+    """Base of a result dataclass whose JSON is its own fields, as they are.
+
+    Examples
+    --------
+    >>> @dataclasses.dataclass(frozen=True)
+    ... class Gap(FlatResult):
+    ...     skill: str
+    ...     points: float
+    >>> Gap("hipaa", 4.5).to_dict()
+    {'skill': 'hipaa', 'points': 4.5}
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[call-overload]
+
+
 def to_jsonable(obj: Any, digits: int | None = 10) -> Any:
     """Convert a result to plain JSON types.
 

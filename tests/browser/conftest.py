@@ -62,6 +62,17 @@ def _cli() -> list[str]:
     return [sys.executable, "-c", "import sys; from tpo_scoping.cli import main; sys.exit(main())"]
 
 
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    """Ask a server to stop, and kill it if it has not within 15 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
 class VoilaServer:
     """A ``tpo-scoping serve`` subprocess; ``url(path)`` builds addresses on it."""
 
@@ -101,13 +112,7 @@ class VoilaServer:
         return self.log_path.read_text("utf-8", errors="replace")[-5000:]
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        stop_process(self.proc)
         self._log.close()
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import Page, VoilaServer, assert_clean, free_port
+from tests.browser.conftest import Page, VoilaServer, assert_clean, free_port, stop_process
 from tests.conftest import ROOT
 from tpo_scoping.voila.processes import kernel_processes
 
@@ -93,13 +93,7 @@ class Nginx:
         return path.read_text("utf-8", errors="replace")[-3000:] if path.exists() else ""
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        stop_process(self.proc)
 
 
 @pytest.fixture(scope="module")

@@ -34,6 +34,66 @@ def add_out(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, help="write to this file instead of stdout")
 
 
+SEED_RANGE = (0, 2**32 - 1)
+"""Seeds numpy's generators accept."""
+
+
+def add_profile_inputs(
+    parser: argparse.ArgumentParser,
+    data_help: str = "performance data (default: the profile's data.path)",
+) -> None:
+    """The prospect's profile (positional) and ``--data``, as every profile command takes them."""
+    parser.add_argument("profile", type=Path, help="profile YAML file")
+    parser.add_argument("--data", type=Path, help=data_help)
+
+
+def add_monte_carlo(
+    parser: argparse.ArgumentParser, default: int | None, low: int = 0, high: int = 1_000_000
+) -> None:
+    """``--simulations`` and ``--seed`` of the economics' Monte Carlo."""
+    shown = "the notebooks' own setting" if default is None else str(default)
+    skips = "; 0 skips the Monte Carlo" if low == 0 else ""
+    parser.add_argument(
+        "--simulations",
+        type=positive_int("--simulations", low, high),
+        default=default,
+        help=f"Monte Carlo scenarios, {low} to {high:,}{skips} (default {shown})",
+    )
+    parser.add_argument(
+        "--seed",
+        type=positive_int("--seed", *SEED_RANGE),
+        default=0,
+        help="Monte Carlo seed (default 0)",
+    )
+
+
+def add_kpi_options(parser: argparse.ArgumentParser, cadence: str = "monthly") -> None:
+    """``--ambition`` (0-1) and ``--cadence`` of the KPI draft."""
+    parser.add_argument(
+        "--ambition",
+        type=ambition_value,
+        default=0.5,
+        help="share of the gap to the best quartile the targets close in a year (0-1, default 0.5)",
+    )
+    parser.add_argument(
+        "--cadence",
+        choices=("monthly", "quarterly"),
+        default=cadence,
+        help=f"KPI measurement cadence (default {cadence})",
+    )
+
+
+def ambition_value(text: str) -> float:
+    """argparse type of ``--ambition``: a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--ambition must be a number, got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"--ambition must be between 0 and 1, got {value:g}")
+    return value
+
+
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides that make
 # text read differently from what it holds ("Trojan source").
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

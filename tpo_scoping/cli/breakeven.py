@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 from tpo_scoping.cli._common import (
     add_format,
+    add_monte_carlo,
     add_out,
     emit,
     positive_int,
@@ -37,15 +38,7 @@ def add_parser(sub: Any) -> None:
         default=36,
         help="months to cost (default 36)",
     )
-    parser.add_argument(
-        "--simulations",
-        type=positive_int("--simulations", 0, 1_000_000),
-        default=2000,
-        help="Monte Carlo scenarios; 0 skips the Monte Carlo (default 2000)",
-    )
-    parser.add_argument(
-        "--seed", type=positive_int("--seed", 0, 2**32 - 1), default=0, help="Monte Carlo seed"
-    )
+    add_monte_carlo(parser, default=2000)
     parser.add_argument(
         "--no-sensitivity", action="store_true", help="skip the one-at-a-time sensitivity"
     )

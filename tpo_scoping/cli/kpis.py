@@ -3,39 +3,28 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tpo_scoping.kpis import KpiDraft
 
-from tpo_scoping.cli._common import add_out, emit, parse_date, say
-
-
-def ambition_value(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--ambition must be a number, got {text!r}") from None
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"--ambition must be between 0 and 1, got {value:g}")
-    return value
+from tpo_scoping.cli._common import (
+    add_kpi_options,
+    add_out,
+    add_profile_inputs,
+    emit,
+    parse_date,
+    say,
+)
 
 
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
         "kpis", help="draft KPI baselines, targets, milestones and detectability"
     )
-    parser.add_argument("profile", type=Path, help="profile YAML file")
-    parser.add_argument("--data", type=Path, help="performance data (default: the profile's)")
+    add_profile_inputs(parser)
     parser.add_argument("--as-of", help="date of the needs analysis, YYYY-MM-DD")
-    parser.add_argument(
-        "--ambition",
-        type=ambition_value,
-        default=0.5,
-        help="share of the gap to the best quartile to close in a year (0-1, default 0.5)",
-    )
-    parser.add_argument("--cadence", choices=("monthly", "quarterly"), default="monthly")
+    add_kpi_options(parser)
     parser.add_argument(
         "--format", choices=("table", "json", "xlsx"), default="table", help="output format"
     )

@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from tpo_scoping.cli._common import parse_date, positive_int, say
+from tpo_scoping.cli._common import add_monte_carlo, add_profile_inputs, parse_date, say
 from tpo_scoping.errors import EXIT_BAD_INPUT, EXIT_INTERNAL
 
 
@@ -25,22 +25,13 @@ def add_parser(sub: Any) -> None:
             " an HTML copy of each with the code hidden, ready to send to the client."
         ),
     )
-    parser.add_argument("profile", type=Path, help="prospect profile YAML")
-    parser.add_argument(
-        "--data",
-        type=Path,
-        help="performance data: workbook, folder of CSVs or employees CSV (default: the"
+    add_profile_inputs(
+        parser,
+        "performance data: workbook, folder of CSVs or employees CSV (default: the"
         " profile's data.path)",
     )
     parser.add_argument("--as-of", help="analysis date YYYY-MM-DD (default: the data's latest)")
-    parser.add_argument(
-        "--seed", type=positive_int("--seed", 0, 2**32 - 1), default=0, help="random seed"
-    )
-    parser.add_argument(
-        "--simulations",
-        type=positive_int("--simulations", 100, 200_000),
-        help="Monte Carlo draws (default: the notebooks' own setting)",
-    )
+    add_monte_carlo(parser, default=None, low=100, high=200_000)
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument(
         "--notebooks",

@@ -7,10 +7,18 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from tpo_scoping.cli._common import add_out, parse_date, positive_int, warn, write_output
+from tpo_scoping.cli._common import (
+    add_format,
+    add_kpi_options,
+    add_monte_carlo,
+    add_out,
+    add_profile_inputs,
+    parse_date,
+    warn,
+    write_output,
+)
 from tpo_scoping.cli._data import add_data_options, data_options
 from tpo_scoping.errors import InputError
 
@@ -19,21 +27,11 @@ def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
         "scope", help="fit verdict, KPIs, engagement plan, clauses and the engagement brief"
     )
-    parser.add_argument("profile", type=Path, help="profile YAML file")
-    parser.add_argument("--data", type=Path, help="performance data (default: the profile's)")
+    add_profile_inputs(parser)
     parser.add_argument("--as-of", help="date of the needs analysis, YYYY-MM-DD")
-    parser.add_argument(
-        "--format", choices=("json", "html", "pdf", "xlsx"), default="json", help="output format"
-    )
-    parser.add_argument("--ambition", type=float, default=0.5, help="KPI ambition, 0-1")
-    parser.add_argument("--cadence", choices=("monthly", "quarterly"), default="monthly")
-    parser.add_argument(
-        "--simulations",
-        type=positive_int("--simulations", 0, 100_000),
-        default=2000,
-        help="Monte Carlo scenarios of the economics (default 2000)",
-    )
-    parser.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
+    add_format(parser, ("json", "html", "pdf", "xlsx"))
+    add_kpi_options(parser)
+    add_monte_carlo(parser, default=2000, high=100_000)
     add_data_options(parser)
     add_out(parser)
     parser.set_defaults(run=run)

@@ -12,30 +12,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tpo_scoping.cli._common import parse_date
-from tpo_scoping.cli.kpis import ambition_value
+from tpo_scoping.cli._common import add_kpi_options, add_profile_inputs, parse_date
 
 
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
         "sign", help="freeze the agreed KPIs, clauses and plan into an engagement folder"
     )
-    parser.add_argument("profile", type=Path, help="profile YAML file")
-    parser.add_argument("--data", type=Path, help="performance data (default: the profile's)")
+    add_profile_inputs(parser)
     parser.add_argument("--start", required=True, help="first day of the engagement, YYYY-MM-DD")
     parser.add_argument("--out", type=Path, required=True, help="engagement folder to create")
-    parser.add_argument(
-        "--ambition",
-        type=ambition_value,
-        default=0.5,
-        help="share of the gap to the best quartile the targets close (0-1, default 0.5)",
-    )
-    parser.add_argument(
-        "--cadence",
-        choices=("monthly", "quarterly"),
-        default="quarterly",
-        help="KPI measurement cadence (default quarterly, the review's)",
-    )
+    add_kpi_options(parser, cadence="quarterly")
     parser.add_argument("--signed-on", help="signing date written to the record (default today)")
     parser.set_defaults(run=run)
 

@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from tpo_scoping.serialize import FlatResult
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -81,7 +83,7 @@ class OptionCost:
 
 
 @dataclass(frozen=True)
-class ConservativeView:
+class ConservativeView(FlatResult):
     """Break-even and cheapest option with imputed costs counted at ``imputed_share`` (0-1)."""
 
     imputed_share: float
@@ -91,17 +93,6 @@ class ConservativeView:
     tpo_total: float
     best_alternative: str
     best_alternative_total: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "imputed_share": self.imputed_share,
-            "break_even_fte": self.break_even_fte,
-            "break_even_reason": self.break_even_reason,
-            "cheapest_option": self.cheapest_option,
-            "tpo_total": self.tpo_total,
-            "best_alternative": self.best_alternative,
-            "best_alternative_total": self.best_alternative_total,
-        }
 
 
 @dataclass(frozen=True)
@@ -190,7 +181,7 @@ class SensitivityRow:
 
 
 @dataclass(frozen=True)
-class QuotedBreakEven:
+class QuotedBreakEven(FlatResult):
     """The break-even a headline may quote, and which figure it is.
 
     ``source`` is ``"model"`` (the modelled break-even at the stated assumptions, confirmed by
@@ -202,9 +193,6 @@ class QuotedBreakEven:
     low: float | None
     high: float | None
     source: Literal["model", "simulation"]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"fte": self.fte, "low": self.low, "high": self.high, "source": self.source}
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,13 +16,14 @@ from tpo_scoping.assumptions import resolve_assumptions
 from tpo_scoping.economics.analysis import check_args
 from tpo_scoping.economics.model import Context, Headcount, Params, build_components, totals
 from tpo_scoping.economics.solve import Crossing, break_even_between
+from tpo_scoping.serialize import FlatResult
 
 if TYPE_CHECKING:
     from tpo_scoping.profile import Profile
 
 
 @dataclass(frozen=True)
-class Threshold:
+class Threshold(FlatResult):
     """The value of one input at which TPO and catalog licensing cost the same."""
 
     name: str
@@ -31,16 +32,6 @@ class Threshold:
     break_even_value: float | None
     tpo_cheaper_when: str
     reason: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "unit": self.unit,
-            "current_value": self.current_value,
-            "break_even_value": self.break_even_value,
-            "tpo_cheaper_when": self.tpo_cheaper_when,
-            "reason": self.reason,
-        }
 
 
 def what_would_have_to_be_true(

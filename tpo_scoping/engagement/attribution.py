@@ -43,6 +43,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from tpo_scoping.serialize import FlatResult
+
 if TYPE_CHECKING:
     from tpo_scoping.ingest import PerformanceData
 
@@ -66,7 +68,7 @@ RAMP_ASSUMPTIONS = (
 
 
 @dataclass(frozen=True)
-class CohortEffect:
+class CohortEffect(FlatResult):
     """Difference of one hire cohort's first six months from older cohorts at equal tenure."""
 
     cohort: str
@@ -76,17 +78,6 @@ class CohortEffect:
     ci_low: float
     ci_high: float
     people: int
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "cohort": self.cohort,
-            "quarters_from_start": self.quarters_from_start,
-            "engaged": self.engaged,
-            "effect": self.effect,
-            "ci_low": self.ci_low,
-            "ci_high": self.ci_high,
-            "people": self.people,
-        }
 
 
 @dataclass(frozen=True)

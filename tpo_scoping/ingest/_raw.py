@@ -59,24 +59,7 @@ class RawTable:
         """The first ``rows`` rows of every column, as text (empty cells missing)."""
         if self.frame is not None:
             return self.frame.head(rows)
-        assert self.csv is not None
-        try:
-            frame = pd.read_csv(
-                self.csv.handle(),
-                sep=self.csv.sep,
-                encoding=self.csv.encoding,
-                dtype=str,
-                nrows=rows,
-                skipinitialspace=True,
-                skip_blank_lines=True,
-                keep_default_na=False,
-                na_values=NA_VALUES,
-                index_col=False,
-            )
-        except pd.errors.ParserError as exc:
-            raise InputError(
-                f"not a readable CSV table ({parser_message(exc)})", self.source
-            ) from None
+        frame = self._read_csv(dtype=str, nrows=rows)
         frame.columns = self.columns
         frame.index = pd.RangeIndex(2, len(frame) + 2)
         return frame
@@ -98,19 +81,28 @@ class RawTable:
             for i, h in zip(positions, headers, strict=True)
             if h not in numeric
         }
+        frame = self._read_csv(usecols=usecols, dtype=dtype, low_memory=False)
+        order = [frame.columns.get_loc(raw_names[i]) for i in positions]
+        if order != list(range(len(frame.columns))):  # else already so: no copy
+            frame = frame.iloc[:, order]
+        frame.columns = headers
+        frame.index = pd.RangeIndex(2, len(frame) + 2)
+        return frame
+
+    def _read_csv(self, **options: Any) -> pd.DataFrame:
+        """Read the CSV with the loader's conventions (missing-value words, no index column)."""
+        assert self.csv is not None
         try:
-            frame = pd.read_csv(
+            return pd.read_csv(
                 self.csv.handle(),
                 sep=self.csv.sep,
                 encoding=self.csv.encoding,
-                usecols=usecols,
-                dtype=dtype,
                 skipinitialspace=True,
                 skip_blank_lines=True,
                 keep_default_na=False,
                 na_values=NA_VALUES,
-                low_memory=False,
                 index_col=False,
+                **options,
             )
         except pd.errors.ParserError as exc:
             raise InputError(
@@ -118,12 +110,6 @@ class RawTable:
             ) from None
         except (pd.errors.EmptyDataError, UnicodeDecodeError):  # pragma: no cover - checked
             raise InputError("cannot read the table", self.source) from None
-        order = [frame.columns.get_loc(raw_names[i]) for i in positions]
-        if order != list(range(len(frame.columns))):  # else already so: no copy
-            frame = frame.iloc[:, order]
-        frame.columns = headers
-        frame.index = pd.RangeIndex(2, len(frame) + 2)
-        return frame
 
 
 def parser_message(exc: Exception) -> str:

@@ -56,6 +56,7 @@ from tpo_scoping.kpis.power import (
 )
 from tpo_scoping.labels import kpi_change, kpi_level
 from tpo_scoping.reference import load_reference
+from tpo_scoping.serialize import FlatResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -88,13 +89,10 @@ POOLING_LIMIT_YEARS = 2
 
 
 @dataclass(frozen=True)
-class Milestone:
+class Milestone(FlatResult):
     day: int
     value: float
     note: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"day": self.day, "value": self.value, "note": self.note}
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from tpo_scoping.needs.matching import (
     random_colleagues,
 )
 from tpo_scoping.needs.settings import NeedsSettings
+from tpo_scoping.serialize import FlatResult
 
 METHOD = "matched difference-in-differences"
 """The method behind every impact estimate (see :func:`training_impact`)."""
@@ -104,7 +105,7 @@ class Placebo:
 
 
 @dataclass(frozen=True)
-class RawChange:
+class RawChange(FlatResult):
     """Trainees' own before/after change: a detail, never the headline."""
 
     before: float
@@ -113,16 +114,6 @@ class RawChange:
     ci_low: float
     ci_high: float
     n: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "before": self.before,
-            "after": self.after,
-            "change": self.change,
-            "ci_low": self.ci_low,
-            "ci_high": self.ci_high,
-            "n": self.n,
-        }
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tpo_scoping.serialize import FlatResult
+
 Recommendation = Literal["tpo", "catalog_licensing", "custom_course_development", "not_ready"]
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER: tuple[Severity, ...] = ("high", "medium", "low")
@@ -20,7 +22,7 @@ LABELS = {
 
 
 @dataclass(frozen=True)
-class Criterion:
+class Criterion(FlatResult):
     """One of the TPO guide's criteria, whether it holds for this prospect, and the evidence."""
 
     key: str
@@ -29,18 +31,9 @@ class Criterion:
     detail: str
     source: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "label": self.label,
-            "met": self.met,
-            "detail": self.detail,
-            "source": self.source,
-        }
-
 
 @dataclass(frozen=True)
-class Risk:
+class Risk(FlatResult):
     """A risk to the engagement, how serious it is, and what mitigates it."""
 
     key: str
@@ -48,15 +41,6 @@ class Risk:
     severity: Severity
     mitigation: str
     failure_mode: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "risk": self.risk,
-            "severity": self.severity,
-            "mitigation": self.mitigation,
-            "failure_mode": self.failure_mode,
-        }
 
 
 @dataclass(frozen=True)
