@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 from pathlib import Path
@@ -143,3 +144,41 @@ def test_pdf_prints_inside_a_running_event_loop() -> None:
         return html_to_pdf("<h1>Brief</h1>")
 
     assert asyncio.run(in_kernel()).startswith(b"%PDF-")
+
+
+def test_printers_are_shared_across_processes_and_a_full_house_says_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every slot held by another process: the next document waits, then gets a message."""
+    import subprocess
+    import sys
+    import time
+
+    from tpo_scoping.errors import InputError
+    from tpo_scoping.report import pdf
+
+    monkeypatch.setattr(pdf, "PRINTERS", 2)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    holder = (
+        "import sys, time\n"
+        "from tpo_scoping.report import pdf\n"
+        "pdf.PRINTERS = 2\n"
+        "with pdf.printer_slot(), pdf.printer_slot():\n"
+        "    print('held', flush=True)\n"
+        "    time.sleep(30)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", holder], stdout=subprocess.PIPE, env={**os.environ}
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == b"held"
+        started = time.monotonic()
+        with pytest.raises(InputError, match="try again in a minute"), pdf.printer_slot(wait=0.5):
+            pass
+        assert time.monotonic() - started >= 0.5  # it waited for a slot first
+    finally:
+        child.kill()
+        child.wait(timeout=10)
+    with pdf.printer_slot(wait=5):  # the system released the dead holder's locks
+        pass

@@ -2,12 +2,20 @@
 
 Playwright drives the system's Chromium (``shutil.which("chromium")``); no browser is downloaded
 and the page loads nothing from the network (every request other than ``data:``/``about:`` is
-aborted).
+aborted). A Chromium printing a page takes a couple of hundred megabytes, so at most
+:data:`PRINTERS` print at once on one machine, across every app kernel and command: a flood of
+"download the PDF" clicks on the public calculator queues, then gets a "busy" message.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tpo_scoping.errors import InputError
@@ -24,6 +32,46 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+
+
+PRINTERS = os.cpu_count() or 1
+"""Chromium printers that may run at once on one machine (one per core)."""
+
+PRINTER_WAIT_SECONDS = 60.0
+"""How long a document waits for a free printer before the user is told to retry."""
+
+
+@contextlib.contextmanager
+def printer_slot(wait: float | None = None) -> Iterator[None]:
+    """Hold one of the machine's :data:`PRINTERS` slots (a locked file) while printing.
+
+    The locks are ``flock`` on files in a per-user folder under the temporary directory, so
+    they are shared by every process of the user and released by the system when a process
+    dies. Raises :class:`InputError` when no slot frees within ``wait`` seconds.
+    """
+    import fcntl
+
+    folder = Path(tempfile.gettempdir()) / f"tpo-scoping-printers-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    deadline = time.monotonic() + (PRINTER_WAIT_SECONDS if wait is None else wait)
+    while True:
+        for slot in range(PRINTERS):
+            handle = open(folder / f"slot-{slot}", "a")  # noqa: SIM115 - closed below
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            try:
+                yield
+            finally:
+                handle.close()  # closing releases the lock
+            return
+        if time.monotonic() >= deadline:
+            raise InputError(
+                "Many documents are being printed right now; please try again in a minute"
+            )
+        time.sleep(0.2)
 
 
 def chromium_path() -> str:
@@ -45,7 +93,7 @@ def html_to_pdf(html: str) -> bytes:
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tpo-pdf") as pool:
+    with printer_slot(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="tpo-pdf") as pool:
         return pool.submit(_print_pdf, html).result()
 
 
