@@ -85,7 +85,7 @@ def option_table(be: BreakEvenResult) -> Table:
             "Total",
             "Per FTE per month",
             "Saving vs today",
-            "Pays back in month",
+            "Payback month",
         ),
         rows,
         caption=(

@@ -134,7 +134,7 @@ def _economics_sheets(book: Any, scope: Scope) -> None:
             "Saving vs today (USD)",
             "Cash saving vs today (USD)",
             "Manager hours",
-            "Pays back in month",
+            "Payback month",
         ],
         [
             [

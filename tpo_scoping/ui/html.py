@@ -160,6 +160,10 @@ APP_CSS = """<style>
 .tpo-field > .tpo-message, .tpo-site-box > .tpo-message { width: 0; min-width: 100%; }
 /* Wide tables scroll inside their column; charts shrink to fit it. */
 .tpo-kpi-table, .tpo-scroll { max-width: 100%; overflow-x: auto; }
+/* A widget's HTML may shrink below its widest table (which then scrolls) instead of widening
+   past its column, where the column would cut off the text beside the table. */
+.tpo-app .widget-html-content { min-width: 0; }
+.tpo-scroll .tpo-table th, .tpo-scroll .tpo-table td { padding: 4px 5px; }
 .tpo-chart { max-width: 100%; }
 .tpo-chart svg, .tpo-chart canvas { max-width: 100% !important; height: auto !important; }
 /* Outputs computed from earlier inputs, while a field is wrong or an upload failed. */
@@ -168,8 +172,8 @@ APP_CSS = """<style>
   padding: 3px 10px; background: #f3f8fa; font-size: 13px; }
 .tpo-chip-none { border-style: dashed; background: #fafafa; color: #556; }
 /* Two columns side by side on a shared screen, one under the other on a phone. */
-.tpo-inputs { flex: 1 1 420px; min-width: 0; }
-.tpo-outputs { flex: 1 1 520px; min-width: 0; padding-left: 16px; }
+.tpo-inputs { flex: 1 1 380px; min-width: 0; }
+.tpo-outputs { flex: 2 1 520px; min-width: 0; padding-left: 16px; }
 .tpo-upload-button, .tpo-download-button { width: auto; margin: 2px; }
 .tpo-download-button.tpo-preparing { cursor: progress; }
 @media (max-width: 600px) {
