@@ -49,10 +49,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 )
 
 
+_PORTS_GIVEN: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port free now and never handed out before in this run.
+
+    Two servers asked for ports one after the other may otherwise get the same one (neither
+    has bound it yet); the second then fails to start while the first answers for both.
+    """
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in _PORTS_GIVEN:
+            _PORTS_GIVEN.add(port)
+            return port
 
 
 def _cli() -> list[str]:
@@ -99,9 +111,12 @@ class VoilaServer:
                 raise RuntimeError(f"Voilà exited early; see {self.log_path}:\n{self.log()}")
             try:
                 urllib.request.urlopen(self.url("/voila/static/voila.js"), timeout=2).close()
-                return
             except (urllib.error.URLError, OSError):
                 time.sleep(0.3)
+                continue
+            if f"{self.base}/" in self.log():  # this server, not another one on the port
+                return
+            time.sleep(0.3)
         raise RuntimeError(f"Voilà did not start within {timeout} s:\n{self.log()}")
 
     def kernel_count(self) -> int:
