@@ -98,29 +98,19 @@ def what_would_have_to_be_true(
         "below",
         None if scale.fte is not None else _reason(fee_scale, 0.0, "a per-FTE fee of 0"),
     )
-    retainer = table["tpo_retainer_base_monthly"]
-    root = _solve(with_param(retainer.name), 0.0, 1e7)
-    retainer_t = Threshold(
-        retainer.name,
-        retainer.unit,
-        retainer.value,
-        root.fte,
-        "below",
-        None if root.fte is not None else _reason(with_param(retainer.name), 0.0, "no base fee"),
-    )
+
+    def of_assumption(name: str, hi: float, direction: str, at_zero: str) -> Threshold:
+        """Where one assumption, searched from 0 to ``hi``, makes the two options cost alike."""
+        a, f = table[name], with_param(name)
+        root = _solve(f, 0.0, hi)
+        reason = None if root.fte is not None else _reason(f, 0.0, at_zero)
+        return Threshold(name, a.unit, a.value, root.fte, direction, reason)
+
+    retainer_t = of_assumption("tpo_retainer_base_monthly", 1e7, "below", "no base fee")
     comps = build_components(base, ctx)
     team = break_even_between(comps, ctx, "tpo", "catalog_licensing")
     team_t = Threshold("team_fte", "FTE", ctx.team_fte_now, team.fte, "above", team.reason)
-    hours = table["mgmt_hours_per_fte_month_informal"]
-    root = _solve(with_param(hours.name), 0.0, 200.0)
-    hours_t = Threshold(
-        hours.name,
-        hours.unit,
-        hours.value,
-        root.fte,
-        "above",
-        None if root.fte is not None else _reason(with_param(hours.name), 0.0, "no overhead"),
-    )
+    hours_t = of_assumption("mgmt_hours_per_fte_month_informal", 200.0, "above", "no overhead")
     current_hires = float(profile.growth.hires_per_quarter)
     root = _solve(hires, 0.0, 10.0 * ctx.team_fte_now + 1000.0)
     hires_t = Threshold(
