@@ -47,7 +47,9 @@ def test_a_new_prospect_never_carries_the_samples_data(
     page.wait_for_function(
         "() => document.querySelector('.tpo-data-chip').innerText.includes('No performance')"
     )
-    assert "was detached" in page.inner_text(".tpo-data")
+    page.wait_for_function(
+        "() => document.querySelector('.tpo-data').innerText.includes('was detached')"
+    )
     page.locator(".tpo-site button:has-text('Remove')").nth(1).click()
     page.wait_for_function("() => document.querySelectorAll('.tpo-site').length === 1")
     site = site_input(page, 0, 0)

@@ -187,8 +187,8 @@ class DataChip(widgets.VBox):
         """Detach the data (if any) and say why."""
         if self.attached is None:
             return
+        self.message.show(why, "info")  # the reason first: it is on screen when the chip changes
         self.attached = None
-        self.message.show(why, "info")
 
     def attach_profile(self, profile: Profile) -> None:
         """Attach the data the profile names, or say why it cannot be used."""
