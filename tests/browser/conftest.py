@@ -288,6 +288,19 @@ def _close_like_a_tab(context: Any, page: Any) -> None:
         pass
 
 
+def wait_for_text(page: Any, selector: str, text: str, present: bool = True) -> None:
+    """Wait until the first element matching ``selector`` shows (or no longer shows) ``text``.
+
+    Widgets update one comm message at a time: after one has changed, a neighbour's new text may
+    still be a frame away, so a test waits for it rather than reading it at once.
+    """
+    page.wait_for_function(
+        "([sel, text, present]) => { const e = document.querySelector(sel);"
+        " return !!e && e.innerText.includes(text) === present; }",
+        arg=[selector, text, present],
+    )
+
+
 def open_app(page: Page, server: VoilaServer, path: str, ready: str = ".tpo-ready") -> None:
     """Navigate and wait until the app marks its first output as rendered."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout

@@ -12,6 +12,7 @@ from tests.browser.conftest import (
     download,
     open_app,
     wait_for_charts,
+    wait_for_text,
 )
 
 SCOPING = "/voila/render/scoping_calculator.ipynb"
@@ -47,9 +48,7 @@ def test_a_new_prospect_never_carries_the_samples_data(
     page.wait_for_function(
         "() => document.querySelector('.tpo-data-chip').innerText.includes('No performance')"
     )
-    page.wait_for_function(
-        "() => document.querySelector('.tpo-data').innerText.includes('was detached')"
-    )
+    wait_for_text(page, ".tpo-data", "was detached")
     page.locator(".tpo-site button:has-text('Remove')").nth(1).click()
     page.wait_for_function("() => document.querySelectorAll('.tpo-site').length === 1")
     site = site_input(page, 0, 0)
@@ -105,13 +104,13 @@ def test_add_site_adds_an_empty_row_and_computes_nothing(
     page.click("button:has-text('Add site')")
     page.wait_for_function("() => document.querySelectorAll('.tpo-site').length === 3")
     assert [site_input(page, 2, i).input_value() for i in range(3)] == ["", "", ""]
-    assert "Site 3 counts once it has a country and an FTE" in page.inner_text(".tpo-sites")
+    wait_for_text(page, ".tpo-sites", "Site 3 counts once it has a country and an FTE")
     page.wait_for_timeout(1500)
     assert page.inner_text(".tpo-verdict-box") == before
     commit(page, ".tpo-site >> nth=2 >> input >> nth=0", "MX")
     commit(page, ".tpo-site >> nth=2 >> input >> nth=2", "30")
     verdict_changes(page, before)
-    assert "Site 3 counts" not in page.inner_text(".tpo-sites")
+    wait_for_text(page, ".tpo-sites", "Site 3 counts", present=False)
 
 
 def test_two_scenarios_side_by_side_with_the_differences_marked(
@@ -176,12 +175,12 @@ def test_a_saved_prospect_opens_in_the_kpi_drafter_and_the_needs_app(
         "() => document.querySelector('.tpo-saved').innerText.includes('Opened Saved')"
     )
     assert "Opened Saved Prospect Ltd, version 2" in page.inner_text(".tpo-saved")
-    assert "Prospect: Saved Prospect Ltd" in page.inner_text(".tpo-app")
+    wait_for_text(page, ".tpo-app", "Prospect: Saved Prospect Ltd")
     assert_clean(page)
 
     open_app(page, voila_server, "/voila/render/needs_analysis.ipynb")
     page.select_option(".tpo-saved select", "Saved Prospect Ltd")
     page.click(".tpo-saved button:has-text('Open')")
     page.wait_for_selector(".tpo-msg-info, .tpo-msg-ok")
-    assert "Saved Prospect Ltd" in page.inner_text(".tpo-app")
+    wait_for_text(page, ".tpo-app", "Saved Prospect Ltd")
     assert_clean(page)
