@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tpo_scoping.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from tpo_scoping.scope import Scope
 
 
 def load_inputs(
@@ -71,7 +74,7 @@ def load_inputs(
 
 
 def write_brief(
-    scope: Any, output_dir: str | Path, formats: Sequence[str] = ("html", "xlsx")
+    scope: Scope, output_dir: str | Path, formats: Sequence[str] = ("html", "xlsx")
 ) -> list[Path]:
     """Write the engagement brief of a :class:`~tpo_scoping.scope.Scope` into ``output_dir``.
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import html
 import os
 import urllib.parse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import traitlets
@@ -41,6 +41,9 @@ from tpo_scoping.ui.html import HtmlBlock, bullets_html, heading, html_paragraph
 from tpo_scoping.ui.links import parse_query, request_query_string
 from tpo_scoping.ui.messages import MessageBox, guarded
 from tpo_scoping.ui.shell import AppShell, is_preheated
+
+if TYPE_CHECKING:
+    from tpo_scoping.economics import BreakEvenResult
 
 COUNTRY = "PH"
 """The team's country; it does not change the costs, so the public form does not ask."""
@@ -78,7 +81,7 @@ def figures_html(figures: list[Any]) -> str:
     return f'<div class="tpo-figures">{cards}</div>'
 
 
-def answer_html(result: Any) -> str:
+def answer_html(result: BreakEvenResult) -> str:
     """The headline: what TPO saves or costs against today, its range, cash apart, payback."""
     sentences = economics.today_sentences(result)
     growth = (
@@ -423,7 +426,7 @@ class BreakEvenCalculator(AppShell):
         return render_estimate_pdf(self.profile(), self.result), "training-cost-estimate.pdf"
 
 
-def assumptions_html(result: Any) -> str:
+def assumptions_html(result: BreakEvenResult) -> str:
     """Every default behind the estimate with its source, folded away until asked for."""
     columns = ("Assumption", "Value", "Plausible range", "Source")
     table = economics.assumption_table(result.assumptions).select(*columns)

@@ -46,6 +46,7 @@ from tpo_scoping.ui.uploads import UploadButton
 from tpo_scoping.voila import MAX_UPLOAD_BYTES
 
 if TYPE_CHECKING:
+    from tpo_scoping.needs import NeedsResult
     from tpo_scoping.profile import Profile
 
 
@@ -207,7 +208,7 @@ class NeedsApp(AppShell):
         self.upload_message.show(reason, "error")
 
     @guarded("showing the results", lambda self: self.upload_message)
-    def _show(self, result: Any) -> None:
+    def _show(self, result: NeedsResult) -> None:
         self.source.value = (
             f'<p style="font-size:13px">Analysed {html.escape(self.label)} as of '
             f"{result.as_of:%d %b %Y}.</p>"
