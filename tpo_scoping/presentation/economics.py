@@ -314,6 +314,12 @@ def assumption_table(assumptions: Mapping[str, Assumption]) -> Table:
     )
 
 
+def assumption_sources_table(assumptions: Mapping[str, Assumption]) -> Table:
+    """The assumptions as a visitor reads them: what, the value, its range and where it comes
+    from (the columns of :func:`assumption_table` a document for a prospect shows)."""
+    return assumption_table(assumptions).select("Assumption", "Value", "Plausible range", "Source")
+
+
 def _group(key: str) -> str:
     """``tpo_pricing`` -> ``TPO pricing``: a data key as a heading."""
     text = key.replace("_", " ").replace("tpo", "TPO").replace("lms", "LMS")

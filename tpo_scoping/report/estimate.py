@@ -34,10 +34,8 @@ def estimate_context(profile: Profile, be: BreakEvenResult) -> dict[str, Any]:
     from tpo_scoping.presentation import economics
     from tpo_scoping.presentation.scope import profile_table
 
-    columns = ("Assumption", "Value", "Plausible range", "Source")
-    assumptions = replace(
-        economics.assumption_table(be.assumptions).select(*columns), left=tuple(range(4))
-    )
+    assumptions = economics.assumption_sources_table(be.assumptions)
+    assumptions = replace(assumptions, left=tuple(range(len(assumptions.columns))))
     return {
         "prepared": f"{dt.date.today():%d %B %Y}",
         "years": f"{be.horizon_months / 12:g}",

@@ -44,6 +44,7 @@ from tpo_scoping.ui.shell import AppShell, is_preheated
 
 if TYPE_CHECKING:
     from tpo_scoping.economics import BreakEvenResult
+    from tpo_scoping.profile import Profile
 
 COUNTRY = "PH"
 """The team's country; it does not change the costs, so the public form does not ask."""
@@ -236,8 +237,7 @@ class BreakEvenCalculator(AppShell):
 
     def _show_trainers(self, _change: Any = None) -> None:
         """The L&D team's size is asked only when that is how the team trains today."""
-        asked = self.controls["training"].value == "internal_ld"
-        self.controls["trainers"].layout.display = "flex" if asked else "none"
+        self.controls["trainers"].layout.display = "flex" if self._asks_trainers() else "none"
 
     # -- inputs --------------------------------------------------------------------------
 
@@ -278,10 +278,10 @@ class BreakEvenCalculator(AppShell):
         if field.percent and _is_fraction(text):
             fraction = float(text)
             text = f"{fraction * 100:g}"
-            what = "a year" if key == "attrition" else ""
+            per = " a year" if key == "attrition" else ""
             notes.append(
                 f"The link gave {key} as the fraction {fraction:g}; it is read as {text} %"
-                f"{' ' + what if what else ''} ({key}={text} gives it in percent)."
+                f"{per} ({key}={text} gives it in percent)."
             )
         try:
             value = field.parse(text)
@@ -305,18 +305,23 @@ class BreakEvenCalculator(AppShell):
     def _asks_trainers(self) -> bool:
         return self.controls["training"].value == "internal_ld"
 
-    def profile(self) -> Any:
-        """The prospect profile the inputs describe (validated)."""
+    def _changed_assumptions(self) -> dict[str, tuple[str, float]]:
+        """The visitor's assumption fields that differ from their defaults: key -> (name, value)."""
         from tpo_scoping.assumptions import default_assumptions
+
+        defaults = default_assumptions()
+        values = {
+            key: (name, float(self.controls[key].value))
+            for key, (name, _label) in VISITOR_ASSUMPTIONS.items()
+        }
+        return {k: (n, v) for k, (n, v) in values.items() if v != defaults[n].value}
+
+    def profile(self) -> Profile:
+        """The prospect profile the inputs describe (validated)."""
         from tpo_scoping.profile import Profile
 
         c = self.controls
-        defaults = default_assumptions()
-        overrides = {
-            name: float(c[key].value)
-            for key, (name, _label) in VISITOR_ASSUMPTIONS.items()
-            if float(c[key].value) != defaults[name].value
-        }
+        overrides = dict(self._changed_assumptions().values())
         return Profile.model_validate(
             {
                 "prospect": "Your team",
@@ -346,9 +351,8 @@ class BreakEvenCalculator(AppShell):
             values["trainers"] = f"{c['trainers'].value:g}"
         if c["imputed"].value != 1.0:
             values["imputed"] = f"{c['imputed'].value * 100:g}"
-        for key, (name, _label) in VISITOR_ASSUMPTIONS.items():
-            if c[key].value != _default(name):
-                values[key] = f"{c[key].value:g}"
+        for key, (_name, value) in self._changed_assumptions().items():
+            values[key] = f"{value:g}"
         return urllib.parse.urlencode(values)
 
     def _on_input(self, _change: Any) -> None:
@@ -428,20 +432,13 @@ class BreakEvenCalculator(AppShell):
 
 def assumptions_html(result: BreakEvenResult) -> str:
     """Every default behind the estimate with its source, folded away until asked for."""
-    columns = ("Assumption", "Value", "Plausible range", "Source")
-    table = economics.assumption_table(result.assumptions).select(*columns)
+    table = economics.assumption_sources_table(result.assumptions)
     notes = bullets_html(list(result.notes))
     return (
         "<details><summary style='cursor:pointer;font-size:13px'>The "
         f"{len(table.rows)} assumptions behind these figures, with their sources</summary>"
         f"{table.to_html()}</details>{notes}"
     )
-
-
-def _default(name: str) -> float:
-    from tpo_scoping.assumptions import default_assumptions
-
-    return default_assumptions()[name].value
 
 
 def _is_fraction(text: str) -> bool:
