@@ -7,8 +7,10 @@ Conventions shared by every command:
 * Exit codes: 0 ok, 2 bad input (one line per problem), 1 internal failure (a short message;
   the traceback only with ``--debug``).
 
-Each command lives in its own module here and exposes ``add_parser(subparsers)`` and
-``run(args) -> int``; :data:`COMMANDS` lists them in the order ``--help`` shows them.
+Each command lives in its own module here, named after it (``run_notebooks`` for
+``run-notebooks``), and exposes ``HELP`` (and optionally ``DESCRIPTION``),
+``add_arguments(parser)`` and ``run(args) -> int``; :data:`COMMANDS` lists them in the order
+``--help`` shows them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
-import importlib.util
 import logging
 import signal
 import sys
@@ -67,10 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMANDS:
-        module_name = f"tpo_scoping.cli.{name}"
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        importlib.import_module(module_name).add_parser(sub)
+        command = importlib.import_module(f"tpo_scoping.cli.{name}")
+        command_parser = sub.add_parser(
+            name.replace("_", "-"),
+            help=command.HELP,
+            description=getattr(command, "DESCRIPTION", None),
+        )
+        command.add_arguments(command_parser)
+        command_parser.set_defaults(run=command.run)
     return parser
 
 

@@ -21,16 +21,14 @@ from tpo_scoping.cli._common import (
     warn,
 )
 
+HELP = "break-even of TPO against catalog licensing and the other options"
+DESCRIPTION = (
+    "Cost the six training options month by month at the prospect's projected headcount,"
+    " solve the break-even team size, and add a sensitivity and a seeded Monte Carlo."
+)
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser(
-        "breakeven",
-        help="break-even of TPO against catalog licensing and the other options",
-        description=(
-            "Cost the six training options month by month at the prospect's projected headcount,"
-            " solve the break-even team size, and add a sensitivity and a seeded Monte Carlo."
-        ),
-    )
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("profile", type=Path, help="profile YAML file")
     parser.add_argument(
         "--horizon-months",
@@ -53,7 +51,6 @@ def add_parser(sub: Any) -> None:
     )
     add_format(parser)
     add_out(parser)
-    parser.set_defaults(run=run)
 
 
 def progress_callback(label: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:

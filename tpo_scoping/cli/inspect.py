@@ -11,17 +11,15 @@ from tpo_scoping.cli._common import add_format, add_out, emit
 from tpo_scoping.cli._data import add_data_options, data_options
 from tpo_scoping.errors import InputError, Problem
 
+HELP = "show how the data's tables and columns are recognised (no analysis)"
+DESCRIPTION = (
+    "Per table: the column chosen for each field with its confidence and sample"
+    " values, the candidates rejected and why, the fields missing and what follows."
+    " --write-mapping writes the profile's data block that reproduces the choices."
+)
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser(
-        "inspect",
-        help="show how the data's tables and columns are recognised (no analysis)",
-        description=(
-            "Per table: the column chosen for each field with its confidence and sample"
-            " values, the candidates rejected and why, the fields missing and what follows."
-            " --write-mapping writes the profile's data block that reproduces the choices."
-        ),
-    )
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("data", type=Path, help="workbook, folder of files, or one CSV")
     parser.add_argument("--profile", type=Path, help="prospect profile YAML (its data block)")
     parser.add_argument(
@@ -33,7 +31,6 @@ def add_parser(sub: Any) -> None:
     add_data_options(parser)
     add_format(parser)
     add_out(parser)
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

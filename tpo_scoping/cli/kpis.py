@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tpo_scoping.kpis import KpiDraft
@@ -17,11 +17,10 @@ from tpo_scoping.cli._common import (
     say,
 )
 
+HELP = "draft KPI baselines, targets, milestones and detectability"
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser(
-        "kpis", help="draft KPI baselines, targets, milestones and detectability"
-    )
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_profile_inputs(parser)
     parser.add_argument("--as-of", help="date of the needs analysis, YYYY-MM-DD")
     add_kpi_options(parser)
@@ -29,7 +28,6 @@ def add_parser(sub: Any) -> None:
         "--format", choices=("table", "json", "xlsx"), default="table", help="output format"
     )
     add_out(parser)
-    parser.set_defaults(run=run)
 
 
 def _table(draft: KpiDraft) -> str:

@@ -13,16 +13,14 @@ from tpo_scoping.cli._common import add_format, add_out, emit, parse_date, say
 from tpo_scoping.cli._data import add_data_options, data_options
 from tpo_scoping.errors import InputError
 
+HELP = "training needs analysis of performance data"
+DESCRIPTION = (
+    "Competency gaps, ramp time, retention, compliance coverage and training impact from"
+    " a workbook, a folder of CSVs or one employees CSV, with a data-quality report."
+)
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser(
-        "needs",
-        help="training needs analysis of performance data",
-        description=(
-            "Competency gaps, ramp time, retention, compliance coverage and training impact from"
-            " a workbook, a folder of CSVs or one employees CSV, with a data-quality report."
-        ),
-    )
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "data",
         nargs="?",
@@ -47,7 +45,6 @@ def add_parser(sub: Any) -> None:
     add_data_options(parser)
     add_format(parser)
     add_out(parser)
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from tpo_scoping.cli._common import add_out, write_output
 from tpo_scoping.errors import InputError
 
+HELP = "list signed engagements worst first; CSV and xlsx for the CRM"
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser(
-        "portfolio", help="list signed engagements worst first; CSV and xlsx for the CRM"
-    )
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "folders", type=Path, nargs="+", help="engagement folders, or folders holding them"
     )
@@ -28,7 +26,6 @@ def add_parser(sub: Any) -> None:
         help="output format (default table)",
     )
     add_out(parser)
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

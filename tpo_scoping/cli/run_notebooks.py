@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from tpo_scoping.cli._common import add_monte_carlo, add_profile_inputs, parse_date, say
 from tpo_scoping.errors import EXIT_BAD_INPUT, EXIT_INTERNAL
 
+HELP = "execute the consultant notebooks for a prospect and export client HTML"
+DESCRIPTION = (
+    "Execute every consultant notebook for one prospect with papermill into DIR, and write"
+    " an HTML copy of each with the code hidden, ready to send to the client."
+)
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser(
-        "run-notebooks",
-        help="execute the consultant notebooks for a prospect and export client HTML",
-        description=(
-            "Execute every consultant notebook for one prospect with papermill into DIR, and write"
-            " an HTML copy of each with the code hidden, ready to send to the client."
-        ),
-    )
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_profile_inputs(
         parser,
         "performance data: workbook, folder of CSVs or employees CSV (default: the"
@@ -39,7 +36,6 @@ def add_parser(sub: Any) -> None:
         help="folder of notebooks to run (default: the workbench's notebooks/)",
     )
     parser.add_argument("--no-html", action="store_true", help="skip the client HTML copies")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from tpo_scoping.cli._common import positive_int, say
 
+HELP = "generate the synthetic sample prospects"
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser("sample", help="generate the synthetic sample prospects")
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", type=Path, default=Path("sample_data"), help="folder (default sample_data)"
     )
     parser.add_argument("--seed", type=positive_int("--seed", 0, 2**32 - 1), default=None)
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
 from tpo_scoping.cli._common import add_out, emit
 
+HELP = "print the JSON Schema of the prospect profile"
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser("schema", help="print the JSON Schema of the prospect profile")
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_out(parser)
-    parser.set_defaults(run=run, format="json")
+    parser.set_defaults(format="json")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from tpo_scoping.cli._common import (
     add_format,
@@ -22,11 +21,10 @@ from tpo_scoping.cli._common import (
 from tpo_scoping.cli._data import add_data_options, data_options
 from tpo_scoping.errors import InputError
 
+HELP = "fit verdict, KPIs, engagement plan, clauses and the engagement brief"
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser(
-        "scope", help="fit verdict, KPIs, engagement plan, clauses and the engagement brief"
-    )
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_profile_inputs(parser)
     parser.add_argument("--as-of", help="date of the needs analysis, YYYY-MM-DD")
     add_format(parser, ("json", "html", "pdf", "xlsx"))
@@ -34,7 +32,6 @@ def add_parser(sub: Any) -> None:
     add_monte_carlo(parser, default=2000, high=100_000)
     add_data_options(parser)
     add_out(parser)
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

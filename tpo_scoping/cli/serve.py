@@ -13,7 +13,6 @@ import contextlib
 import ipaddress
 import os
 from pathlib import Path
-from typing import Any
 
 from tpo_scoping.cli._common import positive_int, say
 from tpo_scoping.voila.server import (
@@ -26,15 +25,14 @@ from tpo_scoping.voila.server import (
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser(
-        "serve",
-        help="serve the Voilà apps (localhost only unless --ip says otherwise)",
-        description=(
-            "Serve the apps with standalone Voilà. Workbench mode lists every app on a landing "
-            "page; --public serves the public break-even calculator alone."
-        ),
-    )
+HELP = "serve the Voilà apps (localhost only unless --ip says otherwise)"
+DESCRIPTION = (
+    "Serve the apps with standalone Voilà. Workbench mode lists every app on a landing "
+    "page; --public serves the public break-even calculator alone."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=positive_int("--port", 1, 65535), default=8866)
     parser.add_argument(
         "--public",
@@ -97,7 +95,6 @@ def add_parser(sub: Any) -> None:
         help="folder of saved prospects (default: tpo-scoping/workspace under the user's data "
         "folder); never used in --public mode",
     )
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,21 +10,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from tpo_scoping.cli._common import add_kpi_options, add_profile_inputs, parse_date
 
+HELP = "freeze the agreed KPIs, clauses and plan into an engagement folder"
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser(
-        "sign", help="freeze the agreed KPIs, clauses and plan into an engagement folder"
-    )
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_profile_inputs(parser)
     parser.add_argument("--start", required=True, help="first day of the engagement, YYYY-MM-DD")
     parser.add_argument("--out", type=Path, required=True, help="engagement folder to create")
     add_kpi_options(parser, cadence="quarterly")
     parser.add_argument("--signed-on", help="signing date written to the record (default today)")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

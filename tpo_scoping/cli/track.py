@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from tpo_scoping.cli._common import add_out, parse_date, say, write_output
 from tpo_scoping.errors import InputError
 
+HELP = "track a signed engagement's KPIs quarter by quarter; the quarterly review"
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser(
-        "track", help="track a signed engagement's KPIs quarter by quarter; the quarterly review"
-    )
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", type=Path, help="engagement folder written by `sign`")
     parser.add_argument(
         "--as-of",
@@ -36,7 +34,6 @@ def add_parser(sub: Any) -> None:
         help="output format (default table)",
     )
     add_out(parser)
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from tpo_scoping.cli._common import add_format, emit, say
 
+HELP = "check a prospect profile YAML"
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser("validate", help="check a prospect profile YAML")
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("profile", type=Path, help="profile YAML file")
     add_format(parser)
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

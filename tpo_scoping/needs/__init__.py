@@ -42,7 +42,7 @@ from tpo_scoping.needs.result import (
     RetentionPoint,
     primary_metric,
 )
-from tpo_scoping.needs.row_keys import codes, employee_positions
+from tpo_scoping.needs.row_keys import MetricKeys
 from tpo_scoping.needs.settings import NeedsSettings
 
 if TYPE_CHECKING:
@@ -117,21 +117,10 @@ def analyse_needs(
         gaps, site_tests, scores = pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
         notes.append("no assessments: competency gaps need the assessments table")
 
-    metric_positions = None
-    metric_codes = None
+    keys = None
     if data.has("metrics"):
-        # Row position of each metric's employee and the metric codes, shared by ramp, impact
-        # and baselines.
-        metric_positions = employee_positions(tables["metrics"], employees)
-        metric_codes = codes(tables["metrics"]["metric"])
-        ramp_result = ramp_times(
-            tables["metrics"],
-            employees,
-            settings,
-            stamp,
-            positions=metric_positions,
-            metric_codes=metric_codes,
-        )
+        keys = MetricKeys.of(tables["metrics"], employees)  # shared by ramp, impact, baselines
+        ramp_result = ramp_times(tables["metrics"], employees, settings, stamp, keys=keys)
         ramp, ramp_curves = ramp_result.ramp, ramp_result.curves
     else:
         ramp, ramp_curves = pd.DataFrame(), pd.DataFrame()
@@ -170,8 +159,7 @@ def analyse_needs(
             employees,
             settings,
             stamp,
-            positions=metric_positions,
-            metric_codes=metric_codes,
+            keys=keys,
             ramp=ramp,
         )
 
@@ -204,8 +192,7 @@ def analyse_needs(
         employees,
         stamp,
         settings,
-        metric_positions,
-        metric_codes,
+        keys,
     )
     return replace(result, baseline=baseline)
 
@@ -293,8 +280,7 @@ def _baseline(
     employees: pd.DataFrame,
     as_of: pd.Timestamp,
     settings: NeedsSettings,
-    metric_positions: np.ndarray | None = None,
-    metric_codes: tuple[np.ndarray, np.ndarray] | None = None,
+    keys: MetricKeys | None = None,
 ) -> dict[str, BaselineValue]:
     """The starting point of each KPI, with its interval, spread, n and best-quartile level.
 
@@ -385,9 +371,7 @@ def _baseline(
                 best_quartile_groups=len(cells),
             )
     if metrics is not None and len(metrics):
-        out.update(
-            _metric_levels(metrics, employees, as_of, settings, metric_positions, metric_codes)
-        )
+        out.update(_metric_levels(metrics, employees, as_of, settings, keys))
     return out
 
 
@@ -418,8 +402,7 @@ def _metric_levels(
     employees: pd.DataFrame,
     as_of: pd.Timestamp,
     settings: NeedsSettings,
-    positions: np.ndarray | None = None,
-    metric_codes: tuple[np.ndarray, np.ndarray] | None = None,
+    keys: MetricKeys | None = None,
 ) -> dict[str, BaselineValue]:
     """Current level and best-quartile level of each metric among active employees.
 
@@ -430,10 +413,9 @@ def _metric_levels(
     from scipy import stats
 
     from tpo_scoping.needs.gaps import active_at
-    from tpo_scoping.needs.row_keys import codes, employee_positions
 
-    pos = employee_positions(metrics, employees) if positions is None else positions
-    metric_code, metric_names = codes(metrics["metric"]) if metric_codes is None else metric_codes
+    keys = keys or MetricKeys.of(metrics, employees)
+    pos, metric_code, metric_names = keys.positions, keys.codes, keys.names
     active = np.append(active_at(employees, as_of).to_numpy(), False)  # -1 (unknown) -> False
     period = metrics["period"].to_numpy(dtype="datetime64[ns]")
     start = (as_of - pd.DateOffset(months=3)).to_datetime64()

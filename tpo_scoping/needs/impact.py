@@ -35,6 +35,7 @@ from tpo_scoping.needs.matching import (
     months_since_1970,
     random_colleagues,
 )
+from tpo_scoping.needs.row_keys import MetricKeys, employee_positions
 from tpo_scoping.needs.settings import NeedsSettings
 from tpo_scoping.serialize import FlatResult
 
@@ -182,8 +183,7 @@ def training_impact(
     employees: pd.DataFrame,
     settings: NeedsSettings,
     as_of: pd.Timestamp | None = None,
-    positions: np.ndarray | None = None,
-    metric_codes: tuple[np.ndarray, np.ndarray] | None = None,
+    keys: MetricKeys | None = None,
     ramp: pd.DataFrame | None = None,
 ) -> list[ImpactEstimate]:
     """The effect of each course on each metric, net of ramp-up and of what moved everyone.
@@ -218,11 +218,9 @@ def training_impact(
     """
     if training is None or metrics is None or training.empty or metrics.empty:
         return []
-    from tpo_scoping.needs.row_keys import codes, employee_positions
-
-    pos = employee_positions(metrics, employees) if positions is None else positions
+    keys = keys or MetricKeys.of(metrics, employees)
+    pos, metric_code, metric_names = keys.positions, keys.codes, keys.names
     period = metrics["period"].to_numpy(dtype="datetime64[ns]")
-    metric_code, metric_names = codes(metrics["metric"]) if metric_codes is None else metric_codes
     use = (pos >= 0) & np.isin(metric_names, list(METRIC_DIRECTIONS))[metric_code]
     if as_of is not None:
         use &= period <= as_of.to_datetime64()

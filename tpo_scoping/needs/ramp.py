@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from tpo_scoping.data_contract import METRIC_DIRECTIONS
+from tpo_scoping.needs.row_keys import MetricKeys, codes, group_sums
 from tpo_scoping.needs.settings import NeedsSettings
 
 RAMP_COLUMNS = [
@@ -80,8 +81,7 @@ def ramp_times(
     employees: pd.DataFrame,
     settings: NeedsSettings,
     as_of: pd.Timestamp | None = None,
-    positions: np.ndarray | None = None,
-    metric_codes: tuple[np.ndarray, np.ndarray] | None = None,
+    keys: MetricKeys | None = None,
 ) -> RampAnalysis:
     """Fit a learning curve per role × site × metric and report weeks to proficiency with a CI.
 
@@ -110,13 +110,9 @@ def ramp_times(
     >>> 9 < float(row["weeks_to_proficiency"].iloc[0]) < 15  # planted: 12 weeks
     True
     """
-    from tpo_scoping.needs.row_keys import codes, employee_positions, group_sums
-
-    # ``positions`` and ``metric_codes`` (from :func:`~tpo_scoping.needs.row_keys.codes`) may be
-    # passed in when other analyses of the same metrics share them.
-    metric_code, metric_names = codes(metrics["metric"]) if metric_codes is None else metric_codes
+    keys = keys or MetricKeys.of(metrics, employees)
+    pos, metric_code, metric_names = keys.positions, keys.codes, keys.names
     known = np.isin(metric_names, list(METRIC_DIRECTIONS))
-    pos = employee_positions(metrics, employees) if positions is None else positions
     period = metrics["period"].to_numpy(dtype="datetime64[ns]")
     # Unknown employees (position -1) pick the NaT appended last: no tenure, left out below.
     hire = np.append(employees["hire_date"].to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT"))

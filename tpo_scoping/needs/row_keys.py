@@ -2,8 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+
+@dataclass(frozen=True)
+class MetricKeys:
+    """Each metrics row's employee (row position in ``employees``) and metric (integer code).
+
+    Computed once by the needs analysis and shared by ramp time, training impact and the KPI
+    baselines, which all group the same metrics table.
+    """
+
+    positions: np.ndarray
+    codes: np.ndarray
+    names: np.ndarray
+
+    @classmethod
+    def of(cls, metrics: pd.DataFrame, employees: pd.DataFrame) -> MetricKeys:
+        found, names = codes(metrics["metric"])
+        return cls(employee_positions(metrics, employees), found, names)
 
 
 def employee_positions(table: pd.DataFrame, employees: pd.DataFrame) -> np.ndarray:
