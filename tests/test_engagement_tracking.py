@@ -56,7 +56,7 @@ def test_the_four_planted_quarters_are_tracked(result, planted) -> None:
 
 
 def test_shipped_engagement_matches_the_generator(tmp_path: Path) -> None:
-    from tpo_scoping.synthetic_engagement import ENGAGEMENT_SCENARIO, write_engagement_sample
+    from tpo_scoping.synthetic.engagement import ENGAGEMENT_SCENARIO, write_engagement_sample
 
     planted = yaml.safe_load((ENGAGEMENT / "planted.yaml").read_text("utf-8"))
     fresh = write_engagement_sample(tmp_path / "e", ENGAGEMENT_SCENARIO, planted["seed"])

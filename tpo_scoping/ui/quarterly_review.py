@@ -55,7 +55,7 @@ def engagements_root() -> Path:
     if checkout.is_dir():
         return checkout
     from tpo_scoping.serialize import cache_dir
-    from tpo_scoping.synthetic_engagement import ENGAGEMENT_SCENARIO, write_engagement_sample
+    from tpo_scoping.synthetic.engagement import ENGAGEMENT_SCENARIO, write_engagement_sample
 
     generated = cache_dir() / "sample_engagements"
     if not (generated / ENGAGEMENT_SCENARIO.key / "engagement.yaml").is_file():

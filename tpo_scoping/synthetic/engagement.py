@@ -1,9 +1,10 @@
 """Seeded generator of a signed sample engagement and the year of data that follows it.
 
-The sample prospect ``growing_healthcare`` (:mod:`tpo_scoping.synthetic`) is generated up to the
-day before the engagement starts, signed on that data (:func:`tpo_scoping.engagement.sign`), and
-then simulated for four quarters, with one data drop per quarter under ``data/<YYYYQn>/``: each a
-full export as the client's HRIS and LMS would give it at the quarter's end. Planted effects:
+The sample prospect ``growing_healthcare`` (:mod:`tpo_scoping.synthetic.scenarios`) is
+generated up to the day before the engagement starts, signed on that data
+(:func:`tpo_scoping.engagement.sign`), and then simulated for four quarters, with one data drop
+per quarter under ``data/<YYYYQn>/``: each a full export as the client's HRIS and LMS would give
+it at the quarter's end. Planted effects:
 
 * ramp time: cohorts onboarded under the engagement reach proficiency in ``ramp_speedup`` of the
   weeks their predecessors needed (staff hired before keep their own curves);
@@ -39,17 +40,16 @@ import yaml
 
 from tpo_scoping.needs.compliance import DAYS_PER_MONTH, required_modules
 from tpo_scoping.reference import load_reference
-from tpo_scoping.synthetic import (
-    DEFAULT_SEED,
-    LEARNING_CURVE_START,
-    SCENARIOS,
+from tpo_scoping.synthetic.files import write_tables
+from tpo_scoping.synthetic.prospect import (
+    EmployeeMonths,
     SampleDataset,
-    Scenario,
     generate,
+    learning_curve,
     person_name,
     site_hazards,
-    write_tables,
 )
+from tpo_scoping.synthetic.scenarios import DEFAULT_SEED, LEARNING_CURVE_START, SCENARIOS, Scenario
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,22 @@ class EngagementYear:
     drops: tuple[DataDrop, ...]
 
 
+@dataclass(frozen=True)
+class _Year:
+    """What the year's tables are drawn from: the signing data, everyone employed, the quarters."""
+
+    scenario: EngagementScenario
+    signing: SampleDataset
+    employees: pd.DataFrame
+    rng: np.random.Generator
+    start: pd.Timestamp
+    ends: list[pd.Timestamp]
+
+    @property
+    def end(self) -> pd.Timestamp:
+        return self.ends[-1]
+
+
 def quarter_label(day: dt.date) -> str:
     """The calendar quarter of a day, as the data folders name it.
 
@@ -145,9 +161,10 @@ def simulate_year(scenario: EngagementScenario, seed: int = DEFAULT_SEED) -> Eng
     start = pd.Timestamp(scenario.start)
     ends = [pd.Timestamp(d) for d in _quarter_ends(scenario.start, scenario.quarters)]
     employees = _continue_employees(scenario, signing, rng, start, ends)
-    metrics = _metrics(scenario, signing, employees, rng, start, ends[-1])
-    assessments = _assessments(scenario, signing, employees, rng, start, ends[-1])
-    compliance = _compliance(scenario, signing, employees, rng, start, ends)
+    year = _Year(scenario, signing, employees, rng, start, ends)
+    metrics = _metrics(year)
+    assessments = _assessments(year)
+    compliance = _compliance(year)
     training = signing.tables.get("training")
     drops = []
     for end in ends:
@@ -238,74 +255,33 @@ def _exit_after(e: float, h_base: float, h_early: float, early_days: float) -> f
     return early_days + (e - early_mass) / h_base
 
 
-def _curve(tenure_weeks: np.ndarray, weeks_to_proficiency: np.ndarray) -> np.ndarray:
-    tau = weeks_to_proficiency / math.log(LEARNING_CURVE_START / 0.1)
-    return np.asarray(1 - LEARNING_CURVE_START * np.exp(-tenure_weeks / tau))
-
-
-def _metrics(
-    scenario: EngagementScenario,
-    signing: SampleDataset,
-    employees: pd.DataFrame,
-    rng: np.random.Generator,
-    start: pd.Timestamp,
-    end: pd.Timestamp,
-) -> pd.DataFrame:
+def _metrics(year: _Year) -> pd.DataFrame:
     """The signing history, then a month of productivity, error rate and CSAT per person."""
-    prospect = scenario.prospect
+    scenario, prospect, rng, start = year.scenario, year.scenario.prospect, year.rng, year.start
     roles = {r.name: r for r in prospect.roles}
-    months = pd.date_range(start, end, freq="MS")
-    emp = employees.reset_index(drop=True)
-    idx = np.repeat(np.arange(len(emp)), len(months))
-    period = np.tile(months.to_numpy(), len(emp))
-    hire = emp["hire_date"].to_numpy()[idx]
-    exit_ = emp["exit_date"].fillna(end + pd.Timedelta(days=1)).to_numpy()[idx]
-    keep = (period >= hire) & (period < exit_)
-    idx, period, hire = idx[keep], period[keep], hire[keep]
-    tenure = (period - hire) / np.timedelta64(7, "D")
-    role = emp["role"].to_numpy()[idx]
+    months = pd.date_range(start, year.end, freq="MS")
+    worked = EmployeeMonths.of(year.employees, months, until=year.end)
+    period = worked.period
+    role = worked.column("role")
     weeks = np.array([roles[r].weeks_to_proficiency for r in role], dtype=float)
-    weeks = np.where(emp["engaged"].to_numpy()[idx], weeks * scenario.ramp_speedup, weeks)
+    weeks = np.where(worked.column("engaged"), weeks * scenario.ramp_speedup, weeks)
     plateau = np.array([roles[r].plateau for r in role], dtype=float)
-    curve = _curve(tenure, weeks)
+    curve = learning_curve(worked.tenure_weeks, weeks)
     productivity = plateau * curve
-    training = signing.tables.get("training")
+    training = year.signing.tables.get("training")
+    ids = worked.column("employee_id")
     if training is not None and prospect.impact_course:
-        trained = set(training["employee_id"])
-        productivity += prospect.impact_points * np.isin(
-            emp["employee_id"].to_numpy()[idx], list(trained)
-        )
-    ids = emp["employee_id"].to_numpy()[idx]
+        productivity += prospect.impact_points * np.isin(ids, list(set(training["employee_id"])))
     error = 0.02 + 0.10 * (1 - curve) / LEARNING_CURVE_START
     months_in = (period - start.to_datetime64()) / np.timedelta64(1, "D") / (365.25 / 12)
     error = error * (1 - scenario.error_rate_cut * np.clip(months_in / 6, 0, 1))
     csat = 4.6 - 0.8 * (1 - curve) + scenario.csat_lift
+    n = period.size
     frames = [
-        signing.tables["metrics"],
-        pd.DataFrame(
-            {
-                "employee_id": ids,
-                "period": period,
-                "metric": "productivity",
-                "value": np.round(productivity + rng.normal(0, plateau * 0.05), 2),
-            }
-        ),
-        pd.DataFrame(
-            {
-                "employee_id": ids,
-                "period": period,
-                "metric": "error_rate",
-                "value": np.round(np.clip(error + rng.normal(0, 0.01, idx.size), 0, 1), 4),
-            }
-        ),
-        pd.DataFrame(
-            {
-                "employee_id": ids,
-                "period": period,
-                "metric": "csat",
-                "value": np.round(np.clip(csat + rng.normal(0, 0.15, idx.size), 1, 5), 2),
-            }
-        ),
+        year.signing.tables["metrics"],
+        worked.metric("productivity", np.round(productivity + rng.normal(0, plateau * 0.05), 2)),
+        worked.metric("error_rate", np.round(np.clip(error + rng.normal(0, 0.01, n), 0, 1), 4)),
+        worked.metric("csat", np.round(np.clip(csat + rng.normal(0, 0.15, n), 1, 5), 2)),
     ]
     out = pd.concat(frames, ignore_index=True)
     out["period"] = pd.to_datetime(out["period"])
@@ -314,17 +290,10 @@ def _metrics(
     )
 
 
-def _assessments(
-    scenario: EngagementScenario,
-    signing: SampleDataset,
-    employees: pd.DataFrame,
-    rng: np.random.Generator,
-    start: pd.Timestamp,
-    end: pd.Timestamp,
-) -> pd.DataFrame:
+def _assessments(year: _Year) -> pd.DataFrame:
     """The signing history, plus one assessment per competency for each new hire after 30 days."""
-    prospect = scenario.prospect
-    hires = employees[employees["engaged"]]
+    prospect, rng, end = year.scenario.prospect, year.rng, year.end
+    hires = year.employees[year.employees["engaged"]]
     last = hires["exit_date"].fillna(end)
     eligible = hires[(last - hires["hire_date"]).dt.days >= 30]
     comps = prospect.competencies
@@ -341,38 +310,31 @@ def _assessments(
         mean = mean - prospect.gap_points * planted.to_numpy()
     rows["score"] = np.clip(rng.normal(mean, prospect.score_sd), 0, 100).round(1)
     new = rows[["employee_id", "competency", "score", "assessed_on"]]
-    return pd.concat([signing.tables["assessments"], new], ignore_index=True)
+    return pd.concat([year.signing.tables["assessments"], new], ignore_index=True)
 
 
-def _compliance(
-    scenario: EngagementScenario,
-    signing: SampleDataset,
-    employees: pd.DataFrame,
-    rng: np.random.Generator,
-    start: pd.Timestamp,
-    ends: list[pd.Timestamp],
-) -> pd.DataFrame:
+def _compliance(year: _Year) -> pd.DataFrame:
     """Completion history: the signing export, then renewals and fixes quarter by quarter.
 
     Each quarter the provider closes ``compliance_fix_share`` of the certificates that are
     lapsed or missing at its start, renews those falling due within it, and new hires complete
     every module in their first week.
     """
+    rng, fixes = year.rng, year.scenario.compliance_fix_share
     modules = load_reference("compliance_catalogue")["modules"]
-    domains = scenario.prospect.compliance_domains
-    history = signing.tables["compliance"]
+    domains = year.scenario.prospect.compliance_domains
+    history = year.signing.tables["compliance"]
     latest: dict[tuple[str, str], pd.Timestamp] = {}
     for row in history.dropna(subset=["completed_on"]).itertuples(index=False):
         key = (row.employee_id, row.module)
         if key not in latest or row.completed_on > latest[key]:
             latest[key] = row.completed_on
     records: list[tuple[str, str, pd.Timestamp]] = []
-    quarter_start = start
-    for quarter, end in enumerate(ends):
-        fixes = scenario.compliance_fix_share
+    quarter_start = year.start
+    for quarter, end in enumerate(year.ends):
         fix_share = fixes[min(quarter, len(fixes) - 1)]
         span = (end - quarter_start).days + 1
-        for emp in employees.itertuples(index=False):
+        for emp in year.employees.itertuples(index=False):
             if emp.hire_date > end or (pd.notna(emp.exit_date) and emp.exit_date <= quarter_start):
                 continue
             for module in required_modules(domains, emp.country):
