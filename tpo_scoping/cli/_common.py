@@ -41,10 +41,14 @@ SEED_RANGE = (0, 2**32 - 1)
 def add_profile_inputs(
     parser: argparse.ArgumentParser,
     data_help: str = "performance data (default: the profile's data.path)",
+    as_of_help: str | None = "date of the needs analysis, YYYY-MM-DD",
 ) -> None:
-    """The prospect's profile (positional) and ``--data``, as every profile command takes them."""
+    """The prospect's profile (positional), ``--data`` and (unless ``as_of_help`` is None)
+    ``--as-of``, as every profile command takes them."""
     parser.add_argument("profile", type=Path, help="profile YAML file")
     parser.add_argument("--data", type=Path, help=data_help)
+    if as_of_help is not None:
+        parser.add_argument("--as-of", help=as_of_help)
 
 
 def add_monte_carlo(

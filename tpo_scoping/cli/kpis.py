@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from tpo_scoping.kpis import KpiDraft
 
 from tpo_scoping.cli._common import (
+    add_format,
     add_kpi_options,
     add_out,
     add_profile_inputs,
@@ -22,11 +23,8 @@ HELP = "draft KPI baselines, targets, milestones and detectability"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_profile_inputs(parser)
-    parser.add_argument("--as-of", help="date of the needs analysis, YYYY-MM-DD")
+    add_format(parser, ("table", "json", "xlsx"))
     add_kpi_options(parser)
-    parser.add_argument(
-        "--format", choices=("table", "json", "xlsx"), default="table", help="output format"
-    )
     add_out(parser)
 
 

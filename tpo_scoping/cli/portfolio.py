@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tpo_scoping.cli._common import add_out, write_output
+from tpo_scoping.cli._common import add_format, add_out, write_output
 from tpo_scoping.errors import InputError
 
 HELP = "list signed engagements worst first; CSV and xlsx for the CRM"
@@ -19,12 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "folders", type=Path, nargs="+", help="engagement folders, or folders holding them"
     )
-    parser.add_argument(
-        "--format",
-        choices=("table", "json", "csv", "xlsx"),
-        default="table",
-        help="output format (default table)",
-    )
+    add_format(parser, ("table", "json", "csv", "xlsx"))
     add_out(parser)
 
 

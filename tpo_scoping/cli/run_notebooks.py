@@ -26,8 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser,
         "performance data: workbook, folder of CSVs or employees CSV (default: the"
         " profile's data.path)",
+        as_of_help="analysis date YYYY-MM-DD (default: the data's latest)",
     )
-    parser.add_argument("--as-of", help="analysis date YYYY-MM-DD (default: the data's latest)")
     add_monte_carlo(parser, default=None, low=100, high=200_000)
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument(

@@ -26,7 +26,6 @@ HELP = "fit verdict, KPIs, engagement plan, clauses and the engagement brief"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_profile_inputs(parser)
-    parser.add_argument("--as-of", help="date of the needs analysis, YYYY-MM-DD")
     add_format(parser, ("json", "html", "pdf", "xlsx"))
     add_kpi_options(parser)
     add_monte_carlo(parser, default=2000, high=100_000)

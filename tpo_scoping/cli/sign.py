@@ -17,7 +17,7 @@ HELP = "freeze the agreed KPIs, clauses and plan into an engagement folder"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_profile_inputs(parser)
+    add_profile_inputs(parser, as_of_help=None)
     parser.add_argument("--start", required=True, help="first day of the engagement, YYYY-MM-DD")
     parser.add_argument("--out", type=Path, required=True, help="engagement folder to create")
     add_kpi_options(parser, cadence="quarterly")

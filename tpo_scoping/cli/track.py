@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tpo_scoping.cli._common import add_out, parse_date, say, write_output
+from tpo_scoping.cli._common import add_format, add_out, parse_date, say, write_output
 from tpo_scoping.errors import InputError
 
 HELP = "track a signed engagement's KPIs quarter by quarter; the quarterly review"
@@ -27,12 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the quarter the review is about, e.g. 2026Q1: tracked to its last day"
         " (default: the latest quarter with data)",
     )
-    parser.add_argument(
-        "--format",
-        choices=("table", "json", "html", "pdf", "xlsx"),
-        default="table",
-        help="output format (default table)",
-    )
+    add_format(parser, ("table", "json", "html", "pdf", "xlsx"))
     add_out(parser)
 
 

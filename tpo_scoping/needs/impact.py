@@ -27,9 +27,9 @@ import pandas as pd
 from tpo_scoping.data_contract import METRIC_DIRECTIONS
 from tpo_scoping.needs.did import DidFit, t_quantile
 from tpo_scoping.needs.matching import (
-    NEVER,
     MetricGrid,
     People,
+    Takers,
     earlier_dates,
     matched_stack,
     months_since_1970,
@@ -271,9 +271,8 @@ def _course_metric(
     settings: NeedsSettings,
 ) -> ImpactEstimate:
     window, level = settings.impact_window_months, settings.confidence
-    course_month = np.full(len(people.role), NEVER, dtype=np.int64)
-    course_month[trainee] = ref
-    stack = matched_stack(grid, people, trainee, ref, course_month, window)
+    takers = Takers.of(trainee, ref, len(people.role))
+    stack = matched_stack(grid, people, takers, window)
     fit = stack.fit(level)
     raw, observed = _raw_change(grid, trainee, ref, window, level)
     curve = people.curve(metric)
@@ -290,7 +289,7 @@ def _course_metric(
     if fit is not None and enough:
         rng = np.random.default_rng(zlib.crc32(f"{course}|{metric}".encode()))
         shifts = [window + 1 + k for k in range(settings.impact_placebo_dates)]
-        shifted = earlier_dates(grid, people, trainee, ref, course_month, window, shifts, level)
+        shifted = earlier_dates(grid, people, takers, window, shifts, level)
         first = shifted[0] if shifted else None
         if first is not None:
             pre_trend = PreTrend(

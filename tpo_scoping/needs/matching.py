@@ -168,20 +168,34 @@ class Stack:
         return stacked_did(self.change, self.trained, self.cell, self.person, confidence)
 
 
-def matched_stack(
-    grid: MetricGrid,
-    people: People,
-    trainee: np.ndarray,
-    ref: np.ndarray,
-    course_month: np.ndarray,
-    window: int,
-) -> Stack:
+@dataclass(frozen=True)
+class Takers:
+    """Who took a course (rows of :class:`People`) and the month each first took it."""
+
+    who: np.ndarray
+    month: np.ndarray
+    month_of: np.ndarray
+    """For every person, the month they took the course; :data:`NEVER` if they never did."""
+
+    @classmethod
+    def of(cls, who: np.ndarray, month: np.ndarray, people: int) -> Takers:
+        month_of = np.full(people, NEVER, dtype=np.int64)
+        month_of[who] = month
+        return cls(who, month, month_of)
+
+    def moved_back(self, months: int) -> Takers:
+        """The same people, each taking the course ``months`` earlier."""
+        return Takers.of(self.who, self.month - months, len(self.month_of))
+
+
+def matched_stack(grid: MetricGrid, people: People, takers: Takers, window: int) -> Stack:
     """Trainees at their reference months, and the colleagues they are compared with.
 
-    ``course_month[j]`` is when person ``j`` took the course (:data:`NEVER` if never): a
-    colleague serves at reference month ``r`` only if that is after ``r + window``.
+    A colleague serves at reference month ``r`` only if they took the course after
+    ``r + window``, or never.
     """
-    refs, ref_index = np.unique(ref, return_inverse=True)
+    trainee, course_month = takers.who, takers.month_of
+    refs, ref_index = np.unique(takers.month, return_inverse=True)
     change = grid.changes(refs, window)  # people × refs
     n_bands = len(people.bands) + 1
     tenure = refs[None, :] - people.hire_month[:, None]
@@ -211,20 +225,13 @@ def matched_stack(
 def earlier_dates(
     grid: MetricGrid,
     people: People,
-    trainee: np.ndarray,
-    ref: np.ndarray,
-    course_month: np.ndarray,
+    takers: Takers,
     window: int,
     shifts: list[int],
     level: float,
 ) -> list[DidFit | None]:
     """The analysis with every trainee's course moved back by each of ``shifts`` months."""
-    stacks = []
-    for shift in shifts:
-        fake = ref - shift
-        moved = course_month.copy()
-        moved[trainee] = fake
-        stacks.append(matched_stack(grid, people, trainee, fake, moved, window))
+    stacks = [matched_stack(grid, people, takers.moved_back(s), window) for s in shifts]
     if not stacks:
         return []
     return stacked_did_runs(

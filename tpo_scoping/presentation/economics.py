@@ -179,6 +179,11 @@ def _more_or_less(difference: float) -> str:
     return f"{money(abs(difference))} {'more' if difference >= 0 else 'less'}"
 
 
+def _less_or_more(saving: float) -> str:
+    """A saving as "$1.2M less" (or, when negative, "$1.2M more"), amount short."""
+    return f"{money(abs(saving), short=True)} {'less' if saving >= 0 else 'more'}"
+
+
 def break_even_sentence(be: BreakEvenResult) -> str:
     """The break-even a reader may quote: modelled, or the simulation's median with its range."""
     quoted = be.quoted_break_even()
@@ -500,12 +505,11 @@ def today_sentences(be: BreakEvenResult) -> list[str]:
     mc = be.monte_carlo
     if mc is not None:
         lead += f"; in 90 % of simulated futures, {_saving_range(mc.saving_vs_today_percentiles)}"
-    cash_words = f"{money(abs(cash), short=True)} {'less' if cash >= 0 else 'more'} in cash"
+    cash_words = f"{_less_or_more(cash)} in cash"
     if be.imputed_share > 0:
         split = (
-            f"That is {cash_words}, and {money(abs(imputed), short=True)}"
-            f" {'less' if imputed >= 0 else 'more'} in imputed cost ({IMPUTED_MEANING}, counted"
-            f" at {pct(be.imputed_share)})."
+            f"That is {cash_words}, and {_less_or_more(imputed)} in imputed cost"
+            f" ({IMPUTED_MEANING}, counted at {pct(be.imputed_share)})."
         )
     else:
         split = f"That is {cash_words}; imputed costs are not counted (set to 0 %)."
