@@ -18,9 +18,13 @@ class ChartSlot(widgets.VBox):
     spec, which is cheaper for the page than a new widget.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, scroll_on_phone: bool = False, **kwargs: Any) -> None:
+        """``scroll_on_phone``: on a narrow screen, keep the chart's size and scroll it sideways
+        (for small multiples, unreadable when shrunk) instead of shrinking it to fit."""
         super().__init__(**kwargs)
         self.add_class("tpo-chart")
+        if scroll_on_phone:
+            self.add_class("tpo-chart-scroll")
         self.widget: Any = None
 
     def show(self, chart: Any) -> None:

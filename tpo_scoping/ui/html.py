@@ -166,6 +166,9 @@ APP_CSS = """<style>
 .tpo-scroll .tpo-table th, .tpo-scroll .tpo-table td { padding: 4px 5px; }
 .tpo-chart { max-width: 100%; }
 .tpo-chart svg, .tpo-chart canvas { max-width: 100% !important; height: auto !important; }
+/* A checkbox's long label wraps instead of ending in "…". */
+.tpo-app .widget-checkbox { height: auto; min-height: var(--jp-widgets-inline-height); }
+.tpo-app .widget-checkbox .widget-label-basic { white-space: normal; line-height: 1.3; }
 /* Outputs computed from earlier inputs, while a field is wrong or an upload failed. */
 .tpo-stale { opacity: 0.35; transition: opacity 0.2s; }
 .tpo-chip { display: inline-block; border: 1px solid #b9cbd6; border-radius: 14px;
@@ -186,6 +189,13 @@ APP_CSS = """<style>
   .tpo-app .widget-slider, .tpo-app .widget-toggle-buttons { height: auto; min-height: 44px; }
   .tpo-app .widget-hslider .noUi-handle { width: 28px; height: 28px; top: -11px; }
   .tpo-app .widget-text input, .tpo-app .widget-dropdown select { font-size: 16px; }
+  /* A dropdown's label goes above it, so the choice it shows is not cut short. */
+  .tpo-app .widget-dropdown { flex-wrap: wrap; }
+  .tpo-app .widget-dropdown > .widget-label { width: 100% !important; text-align: left; }
+  .tpo-app .widget-dropdown > select { flex: 1 1 100%; }
+  /* Small multiples keep their size and scroll sideways: shrunk, they cannot be read. */
+  .tpo-chart-scroll { overflow-x: auto; }
+  .tpo-chart-scroll svg, .tpo-chart-scroll canvas { max-width: none !important; }
   /* Tables become cards: one block per row, each figure named. */
   .tpo-table thead { display: none; }
   .tpo-table caption { display: block; width: auto; }

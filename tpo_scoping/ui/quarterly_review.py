@@ -175,7 +175,7 @@ class QuarterlyReview(AppShell):
         self.headline = HtmlBlock('<p style="color:#667">Reading the engagement…</p>')
         self.status_table = HtmlBlock()
         self.status_table.add_class("tpo-kpi-table")
-        self.chart = ChartSlot()
+        self.chart = ChartSlot(scroll_on_phone=True)
         self.rules = HtmlBlock()
         self.incentives = HtmlBlock()
         self.incentives.add_class("tpo-kpi-table")
