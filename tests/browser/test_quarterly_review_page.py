@@ -60,4 +60,25 @@ def test_quarterly_review_on_a_phone(page: Page, voila_server: VoilaServer) -> N
     for i in range(2):
         box = controls.nth(i).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 391
+    # Each dropdown's label sits above it, so the select has the column's width for the
+    # engagement's name instead of what a label beside it leaves.
+    for name in ("Engagement", "Quarter"):
+        label = page.locator(".widget-dropdown > .widget-label", has_text=name).bounding_box()
+        select = page.locator(".widget-dropdown", has_text=name).locator("select").bounding_box()
+        assert label["y"] + label["height"] <= select["y"] + 1
+    engagement = page.locator(".widget-dropdown", has_text="Engagement").locator("select")
+    assert engagement.bounding_box()["width"] >= 280
+    # The small-multiple chart keeps its drawn size (three panels, wider than the phone) and
+    # scrolls sideways in its own box; the page does not.
+    page.wait_for_selector(".tpo-chart svg, .tpo-chart canvas", state="attached")
+    drawn = page.evaluate(
+        """() => {
+            const chart = document.querySelector('.tpo-chart-scroll');
+            const figure = chart.querySelector('svg, canvas');
+            return [getComputedStyle(chart).overflowX, figure.getBoundingClientRect().width,
+                    chart.clientWidth];
+        }"""
+    )
+    assert drawn[0] == "auto" and drawn[1] > drawn[2] and drawn[1] >= 500
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 391
     page.screenshot_to("quarterly_review_390")

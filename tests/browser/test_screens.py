@@ -73,6 +73,12 @@ def test_each_app_on_a_shared_screen(page: Page, voila_server: VoilaServer, app:
     page.screenshot_to(f"screen_1280_{app}")
 
 
+LABELS_CUT = """() => [...document.querySelectorAll('.widget-checkbox .widget-label-basic')]
+    .filter(label => label.scrollWidth > label.clientWidth + 1)
+    .map(label => label.innerText)"""
+"""Checkbox labels wider than their box, which the widgets' own style ends with "…"."""
+
+
 @pytest.mark.parametrize("app", list(APPS))
 def test_each_app_on_a_phone(page: Page, voila_server: VoilaServer, app: str) -> None:
     page.set_viewport_size(PHONE)
@@ -91,6 +97,7 @@ def test_each_app_on_a_phone(page: Page, voila_server: VoilaServer, app: str) ->
         assert modes, "the calculators ask for numbers"
     assert page.evaluate(CHARTS_CUT) == 0
     assert page.locator(".vega-embed details, .vega-actions").count() == 0
+    assert page.evaluate(LABELS_CUT) == [], "checkbox labels end in an ellipsis"
     assert_clean(page)
     page.screenshot_to(f"phone_390_{app}")
 
