@@ -69,6 +69,13 @@ def test_each_app_on_a_shared_screen(page: Page, voila_server: VoilaServer, app:
     assert page.evaluate(PAGE_OVERFLOW) <= 0
     assert page.locator(".vega-embed details, .vega-actions").count() == 0  # no "…" menu
     assert page.locator(".widget-upload").count() == 0  # no "Upload (0)" counters
+    if app == "breakeven":  # its chart takes the column's width, not a phone's
+        page.wait_for_selector(".tpo-chart-fill svg, .tpo-chart-fill canvas", state="attached")
+        width = page.evaluate(
+            "() => document.querySelector('.tpo-chart-fill svg, .tpo-chart-fill canvas')"
+            ".getBoundingClientRect().width"
+        )
+        assert width >= 600
     assert_clean(page)
     page.screenshot_to(f"screen_1280_{app}")
 

@@ -317,12 +317,13 @@ def monte_carlo_chart(result: BreakEvenResult, width: int = 600) -> Any:
     )
 
 
-def cash_imputed_chart(result: BreakEvenResult, width: int = 520) -> Any:
+def cash_imputed_chart(result: BreakEvenResult, width: int | str = 520) -> Any:
     """Each option's cost over the horizon as a stacked bar, cash first, imputed after it.
 
     Today's practice is among them, outlined, so a reader finds their own bar. Each option's
     name and total are written above its bar rather than in an axis beside it, so the chart
-    keeps its width on a phone.
+    keeps its width on a phone. ``width="container"`` fills the element it is drawn in (an
+    app's column, on a phone or a wide screen); documents give a width in pixels.
     """
     import altair as alt
     import pandas as pd

@@ -137,7 +137,7 @@ class BreakEvenCalculator(AppShell):
         self.answer.add_class("tpo-answer-box")
         self.options = HtmlBlock()
         self.options.add_class("tpo-scroll")
-        self.chart_box = ChartSlot()
+        self.chart_box = ChartSlot(fill=True)
         self.assumptions = HtmlBlock()
         self.link = HtmlBlock()
         self.download_message = MessageBox()
@@ -418,7 +418,7 @@ class BreakEvenCalculator(AppShell):
             return
         from tpo_scoping.charts.economics import cash_imputed_chart
 
-        self.chart_box.show(cash_imputed_chart(self.result, width=300))
+        self.chart_box.show(cash_imputed_chart(self.result, width="container"))
 
     @guarded("preparing the PDF", lambda self: self.download_message)
     def _pdf_file(self) -> Prepared:

@@ -18,13 +18,17 @@ class ChartSlot(widgets.VBox):
     spec, which is cheaper for the page than a new widget.
     """
 
-    def __init__(self, scroll_on_phone: bool = False, **kwargs: Any) -> None:
+    def __init__(self, scroll_on_phone: bool = False, fill: bool = False, **kwargs: Any) -> None:
         """``scroll_on_phone``: on a narrow screen, keep the chart's size and scroll it sideways
-        (for small multiples, unreadable when shrunk) instead of shrinking it to fit."""
+        (for small multiples, unreadable when shrunk) instead of shrinking it to fit.
+        ``fill``: the slot takes its column's width (up to 720 px), for a chart whose width is
+        ``"container"``."""
         super().__init__(**kwargs)
         self.add_class("tpo-chart")
         if scroll_on_phone:
             self.add_class("tpo-chart-scroll")
+        if fill:
+            self.add_class("tpo-chart-fill")
         self.widget: Any = None
 
     def show(self, chart: Any) -> None:
