@@ -167,6 +167,17 @@ def money(value: float | None, *, short: bool = False) -> str:
     return f"{sign}${size:,.0f}"
 
 
+def money_in(value: float | None, currency: str) -> str:
+    """An amount in a contract's own currency, whole units: ``USD 1,207``.
+
+    >>> money_in(1207.2291, "USD"), money_in(None, "EUR")
+    ('USD 1,207', '–')
+    """
+    if not _finite(value):
+        return MISSING
+    return f"{currency} {float(value):,.0f}"  # type: ignore[arg-type]
+
+
 def pct(value: float | None, digits: int = 0) -> str:
     """A share as a percentage: ``42 %`` from 0.42.
 

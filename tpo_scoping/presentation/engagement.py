@@ -3,18 +3,14 @@ quarterly business review (HTML, PDF, xlsx), the notebook and the app all show.
 
 Every figure is formatted here, once, from the typed result; nothing here computes a number the
 result does not hold. Rows are lists of dicts with the same keys in every place they appear.
-
-Examples
---------
->>> amount(1207.2291, "USD"), share(0.6027), amount(None, "USD")
-('USD 1,207', '60 %', '–')
+Money and shares use the formatters of :mod:`tpo_scoping.labels` (``money_in``, ``pct``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tpo_scoping.labels import kpi_change, kpi_level, site_label
+from tpo_scoping.labels import kpi_change, kpi_level, money_in, pct, site_label
 from tpo_scoping.presentation.table import Table
 
 if TYPE_CHECKING:
@@ -34,16 +30,6 @@ STATUS_TONE = {
     "not detectable at this size": "muted",
 }
 """How each status is coloured (good, bad, muted) in the report and the app."""
-
-
-def amount(value: float | None, currency: str) -> str:
-    """Money as ``USD 1,207`` ('–' when unknown)."""
-    return "–" if value is None else f"{currency} {value:,.0f}"
-
-
-def share(value: float | None) -> str:
-    """A share as a whole percentage ('–' when unknown)."""
-    return "–" if value is None else f"{value * 100:.0f} %"
 
 
 def interval(low: float | None, high: float | None, unit: str) -> str:
@@ -69,7 +55,7 @@ def kpi_row(row: KpiQuarter) -> Row:
         "Actual": kpi_level(m.value, kpi.unit),
         "95 % interval": interval(m.ci_low, m.ci_high, kpi.unit),
         "Status": row.status,
-        "Value delivered": share(row.value_delivered.share),
+        "Value delivered": pct(row.value_delivered.share),
         "Why": row.reason,
         "Value note": row.value_delivered.explanation,
         "n": str(m.n) if m.n else "–",
@@ -106,14 +92,13 @@ def headline(result: TrackingResult, quarter: QuarterResult) -> str:
     if behind:
         text += f" ({', '.join(behind)} behind)"
     currency = result.engagement.incentives.currency
-    text += f"; value delivered {share(quarter.value_delivered)} across the KPIs measured"
+    text += f"; value delivered {pct(quarter.value_delivered)} across the KPIs measured"
     inc = quarter.incentives
     if inc.missed:
-        text += f"; service credits owed {amount(inc.credit_amount, currency)}"
-        text += f" ({share(inc.credit_share)} of the fee)"
-    text += (
-        f"; bonus earned {amount(inc.bonus_amount, currency)}" if inc.bonus_earned else "; no bonus"
-    )
+        text += f"; service credits owed {money_in(inc.credit_amount, currency)}"
+        text += f" ({pct(inc.credit_share)} of the fee)"
+    bonus = money_in(inc.bonus_amount, currency)
+    text += f"; bonus earned {bonus}" if inc.bonus_earned else "; no bonus"
     return text + "."
 
 
@@ -122,14 +107,14 @@ def key_figures(result: TrackingResult, quarter: QuarterResult) -> list[Row]:
     counts = quarter.status_counts()
     currency = result.engagement.incentives.currency
     return [
-        {"value": share(quarter.value_delivered), "label": "value delivered (KPIs measured)"},
+        {"value": pct(quarter.value_delivered), "label": "value delivered (KPIs measured)"},
         {"value": str(counts["behind"]), "label": "KPIs behind their milestone"},
         {
-            "value": amount(quarter.incentives.credit_amount, currency),
+            "value": money_in(quarter.incentives.credit_amount, currency),
             "label": "service credits owed this quarter",
         },
         {
-            "value": amount(quarter.incentives.bonus_amount, currency),
+            "value": money_in(quarter.incentives.bonus_amount, currency),
             "label": "bonus earned this quarter",
         },
     ]
@@ -139,15 +124,15 @@ def rules_in_words(result: TrackingResult) -> list[str]:
     """The signed bonus and credit rules as sentences (one per rule)."""
     rules = result.engagement.incentives
     detectable = [k.name for k in result.engagement.kpis.kpis if k.detectable is True]
-    fee = amount(rules.quarterly_fee, rules.currency) if rules.quarterly_fee else "the fee"
+    fee = money_in(rules.quarterly_fee, rules.currency) if rules.quarterly_fee else "the fee"
     names = ", ".join(detectable) if detectable else "none: no KPI was signed as detectable"
     return [
         f"Only the KPIs signed as detectable count: {names}.",
-        f"Bonus: {share(rules.bonus.share_of_quarterly_fee)} of the quarter's fee ({fee}) when"
+        f"Bonus: {pct(rules.bonus.share_of_quarterly_fee)} of the quarter's fee ({fee}) when"
         " every detectable KPI measured that quarter meets or beats its milestone.",
-        f"Service credit: {share(rules.credits.share_per_missed_milestone)} of the quarter's fee"
+        f"Service credit: {pct(rules.credits.share_per_missed_milestone)} of the quarter's fee"
         " for each detectable KPI that falls short of its milestone by more than its minimum"
-        f" detectable change, at most {share(rules.credits.cap_share_per_quarter)} a quarter.",
+        f" detectable change, at most {pct(rules.credits.cap_share_per_quarter)} a quarter.",
         "A KPI that cannot be measured yet (it lags) earns and costs nothing that quarter.",
     ]
 
@@ -158,10 +143,10 @@ def incentive_rows(result: TrackingResult) -> list[Row]:
     return [
         {
             "Quarter": q.period.label,
-            "Bonus": amount(q.incentives.bonus_amount, currency)
+            "Bonus": money_in(q.incentives.bonus_amount, currency)
             if q.incentives.bonus_earned
             else "none",
-            "Credits owed": amount(q.incentives.credit_amount, currency),
+            "Credits owed": money_in(q.incentives.credit_amount, currency),
             "Missed milestones": ", ".join(_names(result, q.incentives.missed)) or "none",
             "Capped": "yes" if q.incentives.credit_capped else "no",
         }
@@ -230,8 +215,8 @@ def break_even_sentences(result: TrackingResult) -> list[str]:
     out = [
         f"Hiring: {check.observed_hires_per_quarter:.1f} a quarter observed against"
         f" {check.planned_hires_per_quarter:g} planned; attrition"
-        f" {share(check.observed_annual_attrition)} a year against"
-        f" {share(check.planned_annual_attrition)} planned.",
+        f" {pct(check.observed_annual_attrition)} a year against"
+        f" {pct(check.planned_annual_attrition)} planned.",
     ]
     if signed == observed:
         out.append(
@@ -284,8 +269,8 @@ def attribution_sentences(attribution: Attribution | None) -> list[str]:
             continue
         verdict = "higher" if site.improved else "no clear change"
         out.append(
-            f"90-day retention at {site_label(site.site)}: {share(site.engaged)} of"
-            f" {site.engaged_n} hires under the engagement against {share(site.before)} of"
+            f"90-day retention at {site_label(site.site)}: {pct(site.engaged)} of"
+            f" {site.engaged_n} hires under the engagement against {pct(site.before)} of"
             f" {site.before_n} before (difference {site.difference * 100:+.0f} points, 95 % CI"
             f" {site.difference_ci[0] * 100:+.0f} to {site.difference_ci[1] * 100:+.0f}):"
             f" {verdict}."
@@ -383,8 +368,8 @@ def portfolio_summary_rows(folio: Portfolio) -> list[Row]:
                 r.status_counts.get("not yet measurable", 0)
                 + r.status_counts.get("not detectable at this size", 0)
             ),
-            "Value delivered": share(r.value_delivered),
-            "Credits owed to date": amount(r.credits_owed, r.currency),
+            "Value delivered": pct(r.value_delivered),
+            "Credits owed to date": money_in(r.credits_owed, r.currency),
         }
         for r in folio.rows
     ]
