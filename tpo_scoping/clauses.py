@@ -26,7 +26,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tpo_scoping.labels import kpi_level, money
+from tpo_scoping.labels import kpi_level, money, pct
 from tpo_scoping.reference import load_reference
 from tpo_scoping.serialize import FlatResult
 
@@ -243,9 +243,9 @@ def draft_clauses(
         "transition_days": d["transition_assistance_days"],
         "detectable_names": [k.name for k in kpis.detectable],
         "measurable_routes": measurable_routes(kpis),
-        "bonus_pct": f"{bonus:.0%}",
-        "credit_pct": f"{credit:.0%}",
-        "cap_pct": f"{float(d['service_credit_cap']):.0%}",
+        "bonus_pct": pct(bonus),
+        "credit_pct": pct(credit),
+        "cap_pct": pct(float(d["service_credit_cap"])),
         "quarterly_fee": money(quarterly_fee) if quarterly_fee else "",
         "quarterly_fee_bonus": money(quarterly_fee * bonus) if quarterly_fee else "",
         "credit_amount": money(quarterly_fee * credit) if quarterly_fee else "",

@@ -69,13 +69,10 @@ def write_mapping(inspection: Any, data: Path, out: Path) -> None:
     print(f"wrote {out}", file=sys.stderr)
 
 
-def _percent(value: float) -> str:
-    return f"{value:.0%}"
-
-
 def render_table(inspection: Any) -> str:
     """Readable text of a :class:`~tpo_scoping.ingest.inspection.DataInspection`."""
     from tpo_scoping.ingest._read import printable
+    from tpo_scoping.labels import pct
 
     lines = [f"Data: {printable(inspection.source)}", ""]
     for table, item in inspection.tables.items():
@@ -95,7 +92,7 @@ def render_table(inspection: Any) -> str:
                 samples = ", ".join(printable(s, 30) for s in choice.samples)
                 lines.append(
                     f"  {column:<13} {printable(choice.header, 40):<28}"
-                    f" {_percent(choice.confidence):>5}  {choice.basis}"
+                    f" {pct(choice.confidence):>5}  {choice.basis}"
                     + (f"; e.g. {samples}" if samples else "")
                 )
             for rejected in choice.rejected:

@@ -40,7 +40,7 @@ from tpo_scoping.economics.result import (
 from tpo_scoping.economics.solve import Crossing, break_even_between
 from tpo_scoping.economics.uncertainty import MonteCarlo, Progress, monte_carlo, tornado
 from tpo_scoping.errors import InputError, Problem
-from tpo_scoping.labels import OPTION_LABELS
+from tpo_scoping.labels import OPTION_LABELS, pct
 
 if TYPE_CHECKING:
     from tpo_scoping.profile import Profile
@@ -224,8 +224,10 @@ def _conservative_view(
     best = min(others, key=total.__getitem__)
     reason = crossing.reason
     if reason is not None and share < 1.0:
-        basis = "in cash alone" if share == 0 else f"counting {share:.0%} of imputed costs"
-        reason = f"{basis[:1].upper()}{basis[1:]}: {reason[:1].lower()}{reason[1:]}"
+        basis = "in cash alone" if share == 0 else f"counting {pct(share)} of imputed costs"
+        # "Catalog licensing costs …" reads on as "catalog licensing …"; "TPO …" keeps its case.
+        lowered = reason if reason[:2].isupper() else reason[:1].lower() + reason[1:]
+        reason = f"{basis[:1].upper()}{basis[1:]}: {lowered}"
     return ConservativeView(
         imputed_share=share,
         break_even_fte=crossing.fte,

@@ -22,6 +22,7 @@ from tpo_scoping.data_contract import Column, Table
 from tpo_scoping.errors import InputError, Problem
 from tpo_scoping.ingest import headers as names
 from tpo_scoping.ingest._dates import excel_serials, try_dates
+from tpo_scoping.labels import pct
 
 SAMPLE_ROWS = 1_000
 """Rows read to judge what a column holds (the whole file is read once, later, and only the
@@ -166,7 +167,7 @@ def content_fit(
     if column.kind == "date":
         share = date_share(values)
         if share < need or share == 0:
-            return 0.0, f"not dates ({share:.0%} read as dates; e.g. {_shown(values)})"
+            return 0.0, f"not dates ({pct(share)} read as dates; e.g. {_shown(values)})"
         return share, None
     if column.kind == "id":
         if table.name != "employees":  # other tables repeat the IDs
@@ -178,7 +179,7 @@ def content_fit(
             return 0.0, f"the same value on every row ({_shown(values, 1)})"
         unique = distinct / n
         if unique < MIN_ID_UNIQUE_SHARE:
-            return 0.0, f"not an ID: only {unique:.0%} of values are distinct"
+            return 0.0, f"not an ID: only {pct(unique)} of values are distinct"
         return unique, None
     if column.kind == "number":
         from tpo_scoping.ingest._parse import parse_numbers
@@ -186,7 +187,7 @@ def content_fit(
         parsed, _ = parse_numbers(values)
         share = float(parsed.notna().mean())
         if share < need or share == 0:
-            return 0.0, f"not numbers ({share:.0%} read; e.g. {_shown(values)})"
+            return 0.0, f"not numbers ({pct(share)} read; e.g. {_shown(values)})"
         return share, None
     if column.name == "status":
         outcomes = values.map(names.training_outcome)

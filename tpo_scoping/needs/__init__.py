@@ -33,6 +33,7 @@ import pandas as pd
 
 from tpo_scoping.data_contract import METRIC_DIRECTIONS
 from tpo_scoping.errors import InputError
+from tpo_scoping.labels import module_title, pct
 from tpo_scoping.needs.result import (
     ALL,
     BaselineValue,
@@ -262,9 +263,9 @@ def _priorities(
                     "coverage": float(row["coverage"]),
                     "summary": (
                         f"{row['site']}: {int(row['lacking'])} of {int(row['required'])} active"
-                        f" people lack a valid {module.replace('_', ' ')} certificate"
+                        f" people lack a valid {module_title(module)} certificate"
                         f" ({int(row['overdue'])} overdue, {int(row['never_completed'])} never"
-                        f" completed); coverage {row['coverage']:.0%}."
+                        f" completed); coverage {pct(row['coverage'])}."
                     ),
                 }
             )
@@ -363,7 +364,7 @@ def _baseline(
                 "weeks_to_proficiency",
                 float(np.median(weeks)),
                 "weeks",
-                f"median over roles of weeks to {settings.proficiency_share:.0%} of tenured"
+                f"median over roles of weeks to {pct(settings.proficiency_share)} of tenured"
                 f" {metric}",
                 n=len(weeks),
                 best_quartile=_quartile(cells, settings.best_quartile, enough),

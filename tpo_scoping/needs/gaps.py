@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from tpo_scoping.labels import pct, words
 from tpo_scoping.needs.settings import NeedsSettings
 
 GAP_COLUMNS = [
@@ -343,15 +344,15 @@ def need_summary(row: pd.Series, settings: NeedsSettings) -> str:
     ...     "n": 20, "mean": 63.0, "ci_low": 59.0, "ci_high": 67.0, "share_below_pass": 0.7,
     ...     "headcount": 25, "gap": 17.0, "site_diff": -15.0, "site_d": -1.6, "site_p_adj": 0.0001})
     >>> need_summary(row, NeedsSettings.defaults())[:60]
-    'Manila agents: hipaa privacy averages 63 (95% CI 59–67) agai'
+    'Manila agents: hipaa privacy averages 63 (95 % CI 59–67) aga'
     """
-    name = str(row["competency"]).replace("_", " ")
+    name = words(row["competency"])
     level = f"{row['mean']:.0f}"
     if pd.notna(row.get("ci_low")):
-        level += f" ({settings.confidence:.0%} CI {row['ci_low']:.0f}–{row['ci_high']:.0f})"
+        level += f" ({pct(settings.confidence)} CI {row['ci_low']:.0f}–{row['ci_high']:.0f})"
     text = (
-        f"{row['site']} {str(row['role']).replace('_', ' ')}s: {name} averages {level} against a"
-        f" target of {settings.target_proficiency:.0f}; {row['share_below_pass']:.0%} of"
+        f"{row['site']} {words(row['role'])}s: {name} averages {level} against a"
+        f" target of {settings.target_proficiency:.0f}; {pct(row['share_below_pass'])} of"
         f" {int(row['n'])} assessed are below the pass mark of {settings.pass_mark:.0f}"
         f" (about {row['share_below_pass'] * row['headcount']:.0f} of {int(row['headcount'])}"
         " people)."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tpo_scoping.labels import kpi_level, number
+from tpo_scoping.labels import kpi_level, number, pct
 from tpo_scoping.presentation.table import Table
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def measurable_meaning(draft: KpiDraft, team_fte: int) -> str:
     return (
         f"“Measurable” means that the change from baseline to target is larger than the smallest"
         f" change one {period}'s figures from a team of {team_fte:,} FTE can tell apart from noise"
-        f" ({draft.alpha:.0%} false alarms, {draft.power:.0%} power). Where it is not, the note"
+        f" ({pct(draft.alpha)} false alarms, {pct(draft.power)} power). Where it is not, the note"
         " under the KPI says how it will be measured instead."
     )
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tpo_scoping.labels import MISSING, domain_label, fte, money, words
+from tpo_scoping.labels import MISSING, domain_label, fte, money, pct, words
 
 if TYPE_CHECKING:
     from tpo_scoping.scope import Scope
@@ -64,7 +64,7 @@ def _facts(scope: Scope) -> dict[str, str]:
         "Sites": ", ".join(f"{s.label} ({s.fte:,} FTE)" for s in profile.sites),
         "Offshore FTE today": f"{profile.total_fte:,}",
         "New hires per quarter": f"{profile.growth.hires_per_quarter:g}",
-        "Annual attrition": f"{profile.growth.annual_attrition:.0%}",
+        "Annual attrition": pct(profile.growth.annual_attrition),
         "Compliance domains": "; ".join(domain_label(d) for d in profile.compliance_domains),
         "Training today": words(profile.current_training.value),
         "Readiness checklist": f"{sum(readiness.values())} of {len(readiness)} in place",

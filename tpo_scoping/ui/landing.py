@@ -75,7 +75,7 @@ def apps_html(entries: tuple[AppEntry, ...] = APPS) -> str:
 
 def prospect_html(profile: Any) -> str:
     sites = ", ".join(f"{html.escape(s.label)} ({s.fte} FTE)" for s in profile.sites)
-    from tpo_scoping.labels import domain_label
+    from tpo_scoping.labels import domain_label, pct
 
     domains = "; ".join(html.escape(domain_label(d)) for d in profile.compliance_domains)
     return (
@@ -83,7 +83,7 @@ def prospect_html(profile: Any) -> str:
         'background:#f3f8fa;font-size:13px">'
         f"<b>Sample prospect loaded:</b> {html.escape(profile.prospect)}: {sites}; "
         f"{profile.growth.hires_per_quarter:g} hires per quarter, "
-        f"{profile.growth.annual_attrition:.0%} annual attrition; compliance: {domains}. "
+        f"{pct(profile.growth.annual_attrition)} annual attrition; compliance: {domains}. "
         "The apps open with it; start a new prospect, load a profile YAML or open a saved "
         "prospect instead.</div>"
     )
