@@ -2,8 +2,8 @@
 workbench's formatters, wherever a sentence was built.
 
 A percentage is written ``30 %`` (:func:`tpo_scoping.labels.pct`); an acronym keeps its
-capitals when a sentence is joined to another; a key never reaches the reader with its
-underscores.
+capitals when a sentence is joined to another. (Column and field names such as ``hire_date``
+do appear, on purpose, in the KPI definitions' formulas and data sources.)
 """
 
 from __future__ import annotations
