@@ -168,7 +168,7 @@ APP_CSS = """<style>
 .tpo-chart svg, .tpo-chart canvas { max-width: 100% !important; height: auto !important; }
 /* A chart drawn at its container's width: the slot, the chart widget and vega-embed fill it. */
 .tpo-chart-fill { width: 100%; max-width: 720px; }
-.tpo-chart-fill > .widget-box, .tpo-chart-fill > *, .tpo-chart-fill .vega-embed { width: 100%; }
+.tpo-chart-fill > *, .tpo-chart-fill .vega-embed { width: 100%; }
 /* A checkbox's long label wraps instead of ending in "…". */
 .tpo-app .widget-checkbox { height: auto; min-height: var(--jp-widgets-inline-height); }
 .tpo-app .widget-checkbox .widget-label-basic { white-space: normal; line-height: 1.3; }
