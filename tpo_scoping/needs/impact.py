@@ -249,13 +249,11 @@ def training_impact(
             known &= done <= as_of.to_datetime64()
         if known.sum() < settings.impact_min_trained:
             continue
-        trainee = trainee[known]
         ref = months_since_1970(done[known]) - first_month
+        takers = Takers.of(trainee[known], ref, len(people.role))
         for metric, grid in grids.items():
             out.append(
-                _course_metric(
-                    str(course), metric, grid, people, trainee, ref, done[known], settings
-                )
+                _course_metric(str(course), metric, grid, people, takers, done[known], settings)
             )
     return out
 
@@ -265,13 +263,13 @@ def _course_metric(
     metric: str,
     grid: MetricGrid,
     people: People,
-    trainee: np.ndarray,
-    ref: np.ndarray,
+    takers: Takers,
     done: np.ndarray,
     settings: NeedsSettings,
 ) -> ImpactEstimate:
+    """``done``: each taker's completion date, in the order of ``takers.who``."""
     window, level = settings.impact_window_months, settings.confidence
-    takers = Takers.of(trainee, ref, len(people.role))
+    trainee, ref = takers.who, takers.month
     stack = matched_stack(grid, people, takers, window)
     fit = stack.fit(level)
     raw, observed = _raw_change(grid, trainee, ref, window, level)

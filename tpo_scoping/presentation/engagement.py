@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tpo_scoping.labels import kpi_change, kpi_level, money_in, pct, site_label
+from tpo_scoping.labels import MISSING, kpi_change, kpi_level, money_in, pct, site_label
 from tpo_scoping.presentation.table import Table
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ STATUS_TONE = {
 
 def interval(low: float | None, high: float | None, unit: str) -> str:
     if low is None or high is None:
-        return "–"
+        return MISSING
     return f"{kpi_level(low, unit)} – {kpi_level(high, unit)}"
 
 
