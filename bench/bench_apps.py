@@ -11,10 +11,10 @@ baseline: one slider) from a temporary folder of links:
 * cold, computed: the same with the cache switched off, so every first answer is computed
   in the visitor's kernel (reported, no target: what the cache buys);
 * pool (``--pool-size=1``): the same after the pool has filled (target <= 1.0x);
-* ``REPEAT`` rounds, each visiting the bare slider and then every app, each visit in a fresh
-  browser context with the server and its kernels quiet before it starts (the pool refilled,
-  the last page's kernel gone); a ratio is the median over rounds of the app against its
-  round's slider;
+* ``REPEAT`` rounds, each visiting every app in a shuffled order with a bare slider before and
+  after each app, each visit in a fresh browser context with the server and its kernels quiet
+  before it starts (the pool refilled, the last page's kernel gone); a ratio is the median over
+  rounds of the app against the mean of the two sliders around it;
 * input change -> updated answer on the calculators, timed in the page from the Enter key to
   the frame showing the new answer, median of 7 changes each made a second after the previous
   one (target <= 200 ms);
@@ -26,6 +26,7 @@ baseline: one slider) from a temporary folder of links:
 from __future__ import annotations
 
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -46,6 +47,8 @@ APPS = ("breakeven", "scoping_calculator", "kpi_drafter", "needs_analysis", "ind
 NOTEBOOKS = len(APPS) + 1
 """The apps plus the bare slider: the kernels a full pool holds."""
 REPEAT = 5
+ORDER_SEED = 20261206
+"""Seeds the order of the apps in each round (round ``r`` uses ``ORDER_SEED + r``)."""
 
 
 def _folder() -> Path:
@@ -119,32 +122,39 @@ def main() -> None:
 
 
 def _time_to_interactive(visit, mode: str, target: float | None) -> list[dict]:  # type: ignore[no-untyped-def]
-    """REPEAT rounds, each visiting the bare slider and then every app once.
+    """REPEAT rounds, each visiting every app once, in a shuffled order, between bare sliders.
 
-    Each app's ratio is taken within its round, against that round's bare slider, and the
-    reported ratio is the median over the rounds; pairing the visits this way cancels most of
-    the drift of a shared machine, which a ratio of separate medians does not.
+    A round is: bare slider, app, bare slider, app, …, bare slider. Each app's ratio is its time
+    against the mean of the two bare-slider visits just before and just after it, and the
+    reported ratio is the median over the rounds. Bracketing each visit cancels most of the
+    drift of a shared machine, and the shuffled order (seeded) keeps an app from always
+    following the same neighbour.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     visit("bare_slider")  # warm the browser and the server
-    names = ("bare_slider", *APPS)
     seconds: dict[tuple[str, str], list[float]] = {}
     ratios: dict[tuple[str, str], list[float]] = {}
     hung: set[str] = set()
-    for _ in range(REPEAT):
-        base = visit("bare_slider")["answer"]
-        seconds.setdefault(("bare_slider", "answer"), []).append(base)
-        for name in names[1:]:
+    for round_ in range(REPEAT):
+        order = list(APPS)
+        random.Random(ORDER_SEED + round_).shuffle(order)
+        before = visit("bare_slider")["answer"]
+        seconds.setdefault(("bare_slider", "answer"), []).append(before)
+        for name in order:
             try:
                 took = visit(name)
             except PlaywrightTimeout:
                 print(f"{name} ({mode}): never ready", file=sys.stderr)
                 hung.add(name)
-                continue
-            for stage, value in took.items():
-                seconds.setdefault((name, stage), []).append(value)
-                ratios.setdefault((name, stage), []).append(value / base)
+                took = None
+            after = visit("bare_slider")["answer"]
+            seconds[("bare_slider", "answer")].append(after)
+            if took is not None:
+                for stage, value in took.items():
+                    seconds.setdefault((name, stage), []).append(value)
+                    ratios.setdefault((name, stage), []).append(value / ((before + after) / 2))
+            before = after
     bare = statistics.median(seconds[("bare_slider", "answer")])
     rows = [row(f"tti bare slider ({mode})", bare, "s", "baseline", True)]
     for name in APPS:
