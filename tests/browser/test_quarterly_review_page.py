@@ -68,6 +68,15 @@ def test_quarterly_review_on_a_phone(page: Page, voila_server: VoilaServer) -> N
         assert label["y"] + label["height"] <= select["y"] + 1
     engagement = page.locator(".widget-dropdown", has_text="Engagement").locator("select")
     assert engagement.bounding_box()["width"] >= 280
+    # ... and stays inside its column, margins included.
+    sticking_out = page.evaluate(
+        """() => [...document.querySelectorAll('.widget-dropdown')].map(e => {
+            const margin = parseFloat(getComputedStyle(e).marginRight);
+            return e.getBoundingClientRect().right + margin
+                - e.parentElement.getBoundingClientRect().right;
+        })"""
+    )
+    assert sticking_out and max(sticking_out) <= 0.5, sticking_out
     # The small-multiple chart keeps its drawn size (three panels, wider than the phone) and
     # scrolls sideways in its own box; the page does not.
     page.wait_for_selector(".tpo-chart svg, .tpo-chart canvas", state="attached")

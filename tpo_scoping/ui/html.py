@@ -196,6 +196,8 @@ APP_CSS = """<style>
   .tpo-app .widget-dropdown { flex-wrap: wrap; }
   .tpo-app .widget-dropdown > .widget-label { width: 100% !important; text-align: left; }
   .tpo-app .widget-dropdown > select { flex: 1 1 100%; }
+  /* A full-width dropdown's margins stay inside its column. */
+  .tpo-app .widget-dropdown { max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
   /* Small multiples keep their size and scroll sideways: shrunk, they cannot be read. */
   .tpo-chart-scroll { overflow-x: auto; }
   .tpo-chart-scroll svg, .tpo-chart-scroll canvas { max-width: none !important; }
