@@ -46,7 +46,7 @@ from tpo_scoping.voila.processes import resident_mb, wait_until_settled  # noqa:
 APPS = ("breakeven", "scoping_calculator", "kpi_drafter", "needs_analysis", "index")
 NOTEBOOKS = len(APPS) + 1
 """The apps plus the bare slider: the kernels a full pool holds."""
-REPEAT = 5
+REPEAT = 7
 ORDER_SEED = 20261206
 """Seeds the order of the apps in each round (round ``r`` uses ``ORDER_SEED + r``)."""
 
@@ -170,6 +170,7 @@ def _time_to_interactive(visit, mode: str, target: float | None) -> list[dict]: 
                     f"<= {target}x bare slider" if target is not None else "reported",
                     ratio is not None and (target is None or ratio <= target),
                     ratio=ratio,
+                    ratios=[round(r, 3) for r in ratios.get((name, stage), [])],
                 )
             )
     return rows
