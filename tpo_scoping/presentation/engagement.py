@@ -58,7 +58,7 @@ def kpi_row(row: KpiQuarter) -> Row:
         "Value delivered": pct(row.value_delivered.share),
         "Why": row.reason,
         "Value note": row.value_delivered.explanation,
-        "n": str(m.n) if m.n else "–",
+        "n": str(m.n) if m.n else MISSING,
     }
 
 
@@ -162,7 +162,7 @@ def evidence_rows(incentives: QuarterIncentives) -> list[Row]:
             "Actual": kpi_level(e.actual, e.unit),
             "95 % interval": interval(e.ci_low, e.ci_high, e.unit),
             "Milestone": kpi_level(e.milestone, e.unit),
-            "Short by": kpi_change(e.shortfall, e.unit) if e.shortfall else "–",
+            "Short by": kpi_change(e.shortfall, e.unit) if e.shortfall else MISSING,
             "Tolerance (min. detectable change)": kpi_change(e.min_detectable_change, e.unit),
             "Met": "yes" if e.met else "no",
             "Credit": "yes" if e.missed else "no",
@@ -180,7 +180,7 @@ def plan_rows(result: TrackingResult) -> list[Row]:
     """Hires, leavers and headcount per quarter, as planned and as observed."""
 
     def planned(x: float | None) -> str:
-        return "–" if x is None else f"{x:.0f}"
+        return MISSING if x is None else f"{x:.0f}"
 
     return [
         {
@@ -359,7 +359,7 @@ def portfolio_summary_rows(folio: Portfolio) -> list[Row]:
     return [
         {
             "Prospect": r.prospect,
-            "Quarter": r.latest_period or "–",
+            "Quarter": r.latest_period or MISSING,
             "Behind": str(r.status_counts.get("behind", 0)),
             "On track or ahead": str(
                 r.status_counts.get("on track", 0) + r.status_counts.get("ahead", 0)
@@ -382,7 +382,7 @@ def as_table(
 ) -> Table:
     """Rows of named cells as a :class:`~tpo_scoping.presentation.Table` (missing cells ``–``)."""
     keys = tuple(columns or (rows[0].keys() if rows else ()))
-    cells = tuple(tuple("–" if r.get(k) is None else str(r.get(k)) for k in keys) for r in rows)
+    cells = tuple(tuple(MISSING if r.get(k) is None else str(r.get(k)) for k in keys) for r in rows)
     return Table(keys, cells, caption=caption, left=tuple(range(len(keys))))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tpo_scoping.labels import domain_label, number, pct, training_label
+from tpo_scoping.labels import MISSING, domain_label, number, pct, training_label
 from tpo_scoping.presentation.table import Table
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def profile_table(profile: Profile, *, public: bool = False) -> Table:
 
 def criteria_table(fit: FitVerdict) -> Table:
     """The TPO guide's criteria, whether each holds, and the evidence."""
-    met = {True: "yes", False: "no", None: "–"}
+    met = {True: "yes", False: "no", None: MISSING}
     return Table(
         ("Condition", "Met", "Your team"),
         tuple((c.label, met[c.met], c.detail) for c in fit.criteria),
