@@ -49,7 +49,8 @@ def test_every_app_sits_between_two_bare_sliders_in_a_shuffled_order() -> None:
     machine = DriftingMachine()
     bench_apps._time_to_interactive(machine, "pool", 1.0)
     visits = machine.visits[1:]  # after the warm-up slider
-    rounds = [visits[i : i + 2 * len(FACTORS) + 1] for i in range(0, len(visits), 11)]
+    per_round = 2 * len(FACTORS) + 1  # a slider, then each app followed by a slider
+    rounds = [visits[i : i + per_round] for i in range(0, len(visits), per_round)]
     assert len(rounds) == bench_apps.REPEAT
     orders = []
     for visited in rounds:

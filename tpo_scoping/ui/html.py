@@ -192,12 +192,12 @@ APP_CSS = """<style>
   .tpo-app .widget-slider, .tpo-app .widget-toggle-buttons { height: auto; min-height: 44px; }
   .tpo-app .widget-hslider .noUi-handle { width: 28px; height: 28px; top: -11px; }
   .tpo-app .widget-text input, .tpo-app .widget-dropdown select { font-size: 16px; }
-  /* A dropdown's label goes above it, so the choice it shows is not cut short. */
-  .tpo-app .widget-dropdown { flex-wrap: wrap; }
+  /* A dropdown's label goes above it, so the choice it shows is not cut short; a full-width
+     dropdown's margins stay inside its column. */
+  .tpo-app .widget-dropdown { flex-wrap: wrap;
+    max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
   .tpo-app .widget-dropdown > .widget-label { width: 100% !important; text-align: left; }
   .tpo-app .widget-dropdown > select { flex: 1 1 100%; }
-  /* A full-width dropdown's margins stay inside its column. */
-  .tpo-app .widget-dropdown { max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
   /* Small multiples keep their size and scroll sideways: shrunk, they cannot be read. */
   .tpo-chart-scroll { overflow-x: auto; }
   .tpo-chart-scroll svg, .tpo-chart-scroll canvas { max-width: none !important; }
